@@ -1,0 +1,98 @@
+/// Receives a streaming diff, records the changed files, and cuts the added lines into fragments:
+/// runs of consecutive added lines of one file, at most `fragmentLimit` bytes each.
+public final class ChangeCollector: DiffVisitor {
+    private let commit: String?
+    private let fragmentLimit: Int
+    private let onFragment: (ScanFragment) throws -> Void
+    /// The files seen so far.
+    public private(set) var files: [ChangedFile] = []
+    private var current: ChangedFile?
+    private var buffer: [UInt8] = []
+    private var bufferFirstLine = 0
+    private var bufferLineCount = 0
+    private var lastLine = -1
+
+    /// Creates a collector.
+    /// - Parameters:
+    ///   - commit: the commit findings belong to, if any.
+    ///   - fragmentLimit: bytes after which a fragment is cut at the next line boundary.
+    ///   - onFragment: receives each fragment.
+    public init(commit: String?, fragmentLimit: Int = 256 * 1024, onFragment: @escaping (ScanFragment) throws -> Void) {
+        self.commit = commit
+        self.fragmentLimit = fragmentLimit
+        self.onFragment = onFragment
+    }
+
+    public func beginFile(_ file: ChangedFile) throws {
+        try flush()
+        current = file
+        lastLine = -1
+    }
+
+    public func beginHunk() throws {
+        try flush()
+    }
+
+    public func addedLine(_ bytes: UnsafeBufferPointer<UInt8>, lineNumber: Int) throws {
+        current?.addedLines += 1
+        if current?.newMode == .symlink, current?.symlinkTarget == nil {
+            // A diff stores a symlink's target as its only line.
+            current?.symlinkTarget = String(decoding: bytes, as: UTF8.self)
+        }
+        if bytes.count > ChangeCollector.longLineLimit {
+            try flush()
+            try emitLongLine(bytes, lineNumber: lineNumber)
+            lastLine = lineNumber
+            return
+        }
+        if lineNumber != lastLine + 1 || buffer.count >= fragmentLimit {
+            try flush()
+        }
+        if bufferLineCount == 0 {
+            bufferFirstLine = lineNumber
+        } else {
+            buffer.append(0x0A)
+        }
+        buffer.append(contentsOf: bytes)
+        bufferLineCount += 1
+        lastLine = lineNumber
+    }
+
+    public func removedLine() throws {
+        current?.removedLines += 1
+    }
+
+    public func endFile(isBinary: Bool) throws {
+        try flush()
+        if var file = current {
+            file.isBinary = file.isBinary || isBinary
+            files.append(file)
+        }
+        current = nil
+    }
+
+    /// Lines longer than this (minified code, data blobs) are scanned in overlapping windows, so a
+    /// pattern never runs over one enormous subject and a secret on a window edge is still seen.
+    public static let longLineLimit = 1 << 20
+    static let longLineOverlap = 4096
+
+    private func emitLongLine(_ bytes: UnsafeBufferPointer<UInt8>, lineNumber: Int) throws {
+        guard let path = current?.path else { return }
+        var start = 0
+        while start < bytes.count {
+            let end = min(bytes.count, start + ChangeCollector.longLineLimit)
+            try onFragment(ScanFragment(path: path, commit: commit, bytes: Array(bytes[start..<end]), firstLine: lineNumber))
+            if end == bytes.count { break }
+            start = end - ChangeCollector.longLineOverlap
+        }
+    }
+
+    private func flush() throws {
+        defer {
+            buffer.removeAll(keepingCapacity: true)
+            bufferLineCount = 0
+        }
+        guard bufferLineCount > 0, !buffer.isEmpty, let path = current?.path else { return }
+        try onFragment(ScanFragment(path: path, commit: commit, bytes: buffer, firstLine: bufferFirstLine))
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// Walks a folder and cuts its text files into fragments for the secret scanner (`scan --dir`).
+///
+/// `.git` folders and paths matched by the rule set's global path allowlists are pruned; binary files
+/// (a NUL byte in the first 8 KiB) are skipped; symbolic links are not followed.
+public struct DirectoryScanner {
+    /// Files larger than this are skipped and listed in `skipped`.
+    public var maxFileSize: Int
+    /// Files that were not scanned, with the reason.
+    public private(set) var skipped: [(path: String, reason: String)] = []
+
+    /// Creates a walker.
+    public init(maxFileSize: Int = 100 << 20) {
+        self.maxFileSize = maxFileSize
+    }
+
+    /// Walks `root` and sends every chunk of every text file to `onFragment`.
+    /// - Parameters:
+    ///   - root: the folder.
+    ///   - ruleSet: its global allowlists prune the walk; `excluding` lists paths never scanned (the rule file itself).
+    /// - Throws: when the folder cannot be read.
+    public mutating func walk(root: String, ruleSet: SecretRuleSet, excluding: Set<String> = [],
+                              onFragment: @escaping (ScanFragment) throws -> Void) throws {
+        let rootURL = URL(fileURLWithPath: root).standardizedFileURL
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: rootURL.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: root])
+        }
+        let pathAllowlists = ruleSet.globalAllowlists.filter { $0.condition == .or && $0.targetRules.isEmpty && !$0.paths.isEmpty }
+        var stack = [""]
+        while let relative = stack.popLast() {
+            let folder = relative.isEmpty ? rootURL.path : rootURL.path + "/" + relative
+            let names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+            for name in names {
+                let path = relative.isEmpty ? name : relative + "/" + name
+                let full = folder + "/" + name
+                if name == ".git" || excluding.contains(full) { continue }
+                if try pathAllowlists.contains(where: { try $0.allowsFragment(path: path, commit: nil) }) { continue }
+                let attributes = try FileManager.default.attributesOfItem(atPath: full)
+                let type = attributes[.type] as? FileAttributeType
+                if type == .typeDirectory {
+                    stack.append(path)
+                } else if type == .typeRegular {
+                    try scanFile(full, path: path, size: (attributes[.size] as? NSNumber)?.intValue ?? 0, onFragment: onFragment)
+                }
+            }
+        }
+    }
+
+    private mutating func scanFile(_ full: String, path: String, size: Int,
+                                   onFragment: @escaping (ScanFragment) throws -> Void) throws {
+        guard size <= maxFileSize else {
+            skipped.append((path, "larger than \(maxFileSize) bytes"))
+            return
+        }
+        guard let handle = FileHandle(forReadingAtPath: full) else {
+            skipped.append((path, "not readable"))
+            return
+        }
+        defer { try? handle.close() }
+        let head = try handle.read(upToCount: 8192) ?? Data()
+        if head.contains(0) {
+            skipped.append((path, "binary"))
+            return
+        }
+        try handle.seek(toOffset: 0)
+        let collector = ChangeCollector(commit: nil, onFragment: onFragment)
+        try collector.beginFile(ChangedFile(path: path, status: .added))
+        try LineReader(handle: handle).forEachLine { bytes, number in
+            var line = bytes
+            if line.last == 0x0D { line = UnsafeBufferPointer(rebasing: line.dropLast()) }
+            try collector.addedLine(line, lineNumber: number)
+        }
+        try collector.endFile(isBinary: false)
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+
+/// Runs the secret scanner over one input: a unified diff, a git range or working tree, or a folder.
+/// Reading and scanning overlap: the reader feeds a `ScanPipeline` that scans on all cores.
+public enum SecretScan {
+    /// What to scan.
+    public enum Input: Sendable {
+        /// A unified diff file, or `-` for standard input.
+        case diff(path: String)
+        /// Added lines of `base..head` in a repository.
+        case git(repository: String, base: String, head: GitRepository.DiffTarget)
+        /// Every text file under a folder, except the given full paths.
+        case directory(path: String, excluding: Set<String>)
+    }
+
+    /// What the scan found and read.
+    public struct Result: Sendable {
+        /// Findings sorted by path, line and rule.
+        public var findings: [SecretFinding]
+        /// The changed (or scanned) files.
+        public var files: [ChangedFile]
+        /// Fragments and bytes scanned.
+        public var statistics: ScanPipeline.Statistics
+        /// Files that were not scanned, with the reason (folder scans).
+        public var skipped: [String]
+        /// The resolved base commit (git input).
+        public var base: String?
+        /// The resolved head commit (git input with a revision).
+        public var head: String?
+    }
+
+    /// An input could not be read.
+    public struct InputError: Error, Sendable, CustomStringConvertible {
+        /// What failed, with the library's or system's words.
+        public var description: String
+    }
+
+    /// Scans `input`.
+    /// - Throws: `InputError`, `DiffParseError`, or a scan error; never returns a partial result as complete.
+    public static func run(_ input: Input, scanner: SecretScanner) throws -> Result {
+        let pipeline = ScanPipeline(scanner: scanner)
+        switch input {
+        case .diff(let path):
+            let collector = ChangeCollector(commit: nil) { pipeline.submit($0) }
+            let handle: FileHandle
+            if path == "-" {
+                handle = FileHandle.standardInput
+            } else {
+                guard let file = FileHandle(forReadingAtPath: path) else {
+                    throw InputError(description: "\(path): cannot open the diff for reading")
+                }
+                handle = file
+            }
+            defer { if path != "-" { try? handle.close() } }
+            do {
+                try UnifiedDiffReader(source: path == "-" ? "<stdin>" : path).read(handle, into: collector)
+            } catch let error as DiffParseError {
+                throw error
+            } catch {
+                throw InputError(description: "\(path): cannot read the diff: \(error.localizedDescription)")
+            }
+            let findings = try pipeline.finish()
+            return Result(findings: findings, files: collector.files, statistics: pipeline.statistics, skipped: [])
+
+        case .git(let path, let base, let head):
+            let repository: GitRepository
+            do {
+                repository = try GitRepository(path: path)
+            } catch {
+                throw InputError(description: "\(path): not a git repository: \(error.message)")
+            }
+            let baseCommit = try resolve(base, in: repository, path: path)
+            var headCommit: String?
+            if case .revision(let revision) = head {
+                headCommit = try resolve(revision, in: repository, path: path)
+            }
+            let collector = ChangeCollector(commit: headCommit) { pipeline.submit($0) }
+            do {
+                try repository.diff(from: baseCommit, to: headCommit.map { .revision($0) } ?? .workingTree, into: collector)
+            } catch let error as NativeError {
+                throw InputError(description: "\(path): cannot diff \(base)..\(headCommit ?? "working tree"): \(error)")
+            }
+            let findings = try pipeline.finish()
+            return Result(findings: findings, files: collector.files, statistics: pipeline.statistics, skipped: [],
+                          base: baseCommit, head: headCommit)
+
+        case .directory(let path, let excluding):
+            var walker = DirectoryScanner()
+            var files: [ChangedFile] = []
+            do {
+                try walker.walk(root: path, ruleSet: scanner.ruleSet,
+                                excluding: Set(excluding.map { URL(fileURLWithPath: $0).standardizedFileURL.path })) {
+                    if files.last?.path != $0.path { files.append(ChangedFile(path: $0.path, status: .added)) }
+                    pipeline.submit($0)
+                }
+            } catch let error as NativeError {
+                throw error
+            } catch {
+                throw InputError(description: "\(path): cannot read the folder: \(error.localizedDescription)")
+            }
+            let findings = try pipeline.finish()
+            return Result(findings: findings, files: files, statistics: pipeline.statistics,
+                          skipped: walker.skipped.map { "\($0.path): \($0.reason)" })
+        }
+    }
+
+    private static func resolve(_ revision: String, in repository: GitRepository, path: String) throws -> String {
+        do {
+            return try repository.resolveCommit(revision)
+        } catch {
+            throw InputError(description: "\(path): revision '\(revision)' does not name a commit: \(error.message)")
+        }
+    }
+}

@@ -1,0 +1,16 @@
+/// The console form of a secret scan: one line per finding, then a summary.
+public enum ScanTextReport {
+    /// Renders the findings as `path:line: [rule] description (redacted)` lines and a summary line.
+    public static func render(_ result: SecretScan.Result) -> String {
+        var lines = result.findings.map { finding in
+            var line = "\(finding.path):\(finding.line): secret [\(finding.ruleID)] \(finding.description) (\(finding.redacted))"
+            if finding.hasAllowMarker { line += " [allow marker not honoured]" }
+            return line
+        }
+        let files = result.files.count
+        let noun = result.findings.count == 1 ? "secret" : "secrets"
+        lines.append("\(result.findings.count) \(noun) found in \(files) file\(files == 1 ? "" : "s") "
+            + "(\(result.statistics.bytes) bytes of added text scanned)")
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

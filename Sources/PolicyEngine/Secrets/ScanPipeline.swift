@@ -1,0 +1,110 @@
+import Dispatch
+import Synchronization
+
+/// Scans fragments on all cores while the producer (git, or a diff reader) keeps reading.
+///
+/// Fragments are grouped into batches; at most `maxBatchesInFlight` batches exist at once, so
+/// memory stays flat however large the input is. The first scan error is kept and rethrown by
+/// `finish()`: a fragment that could not be checked is never counted as clean.
+public final class ScanPipeline {
+    private let scanner: SecretScanner
+    private let queue = DispatchQueue(label: "policy-gate.scan", attributes: .concurrent)
+    private let group = DispatchGroup()
+    private let slots: DispatchSemaphore
+    private let state = Shared()
+    private var batch: [ScanFragment] = []
+    private var batchBytes = 0
+    private let batchLimit: Int
+
+    /// Totals of what was scanned.
+    public struct Statistics: Sendable, Equatable {
+        /// Fragments scanned.
+        public var fragments = 0
+        /// Bytes scanned.
+        public var bytes = 0
+    }
+
+    private final class Shared: Sendable {
+        let findings = Mutex<[SecretFinding]>([])
+        let error = Mutex<(any Error)?>(nil)
+    }
+
+    /// Creates a pipeline.
+    /// - Parameters:
+    ///   - scanner: the scanner to run.
+    ///   - workers: batches scanned at once (default: the number of cores).
+    ///   - batchLimit: bytes per batch.
+    public init(scanner: SecretScanner, workers: Int = ProcessInfoCores.count, batchLimit: Int = 512 * 1024) {
+        self.scanner = scanner
+        self.slots = DispatchSemaphore(value: max(1, workers) * 2)
+        self.batchLimit = batchLimit
+    }
+
+    /// What has been submitted so far.
+    public private(set) var statistics = Statistics()
+
+    /// Queues a fragment; blocks while too many batches are waiting.
+    public func submit(_ fragment: ScanFragment) {
+        statistics.fragments += 1
+        statistics.bytes += fragment.bytes.count
+        batchBytes += fragment.bytes.count
+        batch.append(fragment)
+        if batchBytes >= batchLimit {
+            flush()
+        }
+    }
+
+    /// Waits for every batch and returns all findings sorted by path, line and rule.
+    /// - Throws: the first error any batch hit.
+    public func finish() throws -> [SecretFinding] {
+        flush()
+        group.wait()
+        if let error = state.error.withLock({ $0 }) {
+            throw error
+        }
+        // Overlapping windows of a long line can report the same secret twice.
+        var seen = Set<String>()
+        let unique = state.findings.withLock { $0 }.filter {
+            seen.insert("\($0.path):\($0.line):\($0.ruleID):\($0.secretHash)").inserted
+        }
+        return unique.sorted {
+            ($0.path, $0.line, $0.ruleID, $0.column) < ($1.path, $1.line, $1.ruleID, $1.column)
+        }
+    }
+
+    private func flush() {
+        guard !batch.isEmpty else { return }
+        let work = batch
+        batch = []
+        batchBytes = 0
+        slots.wait()
+        let scanner = self.scanner
+        let state = self.state
+        let slots = self.slots
+        queue.async(group: group) {
+            defer { slots.signal() }
+            var found: [SecretFinding] = []
+            do {
+                for fragment in work {
+                    found.append(contentsOf: try scanner.scan(fragment))
+                }
+            } catch {
+                state.error.withLock { if $0 == nil { $0 = error } }
+                return
+            }
+            if !found.isEmpty {
+                state.findings.withLock { $0.append(contentsOf: found) }
+            }
+        }
+    }
+}
+
+/// The number of cores this process may use.
+public enum ProcessInfoCores {
+    /// Active processor count, at least 1.
+    public static var count: Int {
+        max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }
+}
+
+import Foundation

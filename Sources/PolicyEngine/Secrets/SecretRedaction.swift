@@ -1,0 +1,21 @@
+import Crypto
+
+/// Turns a secret into text that is safe to print: a short prefix, an ellipsis and a hash.
+public enum SecretRedaction {
+    /// SHA-256 of the secret's UTF-8 bytes, in lowercase hex.
+    public static func hash(_ secret: String) -> String {
+        SHA256.hash(data: Array(secret.utf8)).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+
+    /// The first 4 characters, `…`, and the first 8 hex digits of the hash (`glpa…#1a2b3c4d`).
+    /// Secrets shorter than 12 characters show no prefix at all: 4 characters of a short password
+    /// would give too much of it away.
+    public static func redact(_ secret: String, hash: String? = nil) -> String {
+        let digest = (hash ?? SecretRedaction.hash(secret)).prefix(8)
+        let prefix = secret.count >= 12 ? String(secret.prefix(4)) : ""
+        return "\(prefix)…#\(digest)"
+    }
+}

@@ -1,0 +1,240 @@
+/// Finds secrets in fragments of text with a rule set: keyword prefilter, pattern, secret group,
+/// entropy, allowlists, inline markers, composite rules, generic de-duplication and ignored fingerprints.
+///
+/// The scanner is a value with no mutable state, so one instance serves any number of threads.
+public struct SecretScanner: Sendable {
+    /// How the scan treats suppressions.
+    public struct Options: Sendable {
+        /// Whether `gitleaks:allow` / `policy-gate:allow` on a line suppresses its findings. When false the
+        /// finding stays and records that a marker was there.
+        public var honoursInlineAllowMarkers: Bool
+        /// Fingerprints (`commit:path:rule:line` or `path:rule:line`) of accepted findings.
+        public var ignoredFingerprints: Set<String>
+
+        /// Creates options.
+        public init(honoursInlineAllowMarkers: Bool = true, ignoredFingerprints: Set<String> = []) {
+            self.honoursInlineAllowMarkers = honoursInlineAllowMarkers
+            self.ignoredFingerprints = ignoredFingerprints
+        }
+    }
+
+    /// The rules.
+    public let ruleSet: SecretRuleSet
+    /// The options.
+    public let options: Options
+
+    /// Creates a scanner.
+    public init(ruleSet: SecretRuleSet, options: Options = Options()) {
+        self.ruleSet = ruleSet
+        self.options = options
+    }
+
+    /// Scans one fragment.
+    /// - Returns: the findings, in the order they were found.
+    /// - Throws: `NativeError` when a pattern hits PCRE2's match or depth limit: the text could not be checked.
+    public func scan(_ fragment: ScanFragment) throws -> [SecretFinding] {
+        for allowlist in ruleSet.globalAllowlists where allowlist.targetRules.isEmpty {
+            if try allowlist.allowsFragment(path: fragment.path, commit: fragment.commit) { return [] }
+        }
+        let candidates = try fragment.bytes.withUnsafeBufferPointer { buffer in
+            try findCandidates(in: buffer, fragment: fragment)
+        }
+        guard !candidates.isEmpty else { return [] }
+        let reported = applyRequirements(candidates).filter { !ruleSet.rules[$0.ruleIndex].skipReport }
+        return removeGenericDuplicates(reported)
+            .map(\.finding)
+            .filter { !options.ignoredFingerprints.contains($0.fingerprint)
+                && !options.ignoredFingerprints.contains("\($0.path):\($0.ruleID):\($0.line)") }
+    }
+
+    /// Scans text lines as if they were one fragment (for samples and tests).
+    public func scan(lines: String, path: String = "sample.txt") throws -> [SecretFinding] {
+        try scan(ScanFragment(path: path, bytes: Array(lines.utf8), firstLine: 1))
+    }
+
+    // MARK: - Matching
+
+    struct Candidate {
+        var ruleIndex: Int
+        var finding: SecretFinding
+        var secret: String
+    }
+
+    private func findCandidates(in buffer: UnsafeBufferPointer<UInt8>, fragment: ScanFragment) throws -> [Candidate] {
+        var hits = [Bool](repeating: false, count: ruleSet.rules.count)
+        ruleSet.automaton.markRules(in: buffer, hits: &hits)
+        for index in ruleSet.alwaysRun { hits[index] = true }
+        var lines = LineIndex(buffer: buffer)
+        var candidates: [Candidate] = []
+        for (index, rule) in ruleSet.rules.enumerated() where hits[index] {
+            guard let regex = rule.regex, try ruleApplies(rule, to: fragment) else { continue }
+            try regex.forEachMatch(in: buffer) { groups in
+                if let candidate = try candidate(rule: rule, index: index, groups: groups, buffer: buffer,
+                                                 fragment: fragment, lines: &lines) {
+                    candidates.append(candidate)
+                }
+            }
+        }
+        return candidates
+    }
+
+    private func ruleApplies(_ rule: SecretRule, to fragment: ScanFragment) throws -> Bool {
+        for allowlist in rule.allowlists where try allowlist.allowsFragment(path: fragment.path, commit: fragment.commit) {
+            return false
+        }
+        for allowlist in ruleSet.globalAllowlists where allowlist.targetRules.contains(rule.id) {
+            if try allowlist.allowsFragment(path: fragment.path, commit: fragment.commit) { return false }
+        }
+        if let pathPattern = rule.path {
+            return try pathPattern.matches(fragment.path)
+        }
+        return true
+    }
+
+    private func candidate(rule: SecretRule, index: Int, groups: [Range<Int>?], buffer: UnsafeBufferPointer<UInt8>,
+                           fragment: ScanFragment, lines: inout LineIndex) throws -> Candidate? {
+        guard let whole = groups[0] else { return nil }
+        // gitleaks trims newlines at both ends of a match.
+        var lower = whole.lowerBound
+        var upper = whole.upperBound
+        while lower < upper, buffer[lower] == 0x0A { lower += 1 }
+        while upper > lower, buffer[upper - 1] == 0x0A { upper -= 1 }
+        guard lower < upper else { return nil }
+        let match = String(decoding: UnsafeBufferPointer(rebasing: buffer[lower..<upper]), as: UTF8.self)
+
+        var secret = match
+        if rule.regex?.captureCount ?? 0 > 0 {
+            if rule.secretGroup > 0 {
+                guard rule.secretGroup < groups.count else { return nil }
+                secret = groups[rule.secretGroup].map { text(buffer, $0) } ?? ""
+            } else if let first = groups.dropFirst().compactMap({ $0 }).first(where: { !$0.isEmpty }) {
+                secret = text(buffer, first)
+            }
+        }
+        guard !secret.isEmpty else { return nil }
+
+        let startLine = lines.lineIndex(of: lower)
+        let endLine = lines.lineIndex(of: upper - 1)
+        let lineRange = lines.range(ofLines: startLine...endLine)
+        let lineBytes = UnsafeBufferPointer(rebasing: buffer[lineRange])
+        let hasMarker = LineIndex.contains(lineBytes, "gitleaks:allow") || LineIndex.contains(lineBytes, "policy-gate:allow")
+        if hasMarker, options.honoursInlineAllowMarkers { return nil }
+
+        let entropy = ShannonEntropy.of(secret)
+        if rule.entropy != 0, entropy <= rule.entropy { return nil }
+
+        let lineText = String(decoding: lineBytes, as: UTF8.self)
+        for allowlist in ruleSet.globalAllowlists where allowlist.targetRules.isEmpty || allowlist.targetRules.contains(rule.id) {
+            if try allowlist.allowsFinding(path: fragment.path, commit: fragment.commit, secret: secret, match: match, line: lineText) {
+                return nil
+            }
+        }
+        for allowlist in rule.allowlists {
+            if try allowlist.allowsFinding(path: fragment.path, commit: fragment.commit, secret: secret, match: match, line: lineText) {
+                return nil
+            }
+        }
+
+        let hash = SecretRedaction.hash(secret)
+        let finding = SecretFinding(
+            ruleID: rule.id, description: rule.description, path: fragment.path,
+            line: fragment.firstLine + startLine, endLine: fragment.firstLine + endLine,
+            column: lower - lineRange.lowerBound + 1, commit: fragment.commit,
+            redacted: SecretRedaction.redact(secret, hash: hash), secretHash: hash,
+            entropy: (entropy * 1000).rounded() / 1000, tags: rule.tags, hasAllowMarker: hasMarker)
+        return Candidate(ruleIndex: index, finding: finding, secret: secret)
+    }
+
+    private func text(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: buffer[range]), as: UTF8.self)
+    }
+
+    // MARK: - Filters
+
+    /// Keeps a composite rule's finding only when each required rule matched near it in the same fragment.
+    private func applyRequirements(_ candidates: [Candidate]) -> [Candidate] {
+        candidates.filter { candidate in
+            let rule = ruleSet.rules[candidate.ruleIndex]
+            return rule.required.allSatisfy { requirement in
+                candidates.contains { other in
+                    guard ruleSet.rules[other.ruleIndex].id == requirement.ruleID else { return false }
+                    if let lines = requirement.withinLines, abs(other.finding.line - candidate.finding.line) > lines { return false }
+                    if let columns = requirement.withinColumns, abs(other.finding.column - candidate.finding.column) > columns {
+                        return false
+                    }
+                    return true
+                }
+            }
+        }
+    }
+
+    /// Drops a generic rule's finding when a specific rule found a secret containing it on the same line.
+    private func removeGenericDuplicates(_ candidates: [Candidate]) -> [Candidate] {
+        candidates.filter { candidate in
+            guard candidate.finding.ruleID.lowercased().contains("generic") else { return true }
+            return !candidates.contains { other in
+                other.finding.line == candidate.finding.line
+                    && other.finding.ruleID != candidate.finding.ruleID
+                    && !other.finding.ruleID.lowercased().contains("generic")
+                    && other.secret.contains(candidate.secret)
+            }
+        }
+    }
+}
+
+/// Maps byte offsets in a fragment to 0-based line indices; built on first use.
+struct LineIndex {
+    private let buffer: UnsafeBufferPointer<UInt8>
+    private var newlines: [Int]?
+
+    init(buffer: UnsafeBufferPointer<UInt8>) {
+        self.buffer = buffer
+    }
+
+    mutating func lineIndex(of offset: Int) -> Int {
+        let positions = newlineOffsets()
+        var low = 0
+        var high = positions.count
+        while low < high {
+            let middle = (low + high) / 2
+            if positions[middle] < offset { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    /// Byte range of lines `lines` (0-based, inclusive), without the final newline.
+    mutating func range(ofLines lines: ClosedRange<Int>) -> Range<Int> {
+        let positions = newlineOffsets()
+        let start = lines.lowerBound == 0 ? 0 : positions[lines.lowerBound - 1] + 1
+        let end = lines.upperBound < positions.count ? positions[lines.upperBound] : buffer.count
+        return start..<end
+    }
+
+    private mutating func newlineOffsets() -> [Int] {
+        if let newlines { return newlines }
+        var found: [Int] = []
+        for (offset, byte) in buffer.enumerated() where byte == 0x0A {
+            found.append(offset)
+        }
+        newlines = found
+        return found
+    }
+
+    static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: String) -> Bool {
+        let pattern = Array(needle.utf8)
+        guard haystack.count >= pattern.count, let first = pattern.first else { return false }
+        var index = 0
+        while index <= haystack.count - pattern.count {
+            if haystack[index] == first {
+                var matched = true
+                for offset in 1..<pattern.count where haystack[index + offset] != pattern[offset] {
+                    matched = false
+                    break
+                }
+                if matched { return true }
+            }
+            index += 1
+        }
+        return false
+    }
+}

@@ -1,0 +1,24 @@
+/// Shannon entropy as gitleaks computes it: counts per Unicode scalar, divided by the UTF-8 byte length.
+public enum ShannonEntropy {
+    /// Bits per symbol of `text`; 0 for an empty string.
+    public static func of(_ text: String) -> Double {
+        let length = Double(text.utf8.count)
+        guard length > 0 else { return 0 }
+        var counts: [Unicode.Scalar: Int] = [:]
+        for scalar in text.unicodeScalars {
+            counts[scalar, default: 0] += 1
+        }
+        var entropy = 0.0
+        for count in counts.values {
+            let frequency = Double(count) / length
+            entropy -= frequency * log2(frequency)
+        }
+        return entropy
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,74 @@
+/// A TOML table: string keys mapped to values, in the order they first appeared in the
+/// source, each remembering the 1-based line on which it was defined.
+///
+/// Equality compares contents only: two tables are equal when they hold the same keys with
+/// equal values, regardless of key order and source lines (as TOML tables are unordered).
+public struct TOMLTable: Sendable, Equatable {
+    /// The keys, in source order.
+    public private(set) var keys: [String] = []
+
+    /// The 1-based line where this table started: its `[header]` or `[[header]]`, the `{` of
+    /// an inline table, the key that implicitly created it, or 1 for the root table.
+    public let line: Int
+
+    private var values: [TOMLValue] = []
+    private var lines: [Int] = []
+    private var positions: [String: Int] = [:]
+
+    /// Creates an empty table starting on line 1.
+    public init() {
+        line = 1
+    }
+
+    /// Creates an empty table starting on `line`.
+    init(line: Int) {
+        self.line = line
+    }
+
+    /// The number of keys.
+    public var count: Int {
+        keys.count
+    }
+
+    /// Whether the table has no keys.
+    public var isEmpty: Bool {
+        keys.isEmpty
+    }
+
+    /// The value stored under `key`, or `nil` if there is none.
+    public subscript(key: String) -> TOMLValue? {
+        positions[key].map { values[$0] }
+    }
+
+    /// The 1-based source line on which `key` was defined, or `nil` if there is no such key.
+    ///
+    /// For a sub-table this is the line of the header (or dotted key) that defined it; for an
+    /// array of tables, the line of its first `[[header]]`.
+    public func line(of key: String) -> Int? {
+        positions[key].map { lines[$0] }
+    }
+
+    /// Adds `value` under `key`, or replaces the value if the key exists (the parser never
+    /// does that: it rejects duplicate keys before building tables).
+    mutating func append(_ value: TOMLValue, forKey key: String, line: Int) {
+        if let position = positions[key] {
+            values[position] = value
+            lines[position] = line
+            return
+        }
+        positions[key] = keys.count
+        keys.append(key)
+        values.append(value)
+        lines.append(line)
+    }
+
+    /// Tables are equal when they hold the same keys with equal values; key order and source
+    /// lines are ignored.
+    public static func == (lhs: TOMLTable, rhs: TOMLTable) -> Bool {
+        guard lhs.keys.count == rhs.keys.count else { return false }
+        for (position, key) in lhs.keys.enumerated() {
+            guard let other = rhs[key], other == lhs.values[position] else { return false }
+        }
+        return true
+    }
+}
