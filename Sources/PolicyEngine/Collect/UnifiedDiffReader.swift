@@ -39,10 +39,11 @@ public struct UnifiedDiffReader {
     /// Reads a diff held in memory (tests, small inputs).
     public func read(_ text: String, into visitor: any DiffVisitor) throws {
         var parser = Parser(source: source, visitor: visitor)
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // Split the bytes, not the Characters: Swift treats "\r\n" as one Character.
+        var lines = Array(text.utf8).split(separator: 0x0A, omittingEmptySubsequences: false)
         if lines.last?.isEmpty == true { lines.removeLast() }
         for (index, line) in lines.enumerated() {
-            try Array(line.utf8).withUnsafeBufferPointer { try parser.consume($0, lineNumber: index + 1) }
+            try Array(line).withUnsafeBufferPointer { try parser.consume($0, lineNumber: index + 1) }
         }
         try parser.finish()
     }

@@ -46,9 +46,6 @@ struct GitleaksConfigParser {
         rule.description = try string(table, "description") ?? ""
         rule.regex = try string(table, "regex")
         rule.path = try string(table, "path")
-        if rule.regex == nil && rule.path == nil {
-            throw SecretRulesError(file: file, line: table.line, reason: "rule '\(id)' has neither regex nor path")
-        }
         rule.secretGroup = Int(try integer(table, "secretGroup") ?? 0)
         rule.entropy = try number(table, "entropy") ?? 0
         rule.keywords = try strings(table, "keywords").map { $0.lowercased() }

@@ -70,6 +70,10 @@ public enum SecretRulesLoader {
         var rules: [SecretRule] = []
         for raw in config.rules {
             let where_ = "rule '\(raw.id)'"
+            if raw.regex == nil && raw.path == nil {
+                // Checked after [extend] is applied: an extending file may adjust a rule without repeating its regex.
+                throw SecretRulesError(file: config.file, line: raw.line, reason: "\(where_) has neither regex nor path")
+            }
             let regex = try raw.regex.map { pattern throws(SecretRulesError) in
                 try compilePattern(pattern, what: "\(where_): regex", file: config.file, line: raw.line)
             }

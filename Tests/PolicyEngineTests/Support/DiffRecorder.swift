@@ -1,0 +1,29 @@
+@testable import PolicyEngine
+
+/// A `DiffVisitor` that records everything, for asserting on what a diff reader reports.
+final class DiffRecorder: DiffVisitor {
+    struct Line: Equatable {
+        var path: String
+        var number: Int
+        var text: String
+    }
+
+    var files: [ChangedFile] = []
+    var added: [Line] = []
+    var removed = 0
+    private var current: ChangedFile?
+
+    func beginFile(_ file: ChangedFile) throws { current = file }
+    func beginHunk() throws {}
+    func addedLine(_ bytes: UnsafeBufferPointer<UInt8>, lineNumber: Int) throws {
+        added.append(Line(path: current?.path ?? "", number: lineNumber, text: String(decoding: bytes, as: UTF8.self)))
+    }
+    func removedLine() throws { removed += 1 }
+    func endFile(isBinary: Bool) throws {
+        if var file = current {
+            file.isBinary = file.isBinary || isBinary
+            files.append(file)
+        }
+        current = nil
+    }
+}
