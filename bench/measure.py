@@ -93,6 +93,7 @@ def run(a: argparse.Namespace) -> int:
     if report.exists():
         report.unlink()
 
+    load_before = round(os.getloadavg()[0], 2)
     timed_out = threading.Event()
     with open(out_path, "wb") as fo, open(err_path, "wb") as fe:
         t0 = time.perf_counter()
@@ -131,6 +132,7 @@ def run(a: argparse.Namespace) -> int:
         "peak_mb": round(ru.ru_maxrss / 1024, 1),  # Linux reports KiB
         "findings": None,
         "scanned_bytes": None,
+        "load1_before": load_before,  # 1-minute load average: other work on the machine
         "ok": True,
         "cmd": cmd,
         "stderr_log": str(err_path),
@@ -192,6 +194,7 @@ def summarize(a: argparse.Namespace) -> int:
                 "findings_stable": len({r["findings"] for r in good}) == 1,
                 "wall_all_s": [r["wall_s"] for r in good],
                 "scanned_bytes": good[-1].get("scanned_bytes"),
+                "max_load1_before": max((r.get("load1_before") or 0) for r in good),
             })
         rows.append(row)
 
@@ -258,6 +261,13 @@ def summarize(a: argparse.Namespace) -> int:
         md.append("Median over the measured runs (warm-up excluded); peak MB is the largest max-RSS of "
                   "any run; `*` marks a finding count that changed between runs; ratios are peer / "
                   "policy-gate on the same case and size, from this run.")
+        loads = [r["max_load1_before"] for r in rows if "max_load1_before" in r]
+        cores = (meta.get("machine") or {}).get("cores") or os.cpu_count() or 1
+        if loads and max(loads) > cores:
+            md.append("")
+            md.append(f"Note: the 1-minute load average reached {max(loads):.1f} on {cores} cores during "
+                      "the measured runs; other work competed for the CPU, so wall times are noisy "
+                      "(CPU seconds are less affected).")
         if errs:
             md += ["", "Errors:", ""] + [f"- {t} {c} {s}: {e}" for t, c, s, e in errs]
         Path(a.md).write_text("\n".join(md) + "\n", encoding="utf-8")

@@ -250,7 +250,7 @@ def positive_value(rng: random.Random, kind: str, name: str, gen) -> str:
     if kind == "datadog-api-key":
         return S.datadog_app_key(rng) if "APP" in name else S.datadog_api_key(rng)
     if kind == "generic-password":
-        return S.strong_password(rng)
+        return S.generated_password(rng)
     return gen(rng)
 
 
@@ -524,7 +524,7 @@ def doc_docker_config(rng: random.Random) -> list[Snip]:
 
 def doc_gcp_sa(rng: random.Random) -> list[Snip]:
     text = json.dumps(S.gcp_service_account(rng), indent=2).split("\n")
-    return [Snip(text, [Mark(1, len(text) - 2, "gcp-service-account", "secret")])]
+    return [Snip(text, [Mark(0, len(text) - 1, "gcp-service-account", "secret")])]
 
 
 def doc_notebook(rng: random.Random) -> list[Snip]:
@@ -1138,8 +1138,8 @@ def main() -> int:
             print("[quality] policy-gate is not available; scoring the peers only", file=sys.stderr)
         else:
             try:
-                versions["policy-gate"] = subprocess.run([str(pg), "--version"], capture_output=True, text=True,
-                                                         timeout=30).stdout.strip() or "?"
+                pgv = subprocess.run([str(pg), "--version"], capture_output=True, text=True, timeout=30).stdout
+                versions["policy-gate"] = pgv.strip().removeprefix("policy-gate ") or "?"
             except (OSError, subprocess.TimeoutExpired):
                 versions["policy-gate"] = "?"
     if "kingfisher" in wanted:

@@ -188,6 +188,7 @@ pgv = ""
 if pg:
     try:
         pgv = subprocess.run([pg, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
+        pgv = pgv.removeprefix("policy-gate ")
     except (OSError, subprocess.TimeoutExpired):
         pass
 meta = {

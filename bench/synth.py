@@ -68,6 +68,16 @@ def strong_password(rng: random.Random, lo: int = 14, hi: int = 24) -> str:
             return p
 
 
+def generated_password(rng: random.Random) -> str:
+    """Passwords as people and tools make them: pwgen-like, with symbols, or `openssl rand -base64`."""
+    k = rng.random()
+    if k < 0.4:
+        return rs(rng, ALNUM, rng.randint(16, 32))
+    if k < 0.7:
+        return strong_password(rng)
+    return b64(rbytes(rng, rng.choice((18, 24, 32))))
+
+
 def url_password(rng: random.Random) -> str:
     """A password that needs no percent-encoding inside a URL."""
     return rs(rng, ALNUM, rng.randint(2, 4)) + rng.choice("_-~.") + rs(rng, ALNUM, rng.randint(12, 18))

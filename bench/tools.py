@@ -74,7 +74,7 @@ def _check(name: str, binary: Path) -> str:
         want = f"kingfisher {KINGFISHER_VERSION}"
     if not ok:
         raise SystemExit(f"[bench] {binary} reports version {got!r}, expected {want!r}")
-    return got.splitlines()[0].strip()
+    return got.splitlines()[0].strip().removeprefix("kingfisher ").lstrip("v")
 
 
 def _find_exec(root: Path, name: str) -> Path | None:

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs the secret scanner over one input: a unified diff, a git range or working tree, or a folder.
 /// Reading and scanning overlap: the reader feeds a `ScanPipeline` that scans on all cores.
@@ -74,14 +75,11 @@ public enum SecretScan {
             if case .revision(let revision) = head {
                 headCommit = try resolve(revision, in: repository, path: path)
             }
-            let collector = ChangeCollector(commit: headCommit) { pipeline.submit($0) }
-            do {
-                try repository.diff(from: baseCommit, to: headCommit.map { .revision($0) } ?? .workingTree, into: collector)
-            } catch let error as NativeError {
-                throw InputError(description: "\(path): cannot diff \(base)..\(headCommit ?? "working tree"): \(error)")
-            }
+            let files = try readInParallel(path: path, base: baseCommit,
+                                           target: headCommit.map { .revision($0) } ?? .workingTree,
+                                           commit: headCommit, pipeline: pipeline)
             let findings = try pipeline.finish()
-            return Result(findings: findings, files: collector.files, statistics: pipeline.statistics, skipped: [],
+            return Result(findings: findings, files: files, statistics: pipeline.statistics, skipped: [],
                           base: baseCommit, head: headCommit)
 
         case .directory(let path, let excluding):
@@ -102,6 +100,37 @@ public enum SecretScan {
             return Result(findings: findings, files: files, statistics: pipeline.statistics,
                           skipped: walker.skipped.map { "\($0.path): \($0.reason)" })
         }
+    }
+
+    /// Reads the diff on several threads, each with its own repository handle and every n-th file,
+    /// so that reading git (the floor of the whole scan) is not limited to one core.
+    private static func readInParallel(path: String, base: String, target: GitRepository.DiffTarget,
+                                       commit: String?, pipeline: ScanPipeline) throws -> [ChangedFile] {
+        let readers = min(ProcessInfoCores.count, 4)
+        let results = Mutex<[Int: Swift.Result<[ChangedFile], any Error>]>([:])
+        DispatchQueue.concurrentPerform(iterations: readers) { share in
+            let collector = ChangeCollector(commit: commit) { pipeline.submit($0) }
+            let outcome = Swift.Result<[ChangedFile], any Error> {
+                let repository = try GitRepository(path: path)
+                try repository.diff(from: base, to: target, into: collector, share: share, of: readers)
+                return collector.files
+            }
+            results.withLock { $0[share] = outcome }
+        }
+        var files: [ChangedFile] = []
+        for share in 0..<readers {
+            switch results.withLock({ $0[share] }) {
+            case .success(let found)?:
+                files += found
+            case .failure(let error as NativeError)?:
+                throw InputError(description: "\(path): cannot diff \(base)..\(commit ?? "working tree"): \(error)")
+            case .failure(let error)?:
+                throw error
+            case nil:
+                throw InputError(description: "\(path): a diff reader did not finish")
+            }
+        }
+        return files.sorted { $0.path < $1.path }
     }
 
     private static func resolve(_ revision: String, in repository: GitRepository, path: String) throws -> String {

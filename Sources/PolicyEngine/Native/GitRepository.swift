@@ -80,8 +80,33 @@ public final class GitRepository {
     }
 
     /// Streams the diff from `base` to `target` into `visitor`, with renames detected and no context lines.
+    ///
+    /// To read a large diff on several cores, open one repository per thread and give each the same
+    /// `base` and `target` with its own `share` of `shares`: each then reads only every `shares`-th file.
     /// - Throws: `NativeError` from libgit2, or whatever `visitor` throws.
-    public func diff(from base: String, to target: DiffTarget, into visitor: any DiffVisitor) throws {
+    public func diff(from base: String, to target: DiffTarget, into visitor: any DiffVisitor,
+                     share: Int = 0, of shares: Int = 1) throws {
+        let diff = try makeDiff(from: base, to: target)
+        defer { git_diff_free(diff) }
+        let count = git_diff_num_deltas(diff)
+        var index = share
+        while index < count {
+            var patch: OpaquePointer?
+            try GitRepository.check(git_patch_from_diff(&patch, diff, index), "git_patch_from_diff")
+            defer { git_patch_free(patch) }
+            if let patch {
+                try visit(patch: patch, headIsWorkingTree: target == .workingTree, visitor: visitor)
+            } else if let delta = git_diff_get_delta(diff, index) {
+                // libgit2 gives no patch for unmodified or binary-only entries; the file still changed.
+                let file = changedFile(from: delta, headIsWorkingTree: target == .workingTree)
+                try visitor.beginFile(file)
+                try visitor.endFile(isBinary: file.isBinary)
+            }
+            index += max(1, shares)
+        }
+    }
+
+    private func makeDiff(from base: String, to target: DiffTarget) throws(NativeError) -> OpaquePointer {
         let baseCommit = try peelToCommit(base)
         defer { git_object_free(baseCommit) }
         var baseTree: OpaquePointer?
@@ -95,13 +120,13 @@ public final class GitRepository {
         options.flags |= GIT_DIFF_INCLUDE_TYPECHANGE.rawValue
 
         var diff: OpaquePointer?
-        var headTree: OpaquePointer?
-        defer { if let headTree { git_tree_free(headTree) } }
         switch target {
         case .revision(let revision):
             let headCommit = try peelToCommit(revision)
             defer { git_object_free(headCommit) }
+            var headTree: OpaquePointer?
             try GitRepository.check(git_commit_tree(&headTree, headCommit), "git_commit_tree")
+            defer { git_tree_free(headTree) }
             try GitRepository.check(git_diff_tree_to_tree(&diff, handle, baseTree, headTree, &options), "git_diff_tree_to_tree")
         case .workingTree:
             options.flags |= GIT_DIFF_INCLUDE_UNTRACKED.rawValue | GIT_DIFF_RECURSE_UNTRACKED_DIRS.rawValue
@@ -109,24 +134,87 @@ public final class GitRepository {
             try GitRepository.check(git_diff_tree_to_workdir_with_index(&diff, handle, baseTree, &options),
                                     "git_diff_tree_to_workdir_with_index")
         }
-        defer { git_diff_free(diff) }
-
+        guard let diff else {
+            throw NativeError(library: .libgit2, function: "git_diff_tree_to_tree", code: -1, message: "no diff")
+        }
         var findOptions = git_diff_find_options()
         try GitRepository.check(git_diff_find_options_init(&findOptions, UInt32(GIT_DIFF_FIND_OPTIONS_VERSION)),
                                 "git_diff_find_options_init")
         findOptions.flags = GIT_DIFF_FIND_RENAMES.rawValue | GIT_DIFF_FIND_FOR_UNTRACKED.rawValue
         findOptions.rename_limit = 1000
-        try GitRepository.check(git_diff_find_similar(diff, &findOptions), "git_diff_find_similar")
-
-        let box = DiffCallbackBox(visitor: visitor, repository: self, workingDirectory: workingDirectory,
-                                  headIsWorkingTree: target == .workingTree)
-        let payload = Unmanaged.passUnretained(box).toOpaque()
-        let status = git_diff_foreach(diff, diffFileCallback, diffBinaryCallback, diffHunkCallback, diffLineCallback, payload)
-        if let error = box.error {
+        do {
+            try GitRepository.check(git_diff_find_similar(diff, &findOptions), "git_diff_find_similar")
+        } catch {
+            git_diff_free(diff)
             throw error
         }
-        try GitRepository.check(status, "git_diff_foreach")
-        try box.finishFile()
+        return diff
+    }
+
+    private func visit(patch: OpaquePointer, headIsWorkingTree: Bool, visitor: any DiffVisitor) throws {
+        guard let delta = git_patch_get_delta(patch) else { return }
+        let file = changedFile(from: delta, headIsWorkingTree: headIsWorkingTree)
+        try visitor.beginFile(file)
+        let hunks = git_patch_num_hunks(patch)
+        for hunk in 0..<hunks {
+            try visitor.beginHunk()
+            let lines = git_patch_num_lines_in_hunk(patch, hunk)
+            guard lines > 0 else { continue }
+            for index in 0..<Int(lines) {
+                var line: UnsafePointer<git_diff_line>?
+                try GitRepository.check(git_patch_get_line_in_hunk(&line, patch, hunk, index), "git_patch_get_line_in_hunk")
+                guard let line else { continue }
+                switch UInt8(bitPattern: line.pointee.origin) {
+                case UInt8(ascii: "+"):
+                    var length = line.pointee.content_len
+                    let start = UnsafeRawPointer(line.pointee.content).map { $0.assumingMemoryBound(to: UInt8.self) }
+                    // Drop the line ending: LF, or CRLF.
+                    if length > 0, start?[length - 1] == 0x0A { length -= 1 }
+                    if length > 0, start?[length - 1] == 0x0D { length -= 1 }
+                    try visitor.addedLine(UnsafeBufferPointer(start: start, count: length),
+                                          lineNumber: Int(line.pointee.new_lineno))
+                case UInt8(ascii: "-"):
+                    try visitor.removedLine()
+                default:
+                    break
+                }
+            }
+        }
+        let isBinary = git_patch_get_delta(patch).map { $0.pointee.flags & GIT_DIFF_FLAG_BINARY.rawValue != 0 } ?? false
+        try visitor.endFile(isBinary: isBinary || file.isBinary)
+    }
+
+    private func changedFile(from delta: UnsafePointer<git_diff_delta>, headIsWorkingTree: Bool) -> ChangedFile {
+        let entry = delta.pointee
+        let newPath = entry.new_file.path.map { String(cString: $0) } ?? ""
+        let oldPath = entry.old_file.path.map { String(cString: $0) } ?? newPath
+        let status: ChangedFile.Status
+        switch entry.status {
+        case GIT_DELTA_ADDED, GIT_DELTA_UNTRACKED: status = .added
+        case GIT_DELTA_DELETED: status = .deleted
+        case GIT_DELTA_RENAMED: status = .renamed
+        case GIT_DELTA_COPIED: status = .copied
+        case GIT_DELTA_TYPECHANGE: status = .typeChanged
+        default: status = .modified
+        }
+        let newMode = ChangedFile.Mode(gitMode: Int(entry.new_file.mode))
+        var file = ChangedFile(
+            path: status == .deleted ? oldPath : newPath,
+            oldPath: (status == .renamed || status == .copied) && oldPath != newPath ? oldPath : nil,
+            status: status,
+            oldMode: status == .added ? .absent : ChangedFile.Mode(gitMode: Int(entry.old_file.mode)),
+            newMode: status == .deleted ? .absent : newMode,
+            isBinary: entry.flags & GIT_DIFF_FLAG_BINARY.rawValue != 0)
+        if newMode == .symlink, status != .deleted {
+            if headIsWorkingTree, let workingDirectory,
+               let target = try? FileManager.default.destinationOfSymbolicLink(atPath: workingDirectory + newPath) {
+                file.symlinkTarget = target
+            } else {
+                var oid = entry.new_file.id
+                file.symlinkTarget = blobBytes(&oid).map { String(decoding: $0, as: UTF8.self) }
+            }
+        }
+        return file
     }
 
     /// The libgit2 version, e.g. `1.5.1`.

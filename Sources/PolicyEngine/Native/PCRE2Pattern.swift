@@ -42,7 +42,7 @@ public final class PCRE2Pattern: @unchecked Sendable {
     public init(_ source: String, caseInsensitive: Bool = false, limits: Limits = Limits()) throws(NativeError) {
         self.source = source
         let options = UInt32(PCRE2_UTF) | UInt32(PCRE2_MATCH_INVALID_UTF) | UInt32(PCRE2_DOLLAR_ENDONLY)
-            | (caseInsensitive ? UInt32(PCRE2_CASELESS) : 0)
+            | UInt32(PCRE2_USE_OFFSET_LIMIT) | (caseInsensitive ? UInt32(PCRE2_CASELESS) : 0)
         guard let compileContext = pcre2_compile_context_create_8(nil) else {
             throw NativeError(library: .pcre2, function: "pcre2_compile_context_create", code: -1, message: "out of memory")
         }
@@ -86,6 +86,34 @@ public final class PCRE2Pattern: @unchecked Sendable {
     ///   or `nil` when there is no match.
     /// - Throws: `NativeError` when a limit is hit or matching fails; "no match" is never used for an error.
     public func firstMatch(in subject: UnsafeBufferPointer<UInt8>, from start: Int) throws(NativeError) -> [Range<Int>?]? {
+        try firstMatch(in: subject, from: start, context: matchContext)
+    }
+
+    /// Calls `body` for every non-overlapping match that *starts* inside one of `windows` (sorted byte
+    /// ranges); a match may run past the end of its window. This lets the scanner try a pattern only
+    /// near its keywords instead of over the whole text.
+    /// - Throws: `NativeError` when a limit is hit, or what `body` throws.
+    public func forEachMatch(in subject: UnsafeBufferPointer<UInt8>, startingIn windows: [Range<Int>],
+                             _ body: ([Range<Int>?]) throws -> Void) throws {
+        guard let context = pcre2_match_context_copy_8(matchContext) else {
+            throw NativeError(library: .pcre2, function: "pcre2_match_context_copy", code: -1, message: "out of memory")
+        }
+        defer { pcre2_match_context_free_8(context) }
+        var resume = 0
+        for window in windows {
+            var start = max(window.lowerBound, resume)
+            pcre2_set_offset_limit_8(context, window.upperBound)
+            while start <= window.upperBound, start <= subject.count,
+                  let groups = try firstMatch(in: subject, from: start, context: context), let whole = groups[0] {
+                try body(groups)
+                start = whole.isEmpty ? whole.upperBound + 1 : whole.upperBound
+            }
+            resume = max(resume, start)
+        }
+    }
+
+    private func firstMatch(in subject: UnsafeBufferPointer<UInt8>, from start: Int,
+                            context matchContext: OpaquePointer) throws(NativeError) -> [Range<Int>?]? {
         guard let matchData = pcre2_match_data_create_from_pattern_8(code, nil) else {
             throw NativeError(library: .pcre2, function: "pcre2_match_data_create", code: -1, message: "out of memory")
         }
@@ -95,7 +123,7 @@ public final class PCRE2Pattern: @unchecked Sendable {
         let base = subject.baseAddress ?? withUnsafePointer(to: &empty) { $0 }
         var result = pcre2_match_8(code, base, subject.count, start, 0, matchData, matchContext)
         if result == PCRE2_ERROR_JIT_STACKLIMIT {
-            result = try matchWithLargeJITStack(base, subject.count, start, matchData)
+            result = try matchWithLargeJITStack(base, subject.count, start, matchData, matchContext)
         }
         if result == PCRE2_ERROR_NOMATCH {
             return nil
@@ -157,7 +185,7 @@ public final class PCRE2Pattern: @unchecked Sendable {
 
     /// Retries a match whose JIT stack overflowed with a larger, private stack.
     private func matchWithLargeJITStack(_ base: UnsafePointer<UInt8>, _ length: Int, _ start: Int,
-                                        _ matchData: OpaquePointer) throws(NativeError) -> Int32 {
+                                        _ matchData: OpaquePointer, _ matchContext: OpaquePointer) throws(NativeError) -> Int32 {
         guard let stack = pcre2_jit_stack_create_8(64 * 1024, 8 * 1024 * 1024, nil),
               let context = pcre2_match_context_copy_8(matchContext) else {
             throw NativeError(library: .pcre2, function: "pcre2_jit_stack_create", code: -1, message: "out of memory")

@@ -105,6 +105,27 @@ public struct KeywordAutomaton: Sendable {
         return newlySet
     }
 
+    /// Calls `body` with the rule index and the end offset (exclusive) of every keyword occurrence.
+    public func forEachHit(in text: UnsafeBufferPointer<UInt8>, _ body: (Int, Int) -> Void) {
+        var state = 0
+        transitions.withUnsafeBufferPointer { table in
+            outputOffsets.withUnsafeBufferPointer { offsets in
+                outputRules.withUnsafeBufferPointer { rules in
+                    for (offset, byte) in text.enumerated() {
+                        state = Int(table[state &* 256 &+ Int(KeywordAutomaton.fold(byte))])
+                        let lower = Int(offsets[state])
+                        let upper = Int(offsets[state &+ 1])
+                        if lower < upper {
+                            for index in lower..<upper {
+                                body(Int(rules[index]), offset + 1)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @inline(__always)
     static func fold(_ byte: UInt8) -> UInt8 {
         byte &- 0x41 < 26 ? byte | 0x20 : byte

@@ -6,15 +6,21 @@ import Synchronization
 /// Fragments are grouped into batches; at most `maxBatchesInFlight` batches exist at once, so
 /// memory stays flat however large the input is. The first scan error is kept and rethrown by
 /// `finish()`: a fragment that could not be checked is never counted as clean.
-public final class ScanPipeline {
+/// `submit` may be called from several threads at once (one per git reader).
+public final class ScanPipeline: Sendable {
     private let scanner: SecretScanner
     private let queue = DispatchQueue(label: "policy-gate.scan", attributes: .concurrent)
     private let group = DispatchGroup()
     private let slots: DispatchSemaphore
     private let state = Shared()
-    private var batch: [ScanFragment] = []
-    private var batchBytes = 0
+    private let pending = Mutex(Pending())
     private let batchLimit: Int
+
+    private struct Pending {
+        var batch: [ScanFragment] = []
+        var bytes = 0
+        var statistics = Statistics()
+    }
 
     /// Totals of what was scanned.
     public struct Statistics: Sendable, Equatable {
@@ -41,23 +47,42 @@ public final class ScanPipeline {
     }
 
     /// What has been submitted so far.
-    public private(set) var statistics = Statistics()
+    public var statistics: Statistics {
+        pending.withLock { $0.statistics }
+    }
 
     /// Queues a fragment; blocks while too many batches are waiting.
     public func submit(_ fragment: ScanFragment) {
-        statistics.fragments += 1
-        statistics.bytes += fragment.bytes.count
-        batchBytes += fragment.bytes.count
-        batch.append(fragment)
-        if batchBytes >= batchLimit {
-            flush()
+        let full: [ScanFragment]? = pending.withLock { state in
+            state.statistics.fragments += 1
+            state.statistics.bytes += fragment.bytes.count
+            state.bytes += fragment.bytes.count
+            state.batch.append(fragment)
+            guard state.bytes >= batchLimit else { return nil }
+            defer {
+                state.batch = []
+                state.bytes = 0
+            }
+            return state.batch
+        }
+        if let full {
+            dispatch(full)
         }
     }
 
     /// Waits for every batch and returns all findings sorted by path, line and rule.
     /// - Throws: the first error any batch hit.
     public func finish() throws -> [SecretFinding] {
-        flush()
+        let rest = pending.withLock { state in
+            defer {
+                state.batch = []
+                state.bytes = 0
+            }
+            return state.batch
+        }
+        if !rest.isEmpty {
+            dispatch(rest)
+        }
         group.wait()
         if let error = state.error.withLock({ $0 }) {
             throw error
@@ -72,11 +97,7 @@ public final class ScanPipeline {
         }
     }
 
-    private func flush() {
-        guard !batch.isEmpty else { return }
-        let work = batch
-        batch = []
-        batchBytes = 0
+    private func dispatch(_ work: [ScanFragment]) {
         slots.wait()
         let scanner = self.scanner
         let state = self.state

@@ -60,15 +60,19 @@ public struct SecretScanner: Sendable {
         var secret: String
     }
 
+    /// Runs each rule whose keyword occurs in the fragment. A rule's pattern is tried only for matches
+    /// that start between the line before a keyword occurrence and the end of that keyword's line
+    /// (`KeywordWindows`), since a match contains its keyword; rules without keywords search everything.
     private func findCandidates(in buffer: UnsafeBufferPointer<UInt8>, fragment: ScanFragment) throws -> [Candidate] {
-        var hits = [Bool](repeating: false, count: ruleSet.rules.count)
-        ruleSet.automaton.markRules(in: buffer, hits: &hits)
-        for index in ruleSet.alwaysRun { hits[index] = true }
+        var windows = KeywordWindows(ruleCount: ruleSet.rules.count, buffer: buffer)
+        ruleSet.automaton.forEachHit(in: buffer) { rule, end in windows.add(rule: rule, hitEnd: end) }
         var lines = LineIndex(buffer: buffer)
         var candidates: [Candidate] = []
-        for (index, rule) in ruleSet.rules.enumerated() where hits[index] {
-            guard let regex = rule.regex, try ruleApplies(rule, to: fragment) else { continue }
-            try regex.forEachMatch(in: buffer) { groups in
+        let everything = [0..<buffer.count]
+        for (index, rule) in ruleSet.rules.enumerated() {
+            let ranges = rule.keywords.isEmpty ? everything : windows.windows(for: index)
+            guard !ranges.isEmpty, let regex = rule.regex, try ruleApplies(rule, to: fragment) else { continue }
+            try regex.forEachMatch(in: buffer, startingIn: ranges) { groups in
                 if let candidate = try candidate(rule: rule, index: index, groups: groups, buffer: buffer,
                                                  fragment: fragment, lines: &lines) {
                     candidates.append(candidate)
@@ -179,6 +183,43 @@ public struct SecretScanner: Sendable {
                     && other.secret.contains(candidate.secret)
             }
         }
+    }
+}
+
+/// For each rule, the byte ranges where a match containing one of its keywords can start: from the
+/// start of the line before a keyword occurrence to the end of the keyword's own line, merged.
+struct KeywordWindows {
+    private let buffer: UnsafeBufferPointer<UInt8>
+    private var ranges: [[Range<Int>]]
+
+    init(ruleCount: Int, buffer: UnsafeBufferPointer<UInt8>) {
+        self.buffer = buffer
+        ranges = Array(repeating: [], count: ruleCount)
+    }
+
+    mutating func add(rule: Int, hitEnd: Int) {
+        // Hits arrive in increasing order, so a hit inside the rule's last window adds nothing.
+        if let last = ranges[rule].last, hitEnd <= last.upperBound { return }
+        var lineEnd = hitEnd
+        while lineEnd < buffer.count, buffer[lineEnd] != 0x0A { lineEnd += 1 }
+        var start = max(0, hitEnd - 1)
+        var newlinesSeen = 0
+        while start > 0 {
+            if buffer[start - 1] == 0x0A {
+                newlinesSeen += 1
+                if newlinesSeen == 2 { break }
+            }
+            start -= 1
+        }
+        if let last = ranges[rule].last, start <= last.upperBound {
+            ranges[rule][ranges[rule].count - 1] = last.lowerBound..<lineEnd
+        } else {
+            ranges[rule].append(start..<lineEnd)
+        }
+    }
+
+    func windows(for rule: Int) -> [Range<Int>] {
+        ranges[rule]
     }
 }
 

@@ -218,7 +218,7 @@ extension TOMLReader {
         if startsWithDate(lower, upper) {
             guard let year = fixedDigits(at: offset, count: 4, upper: upper),
                   let month = fixedDigits(at: offset + 5, count: 2, upper: upper),
-                  bytes[offset + 7] == Byte.minus,
+                  offset + 7 < upper, bytes[offset + 7] == Byte.minus,
                   let day = fixedDigits(at: offset + 8, count: 2, upper: upper)
             else {
                 throw error("invalid date '\(token)': expected YYYY-MM-DD", at: start)

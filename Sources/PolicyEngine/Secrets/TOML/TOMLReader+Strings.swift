@@ -11,23 +11,15 @@ extension TOMLReader {
         index += 1
         var runStart = index
         var buffer: [UInt8] = []
-        var escaped = false
         while index < bytes.count {
             let byte = bytes[index]
             switch byte {
             case Byte.quote:
-                let value: String
-                if escaped {
-                    buffer.append(contentsOf: bytes[runStart..<index])
-                    value = String(decoding: buffer, as: UTF8.self)
-                } else {
-                    value = String(decoding: bytes[runStart..<index], as: UTF8.self)
-                }
+                let value = finishString(&buffer, bytes[runStart..<index])
                 index += 1
                 return value
             case Byte.backslash:
                 buffer.append(contentsOf: bytes[runStart..<index])
-                escaped = true
                 try parseEscape(into: &buffer)
                 runStart = index
             case Byte.lineFeed, Byte.carriageReturn:
@@ -54,8 +46,7 @@ extension TOMLReader {
             switch byte {
             case Byte.quote:
                 if let end = try closingDelimiter(Byte.quote) {
-                    buffer.append(contentsOf: bytes[runStart..<end])
-                    return String(decoding: buffer, as: UTF8.self)
+                    return finishString(&buffer, bytes[runStart..<end])
                 }
             case Byte.backslash:
                 buffer.append(contentsOf: bytes[runStart..<index])
@@ -118,8 +109,7 @@ extension TOMLReader {
             switch byte {
             case Byte.apostrophe:
                 if let end = try closingDelimiter(Byte.apostrophe) {
-                    buffer.append(contentsOf: bytes[runStart..<end])
-                    return String(decoding: buffer, as: UTF8.self)
+                    return finishString(&buffer, bytes[runStart..<end])
                 }
             case Byte.lineFeed:
                 index += 1
@@ -138,6 +128,16 @@ extension TOMLReader {
             }
         }
         throw error("unterminated multi-line literal string: missing closing \"'''\"", at: start)
+    }
+
+    /// The string made of the decoded prefix in `buffer` (escapes, normalized line breaks)
+    /// followed by the raw `tail`; decodes `tail` directly when nothing was buffered.
+    private func finishString(_ buffer: inout [UInt8], _ tail: ArraySlice<UInt8>) -> String {
+        if buffer.isEmpty {
+            return String(decoding: tail, as: UTF8.self)
+        }
+        buffer.append(contentsOf: tail)
+        return String(decoding: buffer, as: UTF8.self)
     }
 
     /// On a run of `delimiter` bytes inside a multi-line string: if the run closes the string,

@@ -5,24 +5,19 @@
 /// equal values, regardless of key order and source lines (as TOML tables are unordered).
 public struct TOMLTable: Sendable, Equatable {
     /// The keys, in source order.
-    public private(set) var keys: [String] = []
+    public let keys: [String]
 
     /// The 1-based line where this table started: its `[header]` or `[[header]]`, the `{` of
     /// an inline table, the key that implicitly created it, or 1 for the root table.
     public let line: Int
 
-    private var values: [TOMLValue] = []
-    private var lines: [Int] = []
-    private var positions: [String: Int] = [:]
+    private let values: [TOMLValue]
+    private let lines: [Int]
+    private let positions: [String: Int]
 
     /// Creates an empty table starting on line 1.
     public init() {
-        line = 1
-    }
-
-    /// Creates an empty table starting on `line`.
-    init(line: Int) {
-        self.line = line
+        self.init(line: 1, keys: [], values: [], lines: [], positions: [:])
     }
 
     /// The number of keys.
@@ -48,18 +43,14 @@ public struct TOMLTable: Sendable, Equatable {
         positions[key].map { lines[$0] }
     }
 
-    /// Adds `value` under `key`, or replaces the value if the key exists (the parser never
-    /// does that: it rejects duplicate keys before building tables).
-    mutating func append(_ value: TOMLValue, forKey key: String, line: Int) {
-        if let position = positions[key] {
-            values[position] = value
-            lines[position] = line
-            return
-        }
-        positions[key] = keys.count
-        keys.append(key)
-        values.append(value)
-        lines.append(line)
+    /// Creates a table from parallel arrays in source order; `positions` maps each key to its
+    /// index. Used by the parser, which already holds exactly this index.
+    init(line: Int, keys: [String], values: [TOMLValue], lines: [Int], positions: [String: Int]) {
+        self.line = line
+        self.keys = keys
+        self.values = values
+        self.lines = lines
+        self.positions = positions
     }
 
     /// Tables are equal when they hold the same keys with equal values; key order and source

@@ -195,19 +195,16 @@ final class TOMLTableBuilder {
 
     /// The finished, immutable table.
     func build() -> TOMLTable {
-        var table = TOMLTable(line: line)
-        for (position, key) in names.enumerated() {
-            let value: TOMLValue
-            switch slots[position] {
-            case .value(let stored):
-                value = stored
+        let values = slots.map { slot -> TOMLValue in
+            switch slot {
+            case .value(let value):
+                value
             case .table(let child):
-                value = .table(child.build())
+                .table(child.build())
             case .tableArray(let array):
-                value = .array(array.elements.map { .table($0.build()) })
+                .array(array.elements.map { .table($0.build()) })
             }
-            table.append(value, forKey: key, line: lines[position])
         }
-        return table
+        return TOMLTable(line: line, keys: names, values: values, lines: lines, positions: positions)
     }
 }

@@ -1,0 +1,785 @@
+import Foundation
+import Yams
+
+/// Reads a `.gitlab-ci.yml` (as text; no I/O) and gives a job's effective shell lines, variables
+/// and `claude` command lines.
+///
+/// GitLab semantics covered:
+/// - `extends` (a name or a list, multi-level up to 11 levels, cycles detected): hashes are
+///   deep-merged, everything else (arrays, scalars) is replaced by the more specific value; with a
+///   list, later parents win over earlier ones and the job wins over all;
+/// - `!reference [job, key, …]` tags, resolved against the configuration before `extends`, nested
+///   up to 10 levels; nested arrays in scripts are flattened (up to 10 levels);
+/// - YAML anchors, aliases and `<<` merge keys;
+/// - hidden jobs (`.name`) as templates, and as jobs when asked for by name;
+/// - `default:` (and the deprecated top-level) `before_script`, `after_script` and `image`,
+///   honouring `inherit: default:` (`false` or a list of keywords);
+/// - `variables`: global ones overlaid by the job's, honouring `inherit: variables:`; the
+///   `{value: …, description: …}` form is read through its `value`;
+/// - a component's `spec:` header document is skipped;
+/// - files given as `includedFiles` are merged beneath the main file (the main file wins), in order.
+///   `include:` entries themselves are not fetched.
+///
+/// Folded (`>`) and literal (`|`) scalars become the shell text they denote (YAML does that).
+public struct CIJobExtractor: Sendable {
+    // MARK: - Public values
+
+    /// A YAML file given by name and contents.
+    public struct SourceFile: Sendable, Hashable {
+        /// The name used in messages, e.g. `ci/templates.yml`.
+        public var name: String
+        /// The YAML text.
+        public var text: String
+
+        /// Creates a source file.
+        /// - Parameters:
+        ///   - name: The name used in messages.
+        ///   - text: The YAML text.
+        public init(name: String, text: String) {
+            self.name = name
+            self.text = text
+        }
+    }
+
+    /// Which script keyword a line comes from.
+    public enum Section: String, Sendable, Hashable, CaseIterable {
+        /// `before_script`.
+        case beforeScript = "before_script"
+        /// `script`.
+        case script
+        /// `after_script`.
+        case afterScript = "after_script"
+    }
+
+    /// One entry of a job's script: the shell text and where it was written.
+    public struct ScriptLine: Sendable, Hashable {
+        /// The shell text (a folded or literal block becomes its denoted text).
+        public var text: String
+        /// The file the entry was written in.
+        public var file: String
+        /// The 1-based line where the text starts (the first content line of a block scalar).
+        public var line: Int
+        /// The keyword the entry belongs to.
+        public var section: Section
+
+        /// Creates a script line.
+        /// - Parameters:
+        ///   - text: The shell text.
+        ///   - file: The file name.
+        ///   - line: The line.
+        ///   - section: The keyword.
+        public init(text: String, file: String, line: Int, section: Section) {
+            self.text = text
+            self.file = file
+            self.line = line
+            self.section = section
+        }
+    }
+
+    /// A job after `extends`, `!reference` and `default:` are applied.
+    public struct Job: Sendable, Hashable {
+        /// The job's name.
+        public var name: String
+        /// The file and line of the job's key.
+        public var file: String
+        /// The 1-based line of the job's key.
+        public var line: Int
+        /// Every job the configuration extends, directly or not, each once, in merge order (the
+        /// farthest ancestor first, the direct parents last).
+        public var extendsChain: [String]
+        /// The effective `before_script`.
+        public var beforeScript: [ScriptLine]
+        /// The effective `script`.
+        public var script: [ScriptLine]
+        /// The effective `after_script`.
+        public var afterScript: [ScriptLine]
+        /// The effective variables: global ones overlaid by the job's.
+        public var variables: [String: String]
+        /// The effective image name (`image:` or `image: name:`), if any.
+        public var image: String?
+
+        /// `before_script`, `script` and `after_script` lines, in the order the runner executes them.
+        public var allLines: [ScriptLine] { beforeScript + script + afterScript }
+    }
+
+    /// A `claude` command found in a job's script.
+    public struct ClaudeCommand: Sendable, Hashable {
+        /// The command's words, as the shell splits them (expansions left as text).
+        public var argv: [String]
+        /// The file the command was written in.
+        public var file: String
+        /// The 1-based line of the command.
+        public var line: Int
+        /// The keyword the command belongs to.
+        public var section: Section
+        /// How the command is nested, when it is not a plain script command: `sh -c`, `eval`, `$(…)`.
+        public var nesting: [String]
+
+        /// Parses the command with ``ClaudeArgumentParser``.
+        /// - Returns: The invocation.
+        /// - Throws: ``ClaudeArgumentParserError`` with `file:line` as its source.
+        public func invocation() throws(ClaudeArgumentParserError) -> AgentInvocation {
+            try ClaudeArgumentParser.parse(argv, source: "\(file):\(line)")
+        }
+    }
+
+    // MARK: - Stored properties
+
+    /// The main file's name, used in messages.
+    public let fileName: String
+    private let root: [Entry]
+    private let hasIncludes: Bool
+
+    static let reservedKeys: Set<String> = [
+        "default", "include", "stages", "variables", "workflow", "image", "services", "cache", "before_script",
+        "after_script", "spec", "types",
+    ]
+
+    // MARK: - Loading
+
+    /// Parses a CI configuration.
+    /// - Parameters:
+    ///   - yaml: The `.gitlab-ci.yml` text.
+    ///   - fileName: The name to use in messages.
+    ///   - includedFiles: Contents of included files, merged beneath the main file in order.
+    /// - Throws: ``CIJobExtractorError`` for YAML syntax errors (with line and column), a top level that
+    ///   is not a mapping, unknown YAML tags, or unresolvable `!reference` tags.
+    public init(yaml: String, fileName: String, includedFiles: [SourceFile] = []) throws(CIJobExtractorError) {
+        self.fileName = fileName
+        var merged: [Entry] = []
+        var includes = false
+        for file in includedFiles + [SourceFile(name: fileName, text: yaml)] {
+            let entries = try Self.load(file)
+            includes = includes || entries.contains { $0.key == "include" }
+            merged = Self.deepMerge(merged, entries)
+        }
+        var resolved: [Entry] = []
+        for entry in merged {
+            resolved.append(Entry(key: entry.key, value: try Self.resolveReferences(entry.value, root: merged, depth: 0), origin: entry.origin))
+        }
+        root = resolved
+        hasIncludes = includes
+    }
+
+    /// Every job name (hidden templates included), in file order.
+    public var jobNames: [String] {
+        root.filter { !Self.reservedKeys.contains($0.key) && $0.value.isMapping }.map(\.key)
+    }
+
+    // MARK: - Jobs
+
+    /// The effective configuration of a job.
+    /// - Parameter name: The job's name (a hidden `.template` may be named too).
+    /// - Returns: The job.
+    /// - Throws: ``CIJobExtractorError`` when the job does not exist (with close names), `extends` is
+    ///   broken, a script entry is not a string, or a variable has no usable value.
+    public func job(named name: String) throws(CIJobExtractorError) -> Job {
+        guard let entry = root.first(where: { $0.key == name }), !Self.reservedKeys.contains(name) else {
+            throw CIJobExtractorError.jobNotFound(
+                file: fileName, job: name, suggestions: Self.closeNames(to: name, in: jobNames), hasIncludes: hasIncludes)
+        }
+        var chain: [String] = []
+        var entries = try resolveExtends(name, origin: entry.origin, path: [], ancestors: &chain)
+        let inherit = entries.first { $0.key == "inherit" }?.value
+        let defaults = defaultEntries()
+        for key in ["before_script", "after_script", "image"] where !entries.contains(where: { $0.key == key }) {
+            guard try inherits(key, from: inherit, kind: "default", job: name),
+                  let value = defaults.first(where: { $0.key == key }) else { continue }
+            entries.append(value)
+        }
+        func value(_ key: String) -> Value? { entries.first { $0.key == key }?.value }
+        return Job(
+            name: name,
+            file: entry.origin.file,
+            line: entry.origin.line,
+            extendsChain: chain,
+            beforeScript: try scriptLines(value("before_script"), section: .beforeScript, job: name),
+            script: try scriptLines(value("script"), section: .script, job: name),
+            afterScript: try scriptLines(value("after_script"), section: .afterScript, job: name),
+            variables: try variables(job: name, own: value("variables"), inherit: inherit),
+            image: imageName(value("image")))
+    }
+
+    /// Finds the commands that run Claude Code in a job's script lines, including commands inside
+    /// `sh -c '…'`, `eval '…'` and `$(…)` / backquote substitutions.
+    /// - Parameter job: A job from ``job(named:)``.
+    /// - Returns: The commands, in execution order.
+    /// - Throws: ``CIJobExtractorError/shellSyntax(file:line:job:reason:)`` when a line cannot be split
+    ///   the way the shell would.
+    public func claudeCommands(in job: Job) throws(CIJobExtractorError) -> [ClaudeCommand] {
+        var found: [ClaudeCommand] = []
+        for line in job.allLines {
+            try Self.collectClaude(in: line.text, line: line, baseLine: line.line, nesting: [], job: job.name, into: &found)
+        }
+        return found
+    }
+
+    /// Finds the commands that run Claude Code in the named job.
+    /// - Parameter name: The job's name.
+    /// - Returns: The commands, in execution order.
+    /// - Throws: ``CIJobExtractorError`` from ``job(named:)`` or ``claudeCommands(in:)``.
+    public func claudeCommands(inJob name: String) throws(CIJobExtractorError) -> [ClaudeCommand] {
+        try claudeCommands(in: try job(named: name))
+    }
+
+    /// Script lines that mention `claude` as a word although no Claude Code command was recognised in
+    /// them (for example `"$CLAUDE_BIN" -p …`), so a gate can say it could not check them.
+    /// - Parameter job: A job from ``job(named:)``.
+    /// - Returns: The lines, in execution order.
+    public func unrecognizedClaudeMentions(in job: Job) -> [ScriptLine] {
+        job.allLines.filter { line in
+            guard Self.mentionsClaude(line.text) else { return false }
+            var found: [ClaudeCommand] = []
+            do {
+                try Self.collectClaude(in: line.text, line: line, baseLine: line.line, nesting: [], job: job.name, into: &found)
+            } catch {
+                return true
+            }
+            return found.isEmpty
+        }
+    }
+
+    // MARK: - Internal tree
+
+    struct Origin: Sendable, Hashable {
+        var file: String
+        var line: Int
+    }
+
+    indirect enum Value: Sendable, Hashable {
+        case scalar(String, isString: Bool, origin: Origin)
+        case sequence([Value], origin: Origin)
+        case mapping([Entry], origin: Origin)
+        case reference([String], origin: Origin)
+
+        var origin: Origin {
+            switch self {
+            case .scalar(_, _, let origin), .sequence(_, let origin), .mapping(_, let origin), .reference(_, let origin):
+                return origin
+            }
+        }
+
+        var isMapping: Bool {
+            if case .mapping = self { return true }
+            return false
+        }
+
+        var typeName: String {
+            switch self {
+            case .scalar(let text, let isString, _):
+                if isString { return "a string" }
+                return text.isEmpty || text == "~" || text == "null" ? "null" : "the non-string scalar '\(text)'"
+            case .sequence: return "an array"
+            case .mapping: return "a mapping"
+            case .reference: return "a !reference"
+            }
+        }
+    }
+
+    struct Entry: Sendable, Hashable {
+        var key: String
+        var value: Value
+        var origin: Origin
+    }
+
+    // MARK: - YAML to tree
+
+    /// The deepest flow-collection nesting accepted; deeper input is refused before YAML parsing,
+    /// whose recursion could otherwise exhaust the stack.
+    static let maximumFlowDepth = 200
+
+    static func load(_ file: SourceFile) throws(CIJobExtractorError) -> [Entry] {
+        if let line = lineExceedingFlowDepth(file.text) {
+            throw CIJobExtractorError.invalidStructure(
+                file: file.name, line: line, reason: "brackets nested more than \(maximumFlowDepth) levels deep")
+        }
+        var documents: [Node] = []
+        do {
+            var sequence = try Yams.compose_all(yaml: file.text)
+            while let document = sequence.next() {
+                documents.append(document)
+            }
+            if let error = sequence.error { throw error }
+        } catch let error as YamlError {
+            throw syntaxError(error, file: file.name)
+        } catch {
+            throw CIJobExtractorError.yamlSyntax(file: file.name, line: 1, column: 1, problem: String(describing: error))
+        }
+        if documents.count > 1, let header = documents.first, header.mapping?["spec"] != nil {
+            documents.removeFirst()
+        }
+        guard let document = documents.last else { return [] }
+        guard case .mapping(let entries, _) = try convert(document, file: file.name) else {
+            throw CIJobExtractorError.invalidStructure(
+                file: file.name, line: document.mark?.line ?? 1, reason: "the top level must be a mapping of keywords and jobs")
+        }
+        return entries
+    }
+
+    /// A cheap over-estimate of flow nesting (`[` and `{` not yet closed); returns the line where it
+    /// first exceeds ``maximumFlowDepth``.
+    static func lineExceedingFlowDepth(_ text: String) -> Int? {
+        var depth = 0
+        var line = 1
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                if depth > maximumFlowDepth { return line }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                depth = max(0, depth - 1)
+            case UInt8(ascii: "\n"):
+                line += 1
+            default:
+                break
+            }
+        }
+        return nil
+    }
+
+    static func syntaxError(_ error: YamlError, file: String) -> CIJobExtractorError {
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            let note = context.map { " (\($0.text) at line \($0.mark.line))" } ?? ""
+            return .yamlSyntax(file: file, line: mark.line, column: mark.column, problem: problem + note)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return .yamlSyntax(
+                file: file, line: context.mark.line, column: context.mark.column,
+                problem: "duplicate key(s) " + duplicates.map { "'\($0)'" }.joined(separator: ", ")
+                    + " in one mapping (GitLab would silently keep only the last)")
+        case .reader(let problem, _, _, _):
+            return .yamlSyntax(file: file, line: 1, column: 1, problem: problem)
+        default:
+            return .yamlSyntax(file: file, line: 1, column: 1, problem: String(describing: error))
+        }
+    }
+
+    static func convert(_ node: Node, file: String) throws(CIJobExtractorError) -> Value {
+        let line = node.mark?.line ?? 1
+        switch node {
+        case .scalar(let scalar):
+            let tag = node.tag.rawValue
+            if tag.hasPrefix("!") && !tag.hasPrefix("!!") {
+                throw CIJobExtractorError.invalidStructure(file: file, line: line, reason: "unknown YAML tag '\(tag)'")
+            }
+            let isBlock = scalar.style == .literal || scalar.style == .folded
+            return .scalar(scalar.string, isString: tag == Tag.Name.str.rawValue,
+                           origin: Origin(file: file, line: isBlock ? line + 1 : line))
+        case .sequence(let sequence):
+            let tag = node.tag.rawValue
+            if tag == "!reference" {
+                var parts: [String] = []
+                for item in sequence {
+                    guard case .scalar(let part) = item else {
+                        throw CIJobExtractorError.invalidStructure(
+                            file: file, line: line, reason: "a !reference tag takes a list of names, e.g. !reference [.setup, script]")
+                    }
+                    parts.append(part.string)
+                }
+                guard parts.count >= 2 else {
+                    throw CIJobExtractorError.invalidStructure(
+                        file: file, line: line, reason: "a !reference tag needs a job and a key, e.g. !reference [.setup, script]")
+                }
+                return .reference(parts, origin: Origin(file: file, line: line))
+            }
+            if tag.hasPrefix("!") && !tag.hasPrefix("!!") {
+                throw CIJobExtractorError.invalidStructure(file: file, line: line, reason: "unknown YAML tag '\(tag)'")
+            }
+            var items: [Value] = []
+            for item in sequence { items.append(try convert(item, file: file)) }
+            return .sequence(items, origin: Origin(file: file, line: line))
+        case .mapping(let mapping):
+            var explicit: [Entry] = []
+            var merged: [Entry] = []
+            for (keyNode, valueNode) in mapping {
+                let keyLine = keyNode.mark?.line ?? line
+                if keyNode.tag.rawValue == Tag.Name.merge.rawValue {
+                    let sources: [Node]
+                    switch valueNode {
+                    case .mapping: sources = [valueNode]
+                    case .sequence(let sequence): sources = Array(sequence)
+                    default:
+                        throw CIJobExtractorError.invalidStructure(
+                            file: file, line: keyLine, reason: "a '<<' merge key takes a mapping or a list of mappings")
+                    }
+                    for source in sources {
+                        guard case .mapping(let entries, _) = try convert(source, file: file) else {
+                            throw CIJobExtractorError.invalidStructure(
+                                file: file, line: keyLine, reason: "a '<<' merge key takes a mapping or a list of mappings")
+                        }
+                        for entry in entries where !merged.contains(where: { $0.key == entry.key }) {
+                            merged.append(entry)
+                        }
+                    }
+                    continue
+                }
+                guard case .scalar(let keyScalar) = keyNode else {
+                    throw CIJobExtractorError.invalidStructure(file: file, line: keyLine, reason: "mapping keys must be scalars")
+                }
+                explicit.append(Entry(key: keyScalar.string, value: try convert(valueNode, file: file),
+                                      origin: Origin(file: file, line: keyLine)))
+            }
+            let result = explicit + merged.filter { entry in !explicit.contains { $0.key == entry.key } }
+            return .mapping(result, origin: Origin(file: file, line: line))
+        case .alias:
+            throw CIJobExtractorError.invalidStructure(file: file, line: line, reason: "unresolved YAML alias")
+        }
+    }
+
+    // MARK: - References, merging, extends
+
+    static func resolveReferences(_ value: Value, root: [Entry], depth: Int) throws(CIJobExtractorError) -> Value {
+        switch value {
+        case .scalar:
+            return value
+        case .sequence(let items, let origin):
+            var resolved: [Value] = []
+            for item in items { resolved.append(try resolveReferences(item, root: root, depth: depth)) }
+            return .sequence(resolved, origin: origin)
+        case .mapping(let entries, let origin):
+            var resolved: [Entry] = []
+            for entry in entries {
+                resolved.append(Entry(key: entry.key, value: try resolveReferences(entry.value, root: root, depth: depth), origin: entry.origin))
+            }
+            return .mapping(resolved, origin: origin)
+        case .reference(let path, let origin):
+            guard depth < 10 else {
+                throw CIJobExtractorError.referenceTooDeep(file: origin.file, line: origin.line, path: path)
+            }
+            var current: [Entry] = root
+            var target: Value?
+            for (offset, part) in path.enumerated() {
+                guard let found = current.first(where: { $0.key == part })?.value else { target = nil; break }
+                target = found
+                if offset < path.count - 1 {
+                    guard case .mapping(let next, _) = found else { target = nil; break }
+                    current = next
+                }
+            }
+            guard let target else {
+                throw CIJobExtractorError.referenceNotFound(file: origin.file, line: origin.line, path: path)
+            }
+            return try resolveReferences(target, root: root, depth: depth + 1)
+        }
+    }
+
+    /// GitLab's deep merge: hashes merge key by key, anything else is replaced by `overlay`'s value.
+    static func deepMerge(_ base: [Entry], _ overlay: [Entry]) -> [Entry] {
+        var result = base
+        for entry in overlay {
+            if let index = result.firstIndex(where: { $0.key == entry.key }) {
+                if case .mapping(let old, _) = result[index].value, case .mapping(let new, let origin) = entry.value {
+                    result[index] = Entry(key: entry.key, value: .mapping(deepMerge(old, new), origin: origin), origin: entry.origin)
+                } else {
+                    result[index] = entry
+                }
+            } else {
+                result.append(entry)
+            }
+        }
+        return result
+    }
+
+    func resolveExtends(_ name: String, origin: Origin, path: [String], ancestors: inout [String]) throws(CIJobExtractorError) -> [Entry] {
+        if path.contains(name) {
+            throw CIJobExtractorError.extendsCycle(file: origin.file, line: origin.line, chain: path + [name])
+        }
+        guard path.count <= 11 else {
+            throw CIJobExtractorError.extendsTooDeep(file: origin.file, line: origin.line, job: path.first ?? name)
+        }
+        guard let entry = root.first(where: { $0.key == name }) else {
+            throw CIJobExtractorError.extendsNotFound(
+                file: origin.file, line: origin.line, job: path.last ?? name, parent: name, hasIncludes: hasIncludes)
+        }
+        guard case .mapping(let entries, _) = entry.value else {
+            throw CIJobExtractorError.invalidStructure(
+                file: entry.origin.file, line: entry.origin.line, reason: "job '\(name)' must be a mapping, found \(entry.value.typeName)")
+        }
+        var parents: [String] = []
+        if let extends = entries.first(where: { $0.key == "extends" }) {
+            switch extends.value {
+            case .scalar(let text, true, _):
+                parents = [text]
+            case .sequence(let items, _):
+                for item in items {
+                    guard case .scalar(let text, true, _) = item else {
+                        throw CIJobExtractorError.invalidStructure(
+                            file: extends.origin.file, line: extends.origin.line, reason: "'extends' must be a job name or a list of job names")
+                    }
+                    parents.append(text)
+                }
+            default:
+                throw CIJobExtractorError.invalidStructure(
+                    file: extends.origin.file, line: extends.origin.line, reason: "'extends' must be a job name or a list of job names")
+            }
+        }
+        var merged: [Entry] = []
+        for parent in parents {
+            let extendsOrigin = entries.first { $0.key == "extends" }?.origin ?? entry.origin
+            let parentEntries = try resolveExtends(parent, origin: extendsOrigin, path: path + [name], ancestors: &ancestors)
+            if !ancestors.contains(parent) { ancestors.append(parent) }
+            merged = Self.deepMerge(merged, parentEntries)
+        }
+        return Self.deepMerge(merged, entries.filter { $0.key != "extends" })
+    }
+
+    // MARK: - Defaults and variables
+
+    func defaultEntries() -> [Entry] {
+        var result: [Entry] = []
+        if case .mapping(let entries, _)? = root.first(where: { $0.key == "default" })?.value {
+            result = entries
+        }
+        for key in ["before_script", "after_script", "image"] where !result.contains(where: { $0.key == key }) {
+            if let global = root.first(where: { $0.key == key }) { result.append(global) }
+        }
+        return result
+    }
+
+    /// Whether `key` is inherited under `inherit: <kind>:` (`true`/absent, `false`, or a list).
+    func inherits(_ key: String, from inherit: Value?, kind: String, job: String) throws(CIJobExtractorError) -> Bool {
+        guard case .mapping(let entries, _)? = inherit, let setting = entries.first(where: { $0.key == kind }) else {
+            return true
+        }
+        switch setting.value {
+        case .scalar(let text, _, _):
+            return text != "false"
+        case .sequence(let items, _):
+            return items.contains { item in
+                if case .scalar(let text, _, _) = item { return text == key }
+                return false
+            }
+        default:
+            throw CIJobExtractorError.invalidStructure(
+                file: setting.origin.file, line: setting.origin.line, reason: "'inherit:\(kind)' in job '\(job)' must be true, false or a list")
+        }
+    }
+
+    func variables(job: String, own: Value?, inherit: Value?) throws(CIJobExtractorError) -> [String: String] {
+        var result: [String: String] = [:]
+        if case .mapping(let globals, _)? = root.first(where: { $0.key == "variables" })?.value {
+            for entry in globals where try inherits(entry.key, from: inherit, kind: "variables", job: job) {
+                result[entry.key] = try variableValue(entry)
+            }
+        }
+        switch own {
+        case .none:
+            break
+        case .mapping(let entries, _)?:
+            for entry in entries { result[entry.key] = try variableValue(entry) }
+        case let other?:
+            throw CIJobExtractorError.invalidStructure(
+                file: other.origin.file, line: other.origin.line, reason: "'variables' in job '\(job)' must be a mapping")
+        }
+        return result
+    }
+
+    func variableValue(_ entry: Entry) throws(CIJobExtractorError) -> String {
+        switch entry.value {
+        case .scalar(let text, let isString, _):
+            return !isString && (text == "~" || text == "null") ? "" : text
+        case .mapping(let fields, _):
+            guard let value = fields.first(where: { $0.key == "value" })?.value else { return "" }
+            guard case .scalar(let text, _, _) = value else {
+                throw CIJobExtractorError.invalidVariable(
+                    file: value.origin.file, line: value.origin.line, name: entry.key, reason: "'value' must be a string")
+            }
+            return text
+        default:
+            throw CIJobExtractorError.invalidVariable(
+                file: entry.origin.file, line: entry.origin.line, name: entry.key,
+                reason: "must be a string or a mapping with 'value', found \(entry.value.typeName)")
+        }
+    }
+
+    func imageName(_ value: Value?) -> String? {
+        switch value {
+        case .scalar(let text, _, _)?:
+            return text
+        case .mapping(let entries, _)?:
+            if case .scalar(let text, _, _)? = entries.first(where: { $0.key == "name" })?.value { return text }
+            return nil
+        default:
+            return nil
+        }
+    }
+
+    // MARK: - Scripts
+
+    func scriptLines(_ value: Value?, section: Section, job: String) throws(CIJobExtractorError) -> [ScriptLine] {
+        guard let value else { return [] }
+        var lines: [ScriptLine] = []
+        func walk(_ value: Value, depth: Int) throws(CIJobExtractorError) {
+            switch value {
+            case .scalar(let text, true, let origin):
+                lines.append(ScriptLine(text: text, file: origin.file, line: origin.line, section: section))
+            case .sequence(let items, let origin):
+                guard depth < 10 else {
+                    throw CIJobExtractorError.nonStringScriptEntry(
+                        file: origin.file, line: origin.line, job: job, key: section.rawValue, found: "arrays nested more than 10 levels")
+                }
+                for item in items { try walk(item, depth: depth + 1) }
+            default:
+                throw CIJobExtractorError.nonStringScriptEntry(
+                    file: value.origin.file, line: value.origin.line, job: job, key: section.rawValue, found: value.typeName)
+            }
+        }
+        try walk(value, depth: 0)
+        return lines
+    }
+
+    // MARK: - Finding claude
+
+    static let shells: Set<String> = ["sh", "bash", "zsh", "dash", "ksh", "ash", "mksh"]
+
+    static func collectClaude(
+        in text: String, line: ScriptLine, baseLine: Int, nesting: [String], job: String, into found: inout [ClaudeCommand]
+    ) throws(CIJobExtractorError) {
+        let commands: [ShellWords.Command]
+        do {
+            commands = try ShellWords.parse(text, source: line.file)
+        } catch {
+            if !nesting.isEmpty && !mentionsClaude(text) { return }
+            throw CIJobExtractorError.shellSyntax(
+                file: line.file, line: baseLine + error.line - 1, job: job,
+                reason: (nesting.isEmpty ? "" : "inside \(nesting.joined(separator: " > ")): ") + error.reason)
+        }
+        for command in commands {
+            let commandLine = baseLine + command.line - 1
+            if ClaudeArgumentParser.isClaudeCommand(command.words) {
+                found.append(ClaudeCommand(argv: command.words, file: line.file, line: commandLine, section: line.section, nesting: nesting))
+            } else if nesting.count < 3, let (inner, how) = nestedScript(command.words) {
+                try collectClaude(in: inner, line: line, baseLine: commandLine, nesting: nesting + [how], job: job, into: &found)
+            }
+            if nesting.count < 3 {
+                for body in command.substitutions {
+                    try collectClaude(in: body, line: line, baseLine: commandLine, nesting: nesting + ["$(…)"], job: job, into: &found)
+                }
+            }
+        }
+    }
+
+    /// The script a command hands to a shell: `bash -c 'text'`, `sh -ec 'text'`, `eval 'text' …`.
+    static func nestedScript(_ words: [String]) -> (String, String)? {
+        guard let prefix = ClaudeArgumentParser.skipWrappers(words), prefix.index < prefix.words.count else { return nil }
+        let program = ClaudeArgumentParser.basename(prefix.words[prefix.index])
+        let rest = Array(prefix.words[(prefix.index + 1)...])
+        if program == "eval" {
+            return rest.isEmpty ? nil : (rest.joined(separator: " "), "eval")
+        }
+        guard shells.contains(program) else { return nil }
+        for (offset, word) in rest.enumerated() {
+            guard word.hasPrefix("-"), !word.hasPrefix("--") else { break }
+            if word.dropFirst().contains("c"), offset + 1 < rest.count {
+                return (rest[offset + 1], "\(program) -c")
+            }
+        }
+        return nil
+    }
+
+    /// Whether `claude` appears as a word of its own (not inside `@anthropic-ai/claude-code` or `CLAUDE_X`).
+    static func mentionsClaude(_ text: String) -> Bool {
+        var rest = Substring(text)
+        while let range = rest.range(of: "claude") {
+            let before = rest[..<range.lowerBound].last
+            let after = rest[range.upperBound...].first
+            let standsAloneBefore = before.map { !($0.isLetter || $0.isNumber || "_@.".contains($0)) } ?? true
+            let standsAloneAfter = after.map { !($0.isLetter || $0.isNumber || "_-".contains($0)) } ?? true
+            if standsAloneBefore && standsAloneAfter { return true }
+            rest = rest[range.upperBound...]
+        }
+        return false
+    }
+
+    // MARK: - Suggestions
+
+    static func closeNames(to name: String, in names: [String]) -> [String] {
+        let lowered = name.lowercased()
+        let scored = names.map { candidate -> (String, Int) in
+            let other = candidate.lowercased()
+            if other.contains(lowered) || lowered.contains(other) { return (candidate, 0) }
+            return (candidate, editDistance(lowered, other))
+        }
+        let limit = max(2, name.count / 3)
+        return scored.filter { $0.1 <= limit }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }.prefix(5).map(\.0)
+    }
+
+    static func editDistance(_ lhs: String, _ rhs: String) -> Int {
+        let left = Array(lhs)
+        let right = Array(rhs)
+        guard !left.isEmpty else { return right.count }
+        guard !right.isEmpty else { return left.count }
+        var previous = Array(0...right.count)
+        for (i, leftChar) in left.enumerated() {
+            var current = [i + 1] + [Int](repeating: 0, count: right.count)
+            for (j, rightChar) in right.enumerated() {
+                current[j + 1] = min(previous[j + 1] + 1, current[j] + 1, previous[j] + (leftChar == rightChar ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[right.count]
+    }
+}
+
+// MARK: - Errors
+
+/// Why a CI configuration or one of its jobs could not be read.
+public enum CIJobExtractorError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// The YAML is malformed (or has duplicate keys).
+    case yamlSyntax(file: String, line: Int, column: Int, problem: String)
+    /// The YAML is well formed but not a valid CI configuration at this place.
+    case invalidStructure(file: String, line: Int, reason: String)
+    /// No job has this name.
+    case jobNotFound(file: String, job: String, suggestions: [String], hasIncludes: Bool)
+    /// A job extends a name that does not exist.
+    case extendsNotFound(file: String, line: Int, job: String, parent: String, hasIncludes: Bool)
+    /// `extends` forms a cycle.
+    case extendsCycle(file: String, line: Int, chain: [String])
+    /// `extends` is nested more than 11 levels.
+    case extendsTooDeep(file: String, line: Int, job: String)
+    /// A `!reference` names something that does not exist.
+    case referenceNotFound(file: String, line: Int, path: [String])
+    /// `!reference` tags are nested more than 10 levels (or form a cycle).
+    case referenceTooDeep(file: String, line: Int, path: [String])
+    /// A script entry is not a string (or arrays are nested too deeply).
+    case nonStringScriptEntry(file: String, line: Int, job: String, key: String, found: String)
+    /// A variable has no usable value.
+    case invalidVariable(file: String, line: Int, name: String, reason: String)
+    /// A script line cannot be split the way the shell would split it.
+    case shellSyntax(file: String, line: Int, job: String, reason: String)
+
+    /// A one-line message naming the file, the line and the reason.
+    public var description: String {
+        switch self {
+        case .yamlSyntax(let file, let line, let column, let problem):
+            return "\(file):\(line):\(column): YAML syntax error: \(problem)"
+        case .invalidStructure(let file, let line, let reason):
+            return "\(file):\(line): \(reason)"
+        case .jobNotFound(let file, let job, let suggestions, let hasIncludes):
+            var message = "\(file): no job named '\(job)'"
+            if !suggestions.isEmpty {
+                message += " (did you mean " + suggestions.map { "'\($0)'" }.joined(separator: ", ") + "?)"
+            }
+            if hasIncludes { message += "; jobs from include: files are only seen when those files are passed in" }
+            return message
+        case .extendsNotFound(let file, let line, let job, let parent, let hasIncludes):
+            return "\(file):\(line): job '\(job)' extends '\(parent)', which is not defined"
+                + (hasIncludes ? " (it may come from an include: file, which was not passed in)" : "")
+        case .extendsCycle(let file, let line, let chain):
+            return "\(file):\(line): circular extends: " + chain.joined(separator: " -> ")
+        case .extendsTooDeep(let file, let line, let job):
+            return "\(file):\(line): job '\(job)' nests extends more than 11 levels deep"
+        case .referenceNotFound(let file, let line, let path):
+            return "\(file):\(line): !reference [\(path.joined(separator: ", "))] points at nothing"
+        case .referenceTooDeep(let file, let line, let path):
+            return "\(file):\(line): !reference [\(path.joined(separator: ", "))] nests more than 10 levels (or is circular)"
+        case .nonStringScriptEntry(let file, let line, let job, let key, let found):
+            return "\(file):\(line): '\(key)' of job '\(job)' must hold strings, found \(found)"
+        case .invalidVariable(let file, let line, let name, let reason):
+            return "\(file):\(line): variable '\(name)' \(reason)"
+        case .shellSyntax(let file, let line, let job, let reason):
+            return "\(file):\(line): in job '\(job)': \(reason)"
+        }
+    }
+}
