@@ -20,7 +20,7 @@ git -C "$sample" -c user.name=demo -c user.email=demo@example.com commit -q --al
 mkdir -p "$sample/app"
 # The sample secrets are assembled here so that this repository holds no literal token.
 token="glpat-$(printf 'Zq8wLm3rXy7tKp2vBn4c')"
-key="sk-ant-api03-$(printf 'Vb7xQ2mK9pLw4rT8yN3hJ6fD1sA5gZ0cE2uI7oP4kM9nB3vX6qW8tY1rL5jH2fG7dS4aZ0xC9vB6nM3kJ8hG5fD2sA7qWe')-AA"
+key="sk-ant-api03-$(printf 'Vb7xQ2mK9pLw4rT8yN3hJ6fD1sA5gZ0cE2uI7oP4kM9nB3vX6qW8tY1rL5jH2fG7dS4aZ0xC9vB6nM3kJ8hG5fD2sA7qW')AA"
 printf 'import os\n\nGITLAB_TOKEN = "%s"\nDB_PASSWORD = os.environ["DB_PASSWORD"]\n' "$token" > "$sample/app/settings.py"
 printf 'export const client = new Anthropic({ apiKey: "%s" });\n' "$key" > "$sample/app/llm.ts"
 git -C "$sample" add -A

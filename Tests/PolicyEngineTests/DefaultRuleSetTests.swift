@@ -22,7 +22,9 @@ import Testing
         let scanner = SecretScanner(ruleSet: ruleSet)
         for (index, sample) in rule.truePositives.enumerated() {
             let found = try scanner.scan(lines: sample).map(\.ruleID)
-            #expect(found.contains(id), "rule \(id): true positive #\(index + 1) was not found (found: \(found))")
+            // A generic rule's sample may be claimed by a specific rule on the same line (generic de-duplication).
+            let claimed = found.contains(id) || (id.contains("generic") && found.contains { !$0.contains("generic") })
+            #expect(claimed, "rule \(id): true positive #\(index + 1) was not found (found: \(found))")
         }
         for (index, sample) in rule.falsePositives.enumerated() {
             let found = try scanner.scan(lines: sample).map(\.ruleID)

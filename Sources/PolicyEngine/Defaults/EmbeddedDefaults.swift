@@ -4,16 +4,2929 @@
 enum EmbeddedDefaults {
     /// The text of `rules/secrets.toml`.
     static let secretsTOML = #####"""
-title = "policy-gate placeholder"
+# policy-gate default secret-detection rules
+#
+# Format: gitleaks 8.x configuration (loads unchanged in gitleaks >= 8.25: array-form [[allowlists]],
+# targetRules). Every regex is RE2-compatible (no lookaround, backreferences, possessive/atomic groups,
+# \Z \G \K \h; repetition bounds <= 1000) and is also run by the gate with PCRE2
+# (UTF | MATCH_INVALID_UTF | DOLLAR_ENDONLY, NEWLINE_LF, JIT, no UCP).
+# Extra per-rule keys read by the policy-gate loader and ignored by gitleaks:
+#   truePositives  - lines that must produce a finding of the rule
+#   falsePositives - lines that must not (documentation keys, test keys, placeholders, references,
+#                    masked / encrypted values, wrong charset or length)
+# All sample secrets are synthetic.
+#
+# Scope: the added lines of merge-request diffs written by AI coding agents; a fragment is a run of
+# consecutive added lines joined with "\n", so multi-line patterns (PEM keys, Kubernetes Secrets)
+# see the whole hunk.
+#
+# Deliberate non-findings (see the rules' notes): Stripe sk_test_/pk_live_, Sentry public DSNs,
+# New Relic NRJS- browser keys, Firebase client config API keys, Supabase anon JWTs, the jwt.io sample,
+# Azurite / Cosmos DB emulator keys, AWS documentation keys, SOPS / Ansible Vault / age / SealedSecret
+# ciphertext.
+
+title = "policy-gate default secret rules"
+minVersion = "v8.25.0"
+
+[[allowlists]]
+description = "Values that are variable references or templates, not secrets"
+regexTarget = "secret"
+regexes = [
+    '''\$\{[^}\s]{1,200}\}''',  # ${VAR}, ${VAR:-default}
+    '''^\$[A-Za-z_][A-Za-z0-9_]*$''',  # $VAR
+    '''^\$\([A-Za-z_][A-Za-z0-9_. -]{0,100}\)$''',  # $(VAR), $(System.AccessToken)
+    '''\{\{[^}]{0,200}\}\}''',  # {{ template }}, ${{ secrets.X }}
+    '''^%[A-Za-z_][A-Za-z0-9_]*%$''',  # %VAR%
+    '''^#\{[^}]{1,200}\}$''',  # #{interpolation}
+    '''<%=?[^%]{0,200}%>''',  # <%= ERB %>
+    '''^@[A-Za-z_][A-Za-z0-9_.]*@$''',  # @TOKEN@ (Maven / Ant filtering)
+    '''^\{[A-Za-z_][A-Za-z0-9_.]*\}$''',  # {placeholder} (format strings)
+    '''%\([A-Za-z_][A-Za-z0-9_]*\)[sd]''',  # %(name)s
+    '''\$[A-Z_][A-Z0-9_]{3,}$''',  # prefix$ENV_VAR
+]
+
+[[allowlists]]
+description = "Placeholders, masked, truncated and sequential values"
+regexTarget = "secret"
+regexes = [
+    '''^<[^<>]{1,100}>$''',  # <YOUR_TOKEN>
+    '''(?i)x{6,}|\*{3,}|•{3,}|#{4,}|\.{3}|…''',  # xxxxxx / **** / ... / …
+    '''(?i)0123456|1234567|2345678|3456789|abcdefg|bcdefgh|qwertyu|asdfghj''',
+    '''(?i)(?:your|my|insert|enter|put|paste|replace|add)[_ .-]?(?:own[_ .-]?)?(?:[a-z]{2,12}[_ .-]?)?(?:api[_ .-]?)?(?:key|token|secret|password|pass|pat|credential)s?(?:[_ .-]?here)?''',
+    '''(?i)^(?:true|false|null|nil|none|undefined|yes|no|on|off|required|optional|string|secret|password|token|masked)$''',
+    '''(?i)\[masked\]''',
+]
+stopwords = [
+    "example", "changeme", "change_me", "change-me", "replace_me", "replace-me", "replaceme",
+    "redacted", "placeholder", "dummy", "notreal", "not_real", "not-real", "not_a_real",
+    "not-a-real", "fake_", "fake-", "_fake", "-fake", "lorem", "ipsum",
+]
+
+[[allowlists]]
+description = "Published documentation, sample and emulator values (GitHub, Slack, Telegram, Mailgun, Stripe, jwt.io, Azurite, Cosmos DB emulator)"
+regexTarget = "secret"
+regexes = [
+    '''(?i)16c7e42f292c6912e7710c838347ae178b4a|c1b4a2e77838347a7e420ce178f2e7c6912e1692''',  # GitHub docs tokens
+    '''pdFZKVeTuE8sk7oOcBrzbqgy''',  # Slack API docs bot token
+    '''AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw|ABC-DEF1234ghIkl-zyx57W2v1u123ew11''',  # Telegram Bot API docs
+    '''key-3ax6xnjp29jd6fds4gc373sgvjxteol0''',  # Mailgun docs
+    '''sk_test_4eC39HqLyjWDarjtT1zdp7dc''',  # Stripe docs test key
+    '''eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9l|SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c''',  # jwt.io sample
+    '''\.eyJzb21lIjoicGF5bG9hZCJ9\.''',  # PyJWT docs {"some":"payload"}
+    '''^Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==$''',  # Azurite
+    '''^C2y6yDjf5/R\+ob0N8A7Cgv30VRDJIWEHLM\+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==$''',  # Cosmos DB emulator
+]
+
+[[allowlists]]
+description = "Encrypted values: SOPS, Ansible Vault, age-encrypted files"
+regexTarget = "line"
+regexes = [
+    '''ENC\[AES256_GCM,data:''',
+    '''\$ANSIBLE_VAULT;\d\.\d;''',
+    '''-----BEGIN AGE ENCRYPTED FILE-----''',
+]
+
+[[allowlists]]
+description = "Generic rules: values that are identifiers, references, URLs, paths, UUIDs, hashes or weak placeholders"
+regexTarget = "secret"
+targetRules = [
+    "generic-password", "generic-secret", "generic-token", "generic-api-key",
+    "generic-bearer-token", "jwt-signing-secret", "django-secret-key",
+]
+regexes = [
+    '''^[a-z]*(?:[A-Z]+[a-z]{2,})*(?:[A-Z]+[a-z]?)?(?:[_.:/-][a-z]*(?:[A-Z]+[a-z]{2,})*(?:[A-Z]+[a-z]?)?)*$''',
+    '''^arn:aws[\w-]*:''',  # AWS ARNs are identifiers
+    '''^[0-9a-fA-F]{1,31}$''',  # short hex: ids, short hashes
+    '''^\*[A-Za-z_][\w.-]*$''',  # YAML alias *name
+    '''^[A-Za-z_$][\w$]{0,40}(?:\.[A-Za-z_$][\w$]{0,40}){1,6}!?$''',  # dotted identifiers
+    '''^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$''',  # UUID
+    '''^[A-Za-z][A-Za-z0-9+.-]{1,20}://''',  # URLs (creds in URLs: own rules)
+    '''^(?:/(?:run|var|etc|tmp|home|opt|usr|mnt|srv|secrets|data|app|workspace|root|Users|builds|vault)/|\.{1,2}/|~/)''',
+    '''^(?:sha(?:1|224|256|384|512)|md5|blake2b?)[-:]''',  # integrity / digest strings
+    '''^\$(?:2[aby]?|argon2(?:id|i|d)|pbkdf2[\w-]*|scrypt|[156])\$''',  # password hashes
+    '''(?i)^(?:p[a@4]ss(?:w[o0]rd)?|passw[o0]rd|secret|s3cr3t|admin|root|test|changeme|letmein|qwerty|default|welcome|demo|sample|dummy|foobar|hello|abc)[0-9!@#$%^&*._-]*$''',
+    '''^(?:dXNlcjpwYXNz|dXNlcm5hbWU6cGFzc3dvcmQ|QWxhZGRpbjpvcGVuIHNlc2FtZQ|YWRtaW46YWRtaW4|YWRtaW46cGFzc3dvcmQ|dGVzdDp0ZXN0|cGFzc3dvcmQ|Y2hhbmdlbWU|c2VjcmV0|YWRtaW4|dGVzdA|cm9vdA|dXNlcm5hbWU6|dXNlcjo|czZCaGRSa3F0MzpnWDFmQmF0M2JW)''',
+    '''^(?:sk|rk|pk)_test_|^pk_live_|^access_token\$sandbox\$|^AIza[0-9A-Za-z_-]{35}$|^NRJS-|^sb_publishable_''',
+]
+stopwords = [
+    "test", "dummy", "sample", "mock", "fake", "todo", "fixme", "secret", "password", "passwd",
+    "your", "1234", "2345", "3456", "4567", "5678", "6789", "abcd", "0000",
+]
+
+[[allowlists]]
+description = "Generic rules: lockfiles only hold integrity hashes and resolved URLs"
+targetRules = [
+    "generic-password", "generic-secret", "generic-token", "generic-api-key",
+    "generic-bearer-token", "jwt-signing-secret", "django-secret-key",
+]
+paths = [
+    '''(?:^|/)(?:package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lock|deno\.lock|Cargo\.lock|poetry\.lock|Pipfile\.lock|uv\.lock|pdm\.lock|composer\.lock|Gemfile\.lock|go\.sum|packages\.lock\.json|Podfile\.lock|Package\.resolved|mix\.lock|pubspec\.lock|gradle\.lockfile|flake\.lock|\.terraform\.lock\.hcl)$''',
+]
+
+# ==================================================================================================
+# AI model providers (the keys an AI coding job is most likely to paste)
+# ==================================================================================================
+
+[[rules]]
+id = "anthropic-api-key"
+description = "Anthropic API key (sk-ant-api03-…): full access to the Claude API billed to the owner's organisation."
+regex = '''\b(sk-ant-api0\d-[A-Za-z0-9_-]{93}AA)(?:[^A-Za-z0-9_-]|$)'''
+entropy = 4.0
+keywords = ["sk-ant-api0"]
+tags = ["ai", "anthropic", "api-key"]
+truePositives = [
+    'ANTHROPIC_API_KEY=sk-ant-api03-vZ0SwbUoV3QAYubhf0GvOugIX3Ukb3L0Zn9J0iqSHS8B0nq7fiFtZc-FAQeVGiGWjxJW1V1BhtaeCziq16xX6lXNfwx0kAA',
+    'client = anthropic.Anthropic(api_key="sk-ant-api03-sJbVugwfRu7ET5PVuUEBW-gVSUbtd9VaMvvTC7XrPvRcn6kJvp9IqMFfs0GK-OczGmo-exFi7ZRz-KL058bqf6HTqJePGAA")',
+    '"    \"ANTHROPIC_API_KEY\": \"sk-ant-api03-wIcT2O7_vYauYATmtexb7ewt4oRaj9Lb7HYhWGCvb-JUAu4Z_SwOZl7BYNXWPLsuhoCK2XCuKfB2ZtBl2a6XMLoHpFqLZAA\"\n",',
+]
+falsePositives = [
+    'ANTHROPIC_API_KEY=sk-ant-api03-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxAA',
+    'export ANTHROPIC_API_KEY=sk-ant-api03-...',
+    'api_key="sk-ant-api03-${ANTHROPIC_KEY}"',
+    'ANTHROPIC_API_KEY=sk-ant-api03-*********************************************************************************************AA',
+    "key = 'sk-ant-api03-bmvzDtHyTAXmO99MKh3OXBcUHP7biTpwsFvKdl6I'",
+]
+
+[[rules]]
+id = "anthropic-admin-key"
+description = "Anthropic Admin API key (sk-ant-admin01-…): manages the organisation's members, workspaces and API keys."
+regex = '''\b(sk-ant-admin0\d-[A-Za-z0-9_-]{93}AA)(?:[^A-Za-z0-9_-]|$)'''
+entropy = 4.0
+keywords = ["sk-ant-admin0"]
+tags = ["ai", "anthropic", "admin-key"]
+truePositives = [
+    'ANTHROPIC_ADMIN_KEY=sk-ant-admin01-1K8pZGYKQ0YT0ZlSIoUPjt1dNRq1OGyy4YkSFq3L2PD7U-MFcnCw7APVVOskjfoh6IZotIMI8MjWwOxVQOja46_0VqLO6AA',
+    'curl https://api.anthropic.com/v1/organizations/users -H "x-api-key: sk-ant-admin01-6NX674AdHEGwT0SN6hI6JtcAdM28STc5MHtBLlDvQ-HOepE_3U6WNwf_OQTtfBNx1q1dN4KBqADzmiHrll9Ei64ufSrjXAA"',
+]
+falsePositives = [
+    'ANTHROPIC_ADMIN_KEY=sk-ant-admin01-XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXAA',
+    'ANTHROPIC_ADMIN_KEY=sk-ant-admin01-<your-admin-key>',
+    'admin: sk-ant-admin01-aAKQLweWb5vsbMVMv20EvUMPmbp1dYIw5wFceoKJ',
+]
+
+[[rules]]
+id = "openai-project-key"
+description = "OpenAI project API key (sk-proj-…)."
+regex = '''\b(sk-proj-[A-Za-z0-9_-]{40,250})(?:[^A-Za-z0-9_-]|$)'''
+entropy = 4.0
+keywords = ["sk-proj-"]
+tags = ["ai", "openai", "api-key"]
+truePositives = [
+    'OPENAI_API_KEY=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',
+    'openai.api_key = "sk-proj-GmfAn4A2jpd7bYE8GftFJQjUDwtW837pjKwZwlO9w25UZjy4"',
+    '"os.environ[\"OPENAI_API_KEY\"] = \"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\"\n",',
+]
+falsePositives = [
+    'OPENAI_API_KEY=sk-proj-YOUR_API_KEY_HERE',
+    'OPENAI_API_KEY=sk-proj-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+    'OPENAI_API_KEY=sk-proj-********************************************',
+    'api_key = "sk-proj-..."',
+]
+
+[[rules]]
+id = "openai-service-account-key"
+description = "OpenAI service-account API key (sk-svcacct-…)."
+regex = '''\b(sk-svcacct-[A-Za-z0-9_-]{40,250})(?:[^A-Za-z0-9_-]|$)'''
+entropy = 4.0
+keywords = ["sk-svcacct-"]
+tags = ["ai", "openai", "api-key"]
+truePositives = [
+    'OPENAI_API_KEY: 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',
+    "export OPENAI_KEY='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'",
+]
+falsePositives = [
+    'OPENAI_API_KEY: sk-svcacct-<service-account-key>',
+    'OPENAI_API_KEY: sk-svcacct-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+]
+
+[[rules]]
+id = "openai-admin-key"
+description = "OpenAI admin API key (sk-admin-…): organisation administration (users, projects, keys)."
+regex = '''\b(sk-admin-[A-Za-z0-9_-]{40,250})(?:[^A-Za-z0-9_-]|$)'''
+entropy = 4.0
+keywords = ["sk-admin-"]
+tags = ["ai", "openai", "admin-key"]
+truePositives = [
+    'OPENAI_ADMIN_KEY=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',
+    'headers = {"Authorization": "Bearer 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"}',
+]
+falsePositives = [
+    'OPENAI_ADMIN_KEY=sk-admin-${ADMIN_KEY}',
+    "role = 'sk-admin-panel'",
+]
+
+[[rules]]
+id = "openai-legacy-key"
+description = "OpenAI legacy user API key (sk-…T3BlbkFJ…, 51 characters)."
+regex = '''\b(sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})\b'''
+entropy = 3.5
+keywords = ["t3blbkfj"]
+tags = ["ai", "openai", "api-key"]
+truePositives = [
+    'OPENAI_API_KEY=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',
+    "openai.api_key = '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'",
+]
+falsePositives = [
+    'OPENAI_API_KEY=sk-xxxxxxxxxxxxxxxxxxxxT3BlbkFJxxxxxxxxxxxxxxxxxxxx',
+    'OPENAI_API_KEY=sk-tq0oLDw3krT3BlbkFJCLPS7U9q9t',
+]
+
+[[rules]]
+id = "groq-api-key"
+description = "Groq API key (gsk_…)."
+regex = '''\b(gsk_[A-Za-z0-9]{52})\b'''
+entropy = 4.0
+keywords = ["gsk_"]
+tags = ["ai", "groq", "api-key"]
+truePositives = [
+    'GROQ_API_KEY=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',
+    'client = Groq(api_key="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")',
+]
+falsePositives = [
+    'GROQ_API_KEY=gsk_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+    'GROQ_API_KEY="gsk_your_groq_api_key"',
+]
+
+[[rules]]
+id = "xai-api-key"
+description = "xAI (Grok) API key (xai-…, 80 alphanumerics)."
+regex = '''\b(xai-[A-Za-z0-9]{80})\b'''
+entropy = 4.0
+keywords = ["xai-"]
+tags = ["ai", "xai", "api-key"]
+truePositives = [
+    'XAI_API_KEY=xai-ReXyza4Qzc89Xezd12bp6c6jIWFTN0Fh5N315KLvGEkZkELeMmpL83ir35JMYBIuoAwKcNP7BaNI7oIi',
+    'llm = ChatXAI(model="grok-4", xai_api_key="xai-WcPrUpXp0koMxbjRzdZPgQJJRuU1ftRK8vJGLkDPKsqQkNcfBLf9O885Y4ZhmBhGdkTZXt6M2t8VFBCr")',
+]
+falsePositives = [
+    'XAI_API_KEY=xai-XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX',
+    'model: xai-grok-2-latest',
+]
+
+[[rules]]
+id = "openrouter-api-key"
+description = "OpenRouter API key (sk-or-v1-…)."
+regex = '''\b(sk-or-v1-[0-9a-f]{64})\b'''
+entropy = 3.0
+keywords = ["sk-or-v1-"]
+tags = ["ai", "openrouter", "api-key"]
+truePositives = [
+    'OPENROUTER_API_KEY=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',
+    'openai.OpenAI(base_url="https://openrouter.ai/api/v1", api_key="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")',
+]
+falsePositives = [
+    'OPENROUTER_API_KEY=sk-or-v1-<key>',
+    'OPENROUTER_API_KEY=sk-or-v1-0000000000000000000000000000000000000000000000000000000000000000',
+]
+
+[[rules]]
+id = "mistral-api-key"
+description = "Mistral AI API key (32 alphanumerics) assigned in a Mistral context."
+regex = '''(?i)mistral[^\n]{0,40}?(?::=|=>|=|:|,)[ \t]{0,5}(?:\\?["'`])?(?-i:([A-Za-z0-9]{32}))\b'''
+entropy = 3.5
+keywords = ["mistral"]
+tags = ["ai", "mistral", "api-key"]
+truePositives = [
+    'MISTRAL_API_KEY=u7vVTTOEyIqrQ3LHMgJhvfb4i2m8eCIZ',
+    'client = Mistral(api_key="OBvHtFLZaduz3qkkpiglO1qZxVpL3IpV")',
+    'os.environ.setdefault("MISTRAL_API_KEY", "R07TJsDh0jUKEzEVOKBlBN6yV7utXU5f")',
+]
+falsePositives = [
+    'MISTRAL_API_KEY=${MISTRAL_API_KEY}',
+    'model = "mistral-large-latest"',
+    'MISTRAL_API_KEY=abcdefghijklmnopqrstuvwxyzABCDEF',
+    'mistral_model_revision: 7f5c2a9e1b3d4c6f8a0e2b4d6f8a0c1e',
+]
+[[rules.allowlists]]
+description = "lower-case hex of the same length is a hash / model revision, not a key"
+regexes = [
+    '''^[0-9a-f]+$''',
+]
+
+[[rules]]
+id = "deepseek-api-key"
+description = "DeepSeek API key (sk- + 32 hex) assigned in a DeepSeek context."
+regex = '''(?i)deepseek[^\n]{0,40}?(?::=|=>|=|:|,)[ \t]{0,5}(?:\\?["'`])?(?-i:(sk-[0-9a-f]{32}))\b'''
+entropy = 3.0
+keywords = ["deepseek"]
+tags = ["ai", "deepseek", "api-key"]
+truePositives = [
+    'DEEPSEEK_API_KEY=sk-ff057e3e27ff7e2d4d54ea6b05b3eaa2',
+    '"deepseek": {"apiKey": "sk-c0d370928f51f0ee6e4ca214de3bf02e"}',
+]
+falsePositives = [
+    'DEEPSEEK_API_KEY=sk-<your-key>',
+    'DEEPSEEK_API_KEY=sk-00000000000000000000000000000000',
+    'model = "deepseek-chat"  # key: sk-84fc2bdabc0040a7',
+]
+
+[[rules]]
+id = "cohere-api-key"
+description = "Cohere API key (40 alphanumerics) assigned in a Cohere context."
+regex = '''(?i)(?:cohere|co_api_key)[^\n]{0,40}?(?::=|=>|=|:|,)[ \t]{0,5}(?:\\?["'`])?(?-i:([A-Za-z0-9]{40}))\b'''
+entropy = 3.5
+keywords = ["cohere", "co_api_key"]
+tags = ["ai", "cohere", "api-key"]
+truePositives = [
+    'COHERE_API_KEY=UTSyAdTvJwVCR9YvpIEpblKyTCH2sZgE4UJzEKr4',
+    'co = cohere.ClientV2(api_key="tpDHpv3iWRHEEsB8JYBzJMITkIn5koknsOdjs4BU")',
+]
+falsePositives = [
+    'COHERE_API_KEY=${COHERE_API_KEY}',
+    'co = cohere.ClientV2(api_key=os.environ["COHERE_API_KEY"])',
+    'cohere_sdk_commit: eabc7c5057f7f5844cee08c922d2a775255d2211',
+    'cohere_model: command-r-plus-08-2024',
+]
+[[rules.allowlists]]
+description = "lower-case hex of the same length is a git SHA / hash, not a key"
+regexes = [
+    '''^[0-9a-f]+$''',
+]
+
+[[rules]]
+id = "huggingface-access-token"
+description = "Hugging Face user access token (hf_…)."
+regex = '''\b(hf_[A-Za-z0-9]{34})\b'''
+entropy = 3.5
+keywords = ["hf_"]
+tags = ["ai", "huggingface", "access-token"]
+truePositives = [
+    'HF_TOKEN=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',
+    'login(token="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")',
+    'huggingface-cli login --token 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',
+]
+falsePositives = [
+    'from huggingface_hub import hf_hub_download',
+    'HF_TOKEN=hf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+    'HF_TOKEN=hf_****',
+    'token: hf_${HF_TOKEN}',
+]
+
+[[rules]]
+id = "huggingface-org-token"
+description = "Hugging Face organisation API token (api_org_…)."
+regex = '''\b(api_org_[A-Za-z0-9]{34})\b'''
+entropy = 3.5
+keywords = ["api_org_"]
+tags = ["ai", "huggingface", "access-token"]
+truePositives = [
+    'HF_ORG_TOKEN=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',
+    'headers = {"authorization": "Bearer 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"}',
+]
+falsePositives = [
+    'HF_ORG_TOKEN=api_org_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+    'def api_org_members(org):',
+]
+
+[[rules]]
+id = "replicate-api-token"
+description = "Replicate API token (r8_…)."
+regex = '''\b(r8_[A-Za-z0-9]{37})\b'''
+entropy = 3.5
+keywords = ["r8_"]
+tags = ["ai", "replicate", "api-key"]
+truePositives = [
+    'REPLICATE_API_TOKEN=r8_B78oGKaKL4QH2JexkiYVWs3NYNbMbqSG7pbFH',
+    'client = replicate.Client(api_token="r8_w8e8CWpw7du5EhBD3N8docCOR6Kn9L1rAZ1fm")',
+]
+falsePositives = [
+    'REPLICATE_API_TOKEN=r8_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+    'REPLICATE_API_TOKEN=r8_<token>',
+]
+
+[[rules]]
+id = "perplexity-api-key"
+description = "Perplexity API key (pplx-…)."
+regex = '''\b(pplx-[A-Za-z0-9]{48})\b'''
+entropy = 3.5
+keywords = ["pplx-"]
+tags = ["ai", "perplexity", "api-key"]
+truePositives = [
+    'PERPLEXITY_API_KEY=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',
+    'OpenAI(api_key="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", base_url="https://api.perplexity.ai")',
+]
+falsePositives = [
+    'PERPLEXITY_API_KEY=pplx-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+    'PERPLEXITY_API_KEY=pplx-...',
+]
+
+# Decision: Firebase web config (firebaseConfig.apiKey, *_FIREBASE_API_KEY, google-services.json
+# current_key) is a public client identifier by design - protection comes from Security Rules / App Check -
+# so a line that says so is allowlisted. Every other AIza key is reported: the same key type unlocks Gemini
+# and billable Maps/Cloud APIs, and nothing in the key says which APIs it is restricted to.
+[[rules]]
+id = "google-api-key"
+description = "Google API key (AIza…): Gemini / Generative Language, Maps and other Google Cloud APIs. Keys explicitly labelled as Firebase web/Android client configuration are public by design and skipped."
+regex = '''\b(AIza[0-9A-Za-z_-]{35})(?:[^A-Za-z0-9_-]|$)'''
+entropy = 3.5
+keywords = ["aiza"]
+tags = ["ai", "google", "gcp", "api-key"]
+truePositives = [
+    'GEMINI_API_KEY=AIzaSydraYyU-_tP-R-WMFcvx9HvMxbhXzkkg2k',
+    'genai.configure(api_key="AIzaSy2nOaoum1feCKJ5Dnb-qEXrCd6MY99dVR9")',
+    "curl 'https://maps.googleapis.com/maps/api/geocode/json?address=Zurich&key=AIzaSy2TTqp6VISvt9J1qYA-q5JFTsWMzs6t0Fi'",
+]
+falsePositives = [
+    'NEXT_PUBLIC_FIREBASE_API_KEY=AIzaSy7h9Ij2pALSStdm760yVmp18Vxy4mpZNNZ',
+    '  "current_key": "AIzaSyxIbcovLSe2Aycjk1PRFMo4oHMn5JhR2-X"',
+    'GEMINI_API_KEY=AIzaSy...',
+    'GEMINI_API_KEY=AIzaSyXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX',
+]
+[[rules.allowlists]]
+description = "Firebase client configuration (public by design)"
+regexTarget = "line"
+regexes = [
+    '''(?i)firebase|"current_key"\s*:''',
+]
+
+[[rules]]
+id = "nvidia-api-key"
+description = "NVIDIA API Catalog / NIM API key (nvapi-…)."
+regex = '''\b(nvapi-[A-Za-z0-9_-]{64})(?:[^A-Za-z0-9_-]|$)'''
+entropy = 4.0
+keywords = ["nvapi-"]
+tags = ["ai", "nvidia", "api-key"]
+truePositives = [
+    'NVIDIA_API_KEY=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',
+    'ChatNVIDIA(model="meta/llama-3.1-70b-instruct", api_key="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")',
+]
+falsePositives = [
+    'NVIDIA_API_KEY=nvapi-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+    'NVIDIA_API_KEY=nvapi-<key>',
+]
+
+[[rules]]
+id = "langsmith-api-key"
+description = "LangSmith / LangChain API key (lsv2_pt_… personal, lsv2_sk_… service)."
+regex = '''\b(lsv2_(?:pt|sk)_[0-9a-f]{32}_[0-9a-f]{10})\b'''
+entropy = 3.0
+keywords = ["lsv2_"]
+tags = ["ai", "langchain", "api-key"]
+truePositives = [
+    'LANGSMITH_API_KEY=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',
+    'LANGCHAIN_API_KEY: "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"',
+]
+falsePositives = [
+    'LANGSMITH_API_KEY=lsv2_pt_...',
+    'LANGSMITH_API_KEY=lsv2_pt_00000000000000000000000000000000_0000000000',
+]
+
+[[rules]]
+id = "pinecone-api-key"
+description = "Pinecone API key (pcsk_…)."
+regex = '''\b(pcsk_[A-Za-z0-9]{4,8}_[A-Za-z0-9]{50,80})\b'''
+entropy = 4.0
+keywords = ["pcsk_"]
+tags = ["ai", "pinecone", "api-key"]
+truePositives = [
+    'PINECONE_API_KEY=pcsk_torwVm_aAUIUWiY8VTPxmvD9EQcKkPZ1dpf17tpJO75Pf2pymowbDaSzatl19cXEu6q4nl',
+    'pc = Pinecone(api_key="pcsk_12tiI_ZlD08kKOVDdJ0IY4Pg9U9rgSjwynE78a3ro0k6U7GTQ1DVDWuRP0dYm7Isz8Vf8")',
+]
+falsePositives = [
+    'PINECONE_API_KEY=pcsk_xxxxx_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+    'PINECONE_API_KEY=pcsk_<key>',
+]
+
+[[rules]]
+id = "aws-bedrock-api-key"
+description = "Amazon Bedrock API key: long-term (ABSK + base64 'BedrockAPIKey-…') or short-term (bedrock-api-key-<base64 presigned URL>)."
+regex = '''\b(ABSKQmVkcm9ja0FQSUtleS[A-Za-z0-9+/]{40,400}={0,2}|bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/=%&._-]{40,1000})'''
+entropy = 4.0
+keywords = ["absk", "bedrock-api-key-"]
+tags = ["ai", "aws", "bedrock", "api-key"]
+truePositives = [
+    'AWS_BEARER_TOKEN_BEDROCK=ABSKQmVkcm9ja0FQSUtleS07frfbhaH71JWNUnVpfT2SqXIBMGx6j7JqQJWlXRU+qw74ryzYeZGtwEZtCO44RifIs48qSeeqGsVn2xX',
+    'export AWS_BEARER_TOKEN_BEDROCK=bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29tLz9BY3Rpb249Q2FsbFdpdGhCZWFyZXJUb2tlbiHBX482t2ZbWV/FGdDJ/75xVeDp5WFP1rHcOVk7KrIDDwQgNDii86EMfDGyuN9GJkiq7jgaVo+cw+nkoukakpkEyjrtyX31uF1l7iD8VnarJ9VEexwAdFmO27no3eAsHP+TDGx0wi+scIdNx/jZ9TMuelTpmda0PeVIx61PV7P/omFtgvQcVOi+I4xCe6d2+Hw/e+Zq5m',
+]
+falsePositives = [
+    'AWS_BEARER_TOKEN_BEDROCK=ABSK<your-key>',
+    'AWS_BEARER_TOKEN_BEDROCK=${BEDROCK_KEY}',
+    'AWS_BEARER_TOKEN_BEDROCK=ABSKQmVkcm9ja0FQSUtleS0xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+]
+
+[[rules]]
+id = "databricks-token"
+description = "Databricks personal access token (dapi…)."
+regex = '''\b(dapi[0-9a-f]{32}(?:-\d)?)\b'''
+entropy = 3.0
+keywords = ["dapi"]
+tags = ["ai", "databricks", "access-token"]
+truePositives = [
+    'DATABRICKS_TOKEN=dapi7caff23cbe72cf0cfcdf3a204cba703c',
+    'token = "dapid8cec15915158dce6c4a2e33284519bd-2"',
+]
+falsePositives = [
+    'DATABRICKS_TOKEN=dapi<token>',
+    'DATABRICKS_TOKEN=dapi00000000000000000000000000000000',
+]
+
+[[rules]]
+id = "wandb-api-key"
+description = "Weights & Biases API key (40 hex) in a wandb context (assignment or `wandb login`)."
+regex = '''(?i)(?:wandb[^\n]{0,40}?(?::=|=>|=|:|,)[ \t]{0,5}(?:\\?["'`])?|wandb[ \t]+login[ \t]+(?:--relogin[ \t]+)?)(?-i:([0-9a-f]{40}))\b'''
+entropy = 3.0
+keywords = ["wandb"]
+tags = ["ai", "wandb", "api-key"]
+truePositives = [
+    'WANDB_API_KEY=c64224e0e37a4657d184150d9315d45072a93435',
+    'wandb login --relogin 751b832a538c9fbaffe36985b59c39b21a473fe9',
+    'wandb.login(key="b4c76eaff3f485523d91004d47fbf65c746d8ede")',
+]
+falsePositives = [
+    'WANDB_API_KEY=$WANDB_API_KEY',
+    'wandb login',
+    'wandb_run_id: 3kq9x2ab',
+]
+
+# ==================================================================================================
+# GitLab token family (docs: Security > Tokens; prefixes in spec/gitlab.md section 7)
+# ==================================================================================================
+
 [[rules]]
 id = "gitlab-pat"
-description = "GitLab personal access token"
-regex = '''\b(glpat-[0-9A-Za-z_-]{20,})\b'''
+description = "GitLab personal, project or group access token (glpat-, legacy 20-character form)."
+regex = '''\b(glpat-[0-9A-Za-z_-]{20,300})(?:[^0-9A-Za-z_.-]|\.[^0-9a-z]|\.$|$)'''
+entropy = 3.5
 keywords = ["glpat-"]
-truePositives = ["token = glpat-Ab3dE5gH7jK9mN1pQ3sT"]
-falsePositives = ["token = glpat-xxxxxxxxxxxxxxxxxxxx"]
+tags = ["gitlab", "access-token"]
+truePositives = [
+    'GITLAB_TOKEN=glpat-Rc9aQ62FEX_KWYG0q1cV',
+    'git clone https://oauth2:glpat-A25PLCBvJAsCl-dQx7jL@gitlab.com/acme/platform.git',
+    'curl --header "PRIVATE-TOKEN: glpat-GIqGdRhLrSRYdBnoJo8v" "https://gitlab.example.com/api/v4/projects"',
+    'export GITLAB_TOKEN=acme-glpat-HXMk31fiMslwSi2UQnoa',
+]
+falsePositives = [
+    'GITLAB_TOKEN=glpat-xxxxxxxxxxxxxxxxxxxx',
+    'GITLAB_TOKEN=glpat-<your_access_token>',
+    'GITLAB_TOKEN=glpat-1234567890abcdefghij',
+    'GITLAB_TOKEN=glpat-ETU5FEMMzlNrNpUxHdOw6eQEu4gXO_G.s00q58ef6',
+]
+
+[[rules]]
+id = "gitlab-pat-routable"
+description = "GitLab personal, project or group access token in the routable format (glpat-<payload>.<version>.<crc>, GitLab 17.x+)."
+regex = '''\b(glpat-[0-9A-Za-z_-]{27,300}\.(?:[0-9a-z]{2}\.)?[0-9a-z]{9})\b'''
+entropy = 3.5
+keywords = ["glpat-"]
+tags = ["gitlab", "access-token"]
+truePositives = [
+    'GITLAB_TOKEN=glpat-1Yen6zErhkmeFF-U0ByaLTSMW0hZHVyH8YwwX.01.0n3892ru5',
+    'GITLAB_TOKEN=glpat-mM8Ah5RPugEg6v72rh9C82IM82Z1nVU.1dfenpgr9',
+]
+falsePositives = [
+    'GITLAB_TOKEN=glpat-QI9bZl8ycfxcroghtPia',
+    'GITLAB_TOKEN=glpat-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.01.0xxxxxxxx',
+    'GITLAB_TOKEN=glpat-nMFT8jISbpIb.01.0ngao0uwa',
+]
+
+[[rules]]
+id = "gitlab-oauth-app-secret"
+description = "GitLab OAuth application secret (gloas-)."
+regex = '''\b(gloas-[0-9A-Za-z_-]{64})(?:[^A-Za-z0-9_-]|$)'''
+entropy = 3.5
+keywords = ["gloas-"]
+tags = ["gitlab", "oauth"]
+truePositives = [
+    'GITLAB_OAUTH_SECRET=gloas-kCwFOUunkELah99gWK2lMobUaXkssOMdOvOVWkIu93DGCWbd0oO2seq_6khnYgXn',
+    'app_secret: "gloas-Y5eC-c0ucIQKaK51Nc4JncehIb71WYL2rda65NBIUKfgZkScK3IdNcAnQf-05Laj"',
+]
+falsePositives = [
+    'GITLAB_OAUTH_SECRET=gloas-<secret>',
+    'GITLAB_OAUTH_SECRET=gloas-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+]
+
+[[rules]]
+id = "gitlab-deploy-token"
+description = "GitLab deploy token (gldt-)."
+regex = '''\b(gldt-[0-9A-Za-z_-]{20,300}(?:\.(?:[0-9a-z]{2}\.)?[0-9a-z]{9})?)(?:[^A-Za-z0-9_-]|$)'''
+entropy = 3.5
+keywords = ["gldt-"]
+tags = ["gitlab", "deploy-token"]
+truePositives = [
+    'DEPLOY_TOKEN=gldt-nzS4bXzeeUJd0X0OJRpa',
+    'docker login registry.gitlab.com -u gitlab+deploy-token-17 -p gldt-a4GAw3DOz7iOPnXlZidG',
+]
+falsePositives = [
+    'DEPLOY_TOKEN=gldt-${DEPLOY_TOKEN}',
+    'DEPLOY_TOKEN=gldt-xxxxxxxxxxxxxxxxxxxx',
+    'DEPLOY_TOKEN=gldt-0eMq8HTB',
+]
+
+[[rules]]
+id = "gitlab-runner-auth-token"
+description = "GitLab runner authentication token (glrt-, legacy and routable glrt-t<n>_… forms)."
+regex = '''\b(glrt-[0-9A-Za-z_-]{20,300}(?:\.(?:[0-9a-z]{2}\.)?[0-9a-z]{9})?)(?:[^A-Za-z0-9_-]|$)'''
+entropy = 3.5
+keywords = ["glrt-"]
+tags = ["gitlab", "runner"]
+truePositives = [
+    '  token = "glrt-PEK-FxZWucL-mjoVdDwz"',
+    'gitlab-runner register --non-interactive --url https://gitlab.com --token glrt-t1_6DV7vQj-RZHqf1D5_pGTZN1ItFa.01.0zagbtvle',
+    'RUNNER_TOKEN=glrt-t3_m3NdT-xw0DRTxNe7sKWpSXB4qn-bc',
+]
+falsePositives = [
+    '  token = "glrt-REDACTED"',
+    'RUNNER_TOKEN=glrt-$RUNNER_TOKEN',
+    'RUNNER_TOKEN=glrt-xxxxxxxxxxxxxxxxxxxx',
+]
+
+[[rules]]
+id = "gitlab-runner-registration-token"
+description = "Legacy GitLab runner registration token (GR1348941 prefix)."
+regex = '''\b(GR1348941[0-9A-Za-z_-]{20})(?:[^A-Za-z0-9_-]|$)'''
+entropy = 3.5
+keywords = ["gr1348941"]
+tags = ["gitlab", "runner"]
+truePositives = [
+    'gitlab-runner register --registration-token GR1348941g8L5qOZsIfvJVKCZvDYE',
+    'REGISTRATION_TOKEN: GR1348941fh7j8SFCd02W3Pm76IE4',
+]
+falsePositives = [
+    'REGISTRATION_TOKEN: GR1348941xxxxxxxxxxxxxxxxxxxx',
+    'REGISTRATION_TOKEN: GR1348941<token>',
+]
+
+[[rules]]
+id = "gitlab-ci-job-token"
+description = "GitLab CI/CD job token (glcbt-; legacy <partition>_<20> form, routable form and JWT form)."
+regex = '''\b(glcbt-(?:[0-9a-fA-F]{1,5}_[0-9A-Za-z_-]{20}|eyJ[0-9A-Za-z_-]{10,1000}\.[0-9A-Za-z_-]{10,1000}\.[0-9A-Za-z_-]{10,1000}|[0-9A-Za-z_-]{20,300}(?:\.(?:[0-9a-z]{2}\.)?[0-9a-z]{9})?))(?:[^A-Za-z0-9_-]|$)'''
+entropy = 3.5
+keywords = ["glcbt-"]
+tags = ["gitlab", "ci"]
+truePositives = [
+    'CI_JOB_TOKEN=glcbt-64_I9J_vUH3hDWz49fMBDFz',
+    "curl --header 'JOB-TOKEN: glcbt-tX9SIXAS_0MhVcMKHnIg2evm1BBqpICoLhC74YWg.01.00h70iv6x' https://gitlab.com/api/v4/job",
+    'token: glcbt-eyJraWQiOi5PO6aJUCGdmI0oO_N-t9qi2h6BlDcW7EWk1dYp6Z.eyJzdWIiOiH-RxRRlf3CHDHlD1Pb-_8OYPwsR2pobjCUP120w7jZEPlBBiGZTjmu4OslAM.l5RiwXDypgtcH1l7iYo2s9SzDImAhbBvEt1XCRWrwX7',
+]
+falsePositives = [
+    'curl --header "JOB-TOKEN: $CI_JOB_TOKEN" https://gitlab.com/api/v4/job',
+    'CI_JOB_TOKEN=glcbt-xxxxx_xxxxxxxxxxxxxxxxxxxx',
+    'CI_JOB_TOKEN=glcbt-[MASKED]',
+]
+
+[[rules]]
+id = "gitlab-pipeline-trigger-token"
+description = "GitLab pipeline trigger token (glptt-)."
+regex = '''\b(glptt-[0-9a-f]{40})\b'''
+entropy = 3.0
+keywords = ["glptt-"]
+tags = ["gitlab", "ci"]
+truePositives = [
+    'curl -X POST --fail -F token=glptt-49591d8b253a1f2d71b751ada1b63f92def094a9 -F ref=main https://gitlab.com/api/v4/projects/42/trigger/pipeline',
+    'TRIGGER_TOKEN: glptt-50fd9845fd24f2fc6e9d3d56a8b15b0ec8b6880d',
+]
+falsePositives = [
+    'TRIGGER_TOKEN: glptt-<token>',
+    'TRIGGER_TOKEN: glptt-0000000000000000000000000000000000000000',
+]
+
+[[rules]]
+id = "gitlab-feed-token"
+description = "GitLab feed token (glft-)."
+regex = '''\b(glft-[0-9A-Za-z_-]{20,300}(?:\.(?:[0-9a-z]{2}\.)?[0-9a-z]{9})?)(?:[^A-Za-z0-9_-]|$)'''
+entropy = 3.5
+keywords = ["glft-"]
+tags = ["gitlab"]
+truePositives = [
+    'https://gitlab.com/dashboard/projects.atom?feed_token=glft-huvnmr1jIuf_6Nx50QuZ',
+    'FEED_TOKEN=glft-Re3XGCEQ34wzdIOJ6sbP',
+]
+falsePositives = [
+    'FEED_TOKEN=glft-<feed_token>',
+    'FEED_TOKEN=glft-xxxxxxxxxxxxxxxxxxxx',
+]
+
+[[rules]]
+id = "gitlab-incoming-mail-token"
+description = "GitLab incoming mail token (glimt-)."
+regex = '''\b(glimt-[0-9A-Za-z_-]{25,300}(?:\.(?:[0-9a-z]{2}\.)?[0-9a-z]{9})?)(?:[^A-Za-z0-9_-]|$)'''
+entropy = 3.5
+keywords = ["glimt-"]
+tags = ["gitlab"]
+truePositives = [
+    'reply+glimt-ki2syhk14efddkk2s1j86rrln@incoming.gitlab.com',
+    'INCOMING_EMAIL_TOKEN=glimt-5BQoXC8h--7cO1q6-fRliUUYw',
+]
+falsePositives = [
+    'INCOMING_EMAIL_TOKEN=glimt-<token>',
+    'INCOMING_EMAIL_TOKEN=glimt-wRpuoO8wwJ',
+]
+
+[[rules]]
+id = "gitlab-agent-token"
+description = "GitLab agent for Kubernetes token (glagent-)."
+regex = '''\b(glagent-[0-9A-Za-z_-]{50,300}(?:\.(?:[0-9a-z]{2}\.)?[0-9a-z]{9})?)(?:[^A-Za-z0-9_-]|$)'''
+entropy = 3.5
+keywords = ["glagent-"]
+tags = ["gitlab", "kubernetes"]
+truePositives = [
+    'helm upgrade --install gitlab-agent gitlab/gitlab-agent --set config.token=glagent-T3sgg9LwkTj4nb6lcNZ9kVv3hGRRkzFlv0uSNbtW33VHtvAsia',
+    '  token: glagent-5kENWU1_ORbvhn49_-XNXjOnb8u0Mh5w5iHa7pN1hIcVCeTnjG',
+]
+falsePositives = [
+    '  token: glagent-${AGENT_TOKEN}',
+    '  token: glagent-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+]
+
+[[rules]]
+id = "gitlab-scim-token"
+description = "GitLab SCIM OAuth access token (glsoat-)."
+regex = '''\b(glsoat-[0-9A-Za-z_-]{20,300}(?:\.(?:[0-9a-z]{2}\.)?[0-9a-z]{9})?)(?:[^A-Za-z0-9_-]|$)'''
+entropy = 3.5
+keywords = ["glsoat-"]
+tags = ["gitlab", "scim"]
+truePositives = [
+    'SCIM_TOKEN=glsoat-3RIv--7_y7FntIdRauwy',
+    '"scim_token": "glsoat-GM97NMdYn7A1qoVfUr6p"',
+]
+falsePositives = [
+    'SCIM_TOKEN=glsoat-<token>',
+    'SCIM_TOKEN=glsoat-xxxxxxxxxxxxxxxxxxxx',
+]
+
+[[rules]]
+id = "gitlab-feature-flags-client-token"
+description = "GitLab feature flags (Unleash) client token (glffct-)."
+regex = '''\b(glffct-[0-9A-Za-z_-]{20,300}(?:\.(?:[0-9a-z]{2}\.)?[0-9a-z]{9})?)(?:[^A-Za-z0-9_-]|$)'''
+entropy = 3.5
+keywords = ["glffct-"]
+tags = ["gitlab", "feature-flags"]
+truePositives = [
+    'UNLEASH_INSTANCE_ID=glffct-r-q0kSvPeTwoFggpMdym',
+    "unleash:\n  instanceId: glffct-gc93GAJxBzT7trriZ0Av",
+]
+falsePositives = [
+    'UNLEASH_INSTANCE_ID=glffct-<instance-id>',
+    'UNLEASH_INSTANCE_ID=glffct-xxxxxxxxxxxxxxxxxxxx',
+]
+
+[[rules]]
+id = "gitlab-session-cookie"
+description = "GitLab session cookie (_gitlab_session=…): a logged-in browser session."
+regex = '''\b_gitlab_session=([0-9a-z]{32})\b'''
+entropy = 3.0
+keywords = ["_gitlab_session"]
+tags = ["gitlab", "session"]
+truePositives = [
+    "curl -b '_gitlab_session=fb428f10454c71dc0d0439efb9dc829a' https://gitlab.example.com/-/profile",
+    'Cookie: known_sign_in=1; _gitlab_session=e0f8cdc3b9cc78476ef7832300ec1194',
+]
+falsePositives = [
+    'Cookie: _gitlab_session=${SESSION}',
+    'Cookie: _gitlab_session=<session-cookie>',
+]
+
+# ==================================================================================================
+# GitHub
+# ==================================================================================================
+
+[[rules]]
+id = "github-pat-classic"
+description = "GitHub classic personal access token (ghp_)."
+regex = '''\b(ghp_[A-Za-z0-9]{36})\b'''
+entropy = 3.5
+keywords = ["ghp_"]
+tags = ["github", "access-token"]
+truePositives = [
+    'GH_TOKEN=ghp_Ttb4n2xYr9jmGmUcqhosS4ChiR8vUrFriVPn',
+    'Authorization: token ghp_APhYCLbhanqtImGDKGzCaertgmMxbayvpWBQ',
+    'git remote set-url origin https://x-access-token:ghp_QwPO7C0f01KqgfxVLVnOzM4qbANUN990gNKc@github.com/acme/app.git',
+]
+falsePositives = [
+    'GH_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+    'GH_TOKEN=${{ secrets.GH_PAT }}',
+    'GH_TOKEN=ghp_mU6QntLEMZDuapu6X5xc',
+    'GH_TOKEN=ghp_16C7e42F292c6912E7710c838347Ae178B4a',
+]
+
+[[rules]]
+id = "github-oauth-token"
+description = "GitHub OAuth access token (gho_)."
+regex = '''\b(gho_[A-Za-z0-9]{36})\b'''
+entropy = 3.5
+keywords = ["gho_"]
+tags = ["github", "access-token"]
+truePositives = [
+    'GH_TOKEN=gho_fJABKQNQYPHjBxwc5yw45wZvNwVdy4xegXIF',
+    'Authorization: token gho_tZASCFxJ9z6OKyOAqD8xbHGPs55nUZP09rrF',
+    'oauth_token: gho_gHs43kMjRVuHn4QiAoC33ybqFS8QskE4C9jp',
+]
+falsePositives = [
+    'GH_TOKEN=gho_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+    'GH_TOKEN=${{ secrets.GH_PAT }}',
+    'GH_TOKEN=gho_yKtpOERTLLdIeAiIdXDd',
+    'GH_TOKEN=gho_16C7e42F292c6912E7710c838347Ae178B4a',
+]
+
+[[rules]]
+id = "github-user-to-server-token"
+description = "GitHub App user-to-server token (ghu_)."
+regex = '''\b(ghu_[A-Za-z0-9]{36})\b'''
+entropy = 3.5
+keywords = ["ghu_"]
+tags = ["github", "access-token"]
+truePositives = [
+    'GH_TOKEN=ghu_DCRui1VX6hRzw495fnYFCLODxW1n0uNY0rCB',
+    'Authorization: token ghu_AXtBA9EbKqPl3MXdAvQ1fbHrmxyO1W6pMkux',
+    '"token": "ghu_l0II5tT7dpr1gjKBThHxQVOfxOdTSaH81YJf"',
+]
+falsePositives = [
+    'GH_TOKEN=ghu_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+    'GH_TOKEN=${{ secrets.GH_PAT }}',
+    'GH_TOKEN=ghu_vi2k81NfuJ6jXobhWNKb',
+    'GH_TOKEN=ghu_16C7e42F292c6912E7710c838347Ae178B4a',
+]
+
+[[rules]]
+id = "github-server-to-server-token"
+description = "GitHub App installation / Actions token (ghs_)."
+regex = '''\b(ghs_[A-Za-z0-9]{36})\b'''
+entropy = 3.5
+keywords = ["ghs_"]
+tags = ["github", "access-token"]
+truePositives = [
+    'GH_TOKEN=ghs_qvSCDJdbUWkaGzCxTfKR8ZZjDlz9co7MfALv',
+    'Authorization: token ghs_nV6v6p5Q8y12SExiuPzOXIdz3nEwMyAP73mj',
+    'GITHUB_TOKEN=ghs_ZxiTv3P9tnAuDyn7yqNWYWM4MP8TyHzsNPYR',
+]
+falsePositives = [
+    'GH_TOKEN=ghs_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+    'GH_TOKEN=${{ secrets.GH_PAT }}',
+    'GH_TOKEN=ghs_V0U69nvzP8k0iC34fD9l',
+    'GH_TOKEN=ghs_16C7e42F292c6912E7710c838347Ae178B4a',
+]
+
+[[rules]]
+id = "github-refresh-token"
+description = "GitHub App refresh token (ghr_)."
+regex = '''\b(ghr_[A-Za-z0-9]{36,76})\b'''
+entropy = 3.5
+keywords = ["ghr_"]
+tags = ["github", "refresh-token"]
+truePositives = [
+    'refresh_token=ghr_k7HtWJYW9Z5m6kTaq9GrYVnGrJ1KUZvlxBnnv9hY85wzQWjQTeninWoTax8oZWm0HxuFwhM19r4c',
+    '"refresh_token": "ghr_fKt88rUbzER8pUitsIcTwdkAiS3zEiG7q037"',
+]
+falsePositives = [
+    'refresh_token=ghr_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+    'refresh_token=ghr_<refresh>',
+]
+
+[[rules]]
+id = "github-fine-grained-pat"
+description = "GitHub fine-grained personal access token (github_pat_)."
+regex = '''\b(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b'''
+entropy = 3.5
+keywords = ["github_pat_"]
+tags = ["github", "access-token"]
+truePositives = [
+    'GITHUB_TOKEN=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',
+    'gh auth login --with-token <<< "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"',
+]
+falsePositives = [
+    'GITHUB_TOKEN=github_pat_xxxxxxxxxxxxxxxxxxxxxx_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+    'GITHUB_TOKEN=github_pat_<token>',
+    'GITHUB_TOKEN=github_pat_rCwREPpa8C8h4DSFLkv2t1_N9B6LtQGiqPjJ22GwJbo',
+]
+
+# ==================================================================================================
+# AWS
+# ==================================================================================================
+
+[[rules]]
+id = "aws-access-key-id"
+description = "AWS access key ID (AKIA long-term, ASIA temporary, ABIA/ACCA): identifies the key pair; the secret key is usually next to it."
+regex = '''\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b'''
+entropy = 3.0
+keywords = ["akia", "asia", "abia", "acca"]
+tags = ["aws", "access-key-id"]
+truePositives = [
+    'AWS_ACCESS_KEY_ID=AKIAPDDEZM6PYTNURM6B',
+    'aws_access_key_id = ASIA6CW2RFW77GO35EO6',
+    '"AccessKeyId": "ASIAVNYNPJNXHNOSUXUG",',
+]
+falsePositives = [
+    'AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE',
+    'aws_access_key_id = AKIAI44QH8DHBEXAMPLE',
+    'AWS_ACCESS_KEY_ID=AKIAXXXXXXXXXXXXXXXX',
+    'AWS_ACCESS_KEY_ID=akiafopvf6buk2zlidgi',
+]
+
+[[rules]]
+id = "aws-secret-access-key"
+description = "AWS secret access key (40 base64 characters) in an aws_secret_access_key / SecretAccessKey context."
+regex = '''(?i)(?:aws[\w.-]{0,20}secret[\w.-]{0,20}|secret[_.-]?access[_.-]?key[\w.-]{0,10})(?:\\?["'`])?\]?(?:[ \t]{0,5}(?::=|=>|=|:|,)[ \t]{0,5}|[ \t]{1,5})(?:\\?["'`])?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9+/=]|$)'''
+entropy = 4.0
+keywords = ["secret_access", "secretaccess", "secret-access", "aws_secret", "aws-secret", "awssecret"]
+tags = ["aws", "secret-key"]
+truePositives = [
+    'AWS_SECRET_ACCESS_KEY=VvkOhSlHAaYZjQhOT3ZZunswWj5MT+QEhiMfCLQ1',
+    'aws_secret_access_key = rY0OI+804kPydMG2HpOfDT4QcHuRE4LHkZAIQbE8',
+    '"SecretAccessKey": "grNalB+6YhxESCacTGIgR2EN7s7TWsI7f3f0eam9",',
+    'aws configure set aws_secret_access_key L4rvNbUfrHYT3hY+mlNQ2u8Db2wso/Za69idkg4A',
+]
+falsePositives = [
+    'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    'AWS_SECRET_ACCESS_KEY=je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY',
+    'AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY}',
+    'aws_secret_access_key = 0000000000000000000000000000000000000000',
+    'AWS_SECRET_ACCESS_KEY: ${{ secrets.AWS_SECRET_ACCESS_KEY }}',
+]
+
+[[rules]]
+id = "aws-session-token"
+description = "AWS STS session token (base64 starting IQoJb3JpZ2luX2Vj / FwoGZXIvYXdz)."
+regex = '''\b((?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdz)[A-Za-z0-9/+=]{100,1000})'''
+entropy = 4.0
+keywords = ["iqojb3jpz2lux2vj", "fwogzxivyxdz"]
+tags = ["aws", "session-token"]
+truePositives = [
+    'AWS_SESSION_TOKEN=IQoJb3JpZ2luX2VjEIWXNI/hLSkkvC3Wvoj/obiDga3LBK5mSppurz/af6DnE13SMFyASP+TsovrwroM6Sb1/s7NungpZrCNz4CDu3VECs379oujw33gjGpcOyOA/c4p+11oPMbztjz1731rJ51Qab9EP+QwGftLXwNy05KaTYKKULUoGhQKwIbigD1P1NJsswipIkrHUdwJbnngQxuYirpOrMGiIbNBu0zgNcbIiwS16TFHBKEr1nsKZKWTliC4ugunZfKduOTBnkaOZYjJmyGQ+byMgxa9pwKSMxjF+P8n2MqslmxBPh2neDqlv',
+    '"SessionToken": "FwoGZXIvYXdzEFTj0cJ1vAscmgkue7FO4rxKyvwLhCRueD98MGBoEOCFCbX10ICeHXCgOEtwB4QAvsjfsY9vRVKyVNCYYB1kjpUoiDYDnzJbHNbGGSGK+zjGQ9FLk+JjlTfTWBXQcJxKV/R7BvUjVJNAQjnKUhNM7DGzHTjetcEL2L2lI2/oIod7jFLlEwK2QmGCy4LrCau0Nkgkjeqev"',
+]
+falsePositives = [
+    'AWS_SESSION_TOKEN=IQoJb3JpZ2luX2Vj...',
+    'AWS_SESSION_TOKEN=FwoGZXIvYXdz<token>',
+]
+
+# ==================================================================================================
+# Google Cloud
+# ==================================================================================================
+
+[[rules]]
+id = "gcp-service-account-private-key"
+description = "Private key inside a Google service-account JSON key file (\"private_key\": \"-----BEGIN PRIVATE KEY-----\\n…\")."
+regex = '''private_key\\?["']?[ \t]*:[ \t]*\\?["']-----BEGIN (?:RSA )?PRIVATE KEY-----(?:\\\\)?\\n([A-Za-z0-9+/]{40,1000})'''
+entropy = 4.0
+keywords = ["private_key"]
+tags = ["gcp", "service-account", "private-key"]
+truePositives = [
+    '  "private_key": "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQbHcMik1Mby8z0GNuvXIBFNN7URj5sGSKjOYz4Nzh0nXFAOVvjTRymaB0Df3RaUNd\nFRdm59P9XIsVRR0AbNfH5c5UX3KvT2i1PfKQGa4Ua3/aQODntxGnpLklP3x61jvx\n-----END PRIVATE KEY-----\n",',
+    '{"type": "service_account", "project_id": "acme-prod", "private_key_id": "475fedc0b348233b68fcc7042beeaf074ae83cea", "private_key": "-----BEGIN PRIVATE KEY-----\nMIIEvgIBADANBgkqhkiG9w0BAQEFAASCBKgwggSkAgEAAoIBAQI5zLqCdt/cpYgjPVaDOUR7+tIs9oH4vwZ+WjcZOSsIkWUWuq+r\n-----END PRIVATE KEY-----\n"}',
+]
+falsePositives = [
+    '  "private_key": "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----\n",',
+    '  "private_key": "${GCP_PRIVATE_KEY}",',
+    '  "private_key": "-----BEGIN PRIVATE KEY-----\n<your private key>\n-----END PRIVATE KEY-----\n",',
+]
+
+[[rules]]
+id = "gcp-service-account-json"
+description = "Google service-account key file (\"type\": \"service_account\" with a private_key_id); the whole file is a credential."
+regex = '''"type"[ \t]*:[ \t]*"service_account"[\s\S]{0,400}?"private_key_id"[ \t]*:[ \t]*"([0-9a-f]{40})"'''
+entropy = 3.0
+keywords = ["service_account"]
+tags = ["gcp", "service-account"]
+truePositives = [
+    "{\n  \"type\": \"service_account\",\n  \"project_id\": \"acme-prod-3141\",\n  \"private_key_id\": \"d67400d2328b48835b812604b5a0ff66a270b8cd\",",
+    '{"type":"service_account","project_id":"ml-batch","private_key_id":"41c020b0d9f9a0c06cb9bfa89569fefc6d90ba68","client_email":"x@ml-batch.iam.gserviceaccount.com"}',
+]
+falsePositives = [
+    "{\n  \"type\": \"service_account\",\n  \"project_id\": \"acme-prod\",\n  \"private_key_id\": \"<key-id>\",",
+    "{\n  \"type\": \"authorized_user\",\n  \"client_id\": \"764086051850-6qr4p6gpi6hn506pt8ejuq83di341hur.apps.googleusercontent.com\",",
+    '{"type": "external_account", "audience": "//iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/gitlab/providers/gitlab"}',
+]
+
+[[rules]]
+id = "google-oauth-client-secret"
+description = "Google OAuth 2.0 client secret (GOCSPX-)."
+regex = '''\b(GOCSPX-[A-Za-z0-9_-]{28})(?:[^A-Za-z0-9_-]|$)'''
+entropy = 3.5
+keywords = ["gocspx-"]
+tags = ["gcp", "oauth"]
+truePositives = [
+    'GOOGLE_CLIENT_SECRET=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',
+    '{"installed":{"client_id":"1234-abc.apps.googleusercontent.com","client_secret":"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"}}',
+]
+falsePositives = [
+    'GOOGLE_CLIENT_SECRET=GOCSPX-<secret>',
+    'GOOGLE_CLIENT_SECRET=GOCSPX-xxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+]
+
+[[rules]]
+id = "google-oauth-access-token"
+description = "Google OAuth 2.0 access token (ya29.…), e.g. from `gcloud auth print-access-token`."
+regex = '''\b(ya29\.[A-Za-z0-9._-]{50,1000})(?:[^A-Za-z0-9_-]|$)'''
+entropy = 4.0
+keywords = ["ya29."]
+tags = ["gcp", "oauth", "access-token"]
+truePositives = [
+    'curl -H "Authorization: Bearer ya29.a0AfH6SMdIOxCvcqzVaIK4C9WtT8vV-66GvJA472wJG3gKwRWvB18xHjVIj9o1x0Q7JY_mvuIbxci6zNZXZGxXNTLNMUZsJG2FS99rpf-lVYf0oJ_Jo6fh18HDVfE_fb" https://storage.googleapis.com/storage/v1/b',
+    'GOOGLE_ACCESS_TOKEN=ya29.c.SxSaIi3I-x4qdtiHg4OzoosUevpeE1aodAvx1nmr_jCIU6GwMMcGrR-EVZqmxD9RUSvNW9OiCRWdrPDCjAYElraN2z1XK0IYdzwzTmSFpIqqvEfJGLBe7rM8R1kDNjE8mYDxNXRwc63mygjPADbqVz',
+]
+falsePositives = [
+    'GOOGLE_ACCESS_TOKEN=ya29.xxxxxxxx',
+    'curl -H "Authorization: Bearer ya29.${TOKEN}"',
+]
+
+# ==================================================================================================
+# Microsoft Azure
+# ==================================================================================================
+
+[[rules]]
+id = "azure-account-key-connection-string"
+description = "Azure Storage / Cosmos DB account key in a connection string (AccountKey=…)."
+regex = '''(?i)\bAccountKey=([A-Za-z0-9+/]{86}==)'''
+entropy = 4.0
+keywords = ["accountkey="]
+tags = ["azure", "storage"]
+truePositives = [
+    'AZURE_STORAGE_CONNECTION_STRING=DefaultEndpointsProtocol=https;AccountName=acmeprod;AccountKey=sAcObuQ/aF6RIHHg0IRPv8ZKGA71Pi9ux/sY8mk4hYH9P3lkeu+pZhjIfgKkN7nCXYm6upEeMYyMWiHnNIBxeE==;EndpointSuffix=core.windows.net',
+    '"CosmosDb": "AccountEndpoint=https://acme.documents.azure.com:443/;AccountKey=k1QXvp0pBwjH7sJFga2MbWYmeavfFTC17NLLrswxUhfnnY8Ih85Zsh8i6d2BNSxW8LCtO2ZwJmBHEXlR3ux1O8==;"',
+]
+falsePositives = [
+    'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;',
+    'AccountEndpoint=https://localhost:8081/;AccountKey=C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==',
+    'AccountName=acmeprod;AccountKey=<storage-account-key>;',
+    'AZURE_STORAGE_CONNECTION_STRING=UseDevelopmentStorage=true',
+]
+
+[[rules]]
+id = "azure-storage-account-key"
+description = "Azure Storage account key (88 base64 characters) assigned to a storage/account key variable."
+regex = '''(?i)(?:storage|account)[\w.-]{0,30}?key(?:\\?["'`])?\]?(?:[ \t]{0,5}(?::=|=>|=|:|,)[ \t]{0,5}(?:\\?["'`])?|[ \t]+["']?)([A-Za-z0-9+/]{86}==)'''
+entropy = 4.0
+keywords = ["storage", "account_key", "account-key", "accountkey"]
+tags = ["azure", "storage"]
+truePositives = [
+    'AZURE_STORAGE_KEY=gjqJYwpjkNMo7J/n6tkBUy5QBoLQgtbAKHtb7N1eO3i+yTtNc6iImUx8f7PkjPiIoUdlYm1hGQ7zwDnN8vI2G8==',
+    'storage_account_key = "B19oF1FE/jgghKCUY6VzWvRQT+KmNe0+gV/vP5L4k0RRmhVFhX90QiECbUaqrmIAnMlT7/IQFPzQRSXcZb4mIY=="',
+    'az storage blob upload --account-name acme --account-key T2ftF56Y16D6gjCWMGzb/07AuV0U9uda21fNyJJbyEaKlWNbhDNR9YQnxNqtts7jCz35W8CWmqiSaW0P8sbdcK== -f x',
+]
+falsePositives = [
+    'AZURE_STORAGE_KEY=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==',
+    'AZURE_STORAGE_KEY=${{ secrets.AZURE_STORAGE_KEY }}',
+    'storage_account_key = azurerm_storage_account.main.primary_access_key',
+]
+
+[[rules]]
+id = "azure-sas-token"
+description = "Azure shared access signature (sig=…) in a Storage URL, SAS query string or SharedAccessSignature connection string."
+regex = '''(?i)(?:\.core\.(?:windows\.net|chinacloudapi\.cn|usgovcloudapi\.net)/|SharedAccessSignature=|[?&]sv=\d{4}-\d\d-\d\d&)[^\s"'<>]{0,600}?[?&;]sig=([A-Za-z0-9%+/=]{30,120})'''
+entropy = 3.5
+keywords = ["sig="]
+tags = ["azure", "sas"]
+truePositives = [
+    'https://acmeprod.blob.core.windows.net/backups/db.bak?sv=2022-11-02&ss=b&srt=co&sp=rl&se=2026-12-31T00:00:00Z&st=2025-01-01T00:00:00Z&spr=https&sig=4OJm9iGbuVZV/78Sr8+FmizP7RkhEBMz5j5I7i3C%3D',
+    'BlobEndpoint=https://acme.blob.core.windows.net/;SharedAccessSignature=sv=2022-11-02&ss=b&srt=sco&sp=rwdlac&se=2026-01-01T00:00:00Z&sig=CZvcsMUphXqJYZuUfD9iNycZ7Yt/OCchhCv1/+POWlm%3D',
+    "SAS='?sv=2021-08-06&st=2025-03-01&se=2025-04-01&sr=c&sp=rl&sig=y9K5tVUjADmZSmdOQTHfZpJNWKeXFaLvwKUMKyAR0wLc%3D'",
+]
+falsePositives = [
+    'https://acmeprod.blob.core.windows.net/backups/db.bak?sv=2022-11-02&sp=r&sig=<signature>',
+    'https://acmeprod.blob.core.windows.net/backups/db.bak?${SAS_TOKEN}',
+    'https://acmeprod.blob.core.windows.net/backups/db.bak?sv=2022-11-02&sp=r&sig=XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX',
+    'https://example.org/api?sig=9udDNKCW9csJdEKGbYmcAOIHZtB2Q0CKNKAkvlyc',
+]
+
+[[rules]]
+id = "azure-shared-access-key"
+description = "Azure Service Bus / Event Hubs / IoT Hub / Relay shared access key (SharedAccessKey=…)."
+regex = '''(?i)\bSharedAccessKey=([A-Za-z0-9+/]{42,43}=)'''
+entropy = 4.0
+keywords = ["sharedaccesskey="]
+tags = ["azure", "service-bus"]
+truePositives = [
+    'SERVICEBUS_CONNECTION=Endpoint=sb://acme-bus.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=E2YiktVv3g5ycX7rqF+xfZo5GxuGywBm271TEzp38pB=',
+    '"EventHub": "Endpoint=sb://ingest.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=zTxn5JaugSx1+4Drdj70EwC5lAo/mpeKNFNmzyBTMbI=;EntityPath=events"',
+]
+falsePositives = [
+    'Endpoint=sb://acme-bus.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=<key>',
+    'SharedAccessKey=${SB_KEY}',
+]
+
+[[rules]]
+id = "azure-devops-pat"
+description = "Azure DevOps personal access token (52-char base32 or 84-char format) in an Azure DevOps context."
+regex = '''(?i)(?:azure[_.-]?devops|azdo|vsts|\bado[_.-])[^\n]{0,40}?(?::=|=>|=|:|,)[ \t]{0,5}(?:\\?["'`])?(?-i:([a-z2-7]{52}|[A-Za-z0-9]{84}))(?:[^A-Za-z0-9]|$)'''
+entropy = 3.5
+keywords = ["devops", "azdo", "vsts", "ado_", "ado-", "ado."]
+tags = ["azure", "devops", "access-token"]
+truePositives = [
+    'AZURE_DEVOPS_EXT_PAT=gorpd55c76xorzj5knm2vuyntqvdr7nfddqylvfi7oiqqe6qysj2',
+    'AZDO_PERSONAL_ACCESS_TOKEN: 0OM3d3RPzBvsNgkb1a3Y41JxObcLnlhwzNPwqen4XkMQanDQdBBgXRvrlCdZCdQpNskVzLcZawCEtiXP8zjK',
+    'ado_pat = "53dipwrmdgrxfodci26lpykv3xkj5sr34vdsd5ryccultep4ngeh"',
+]
+falsePositives = [
+    'AZURE_DEVOPS_EXT_PAT=$(System.AccessToken)',
+    'AZDO_TOKEN=<personal-access-token>',
+    'ADO_PAT=abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz',
+    'AZURE_DEVOPS_ORG=https://dev.azure.com/acme',
+]
+
+[[rules]]
+id = "azure-entra-client-secret"
+description = "Microsoft Entra ID (Azure AD) application client secret (40 chars with the 'Q~' marker)."
+regex = '''(?:^|[^A-Za-z0-9_~.-])([A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34})(?:[^A-Za-z0-9_~.-]|$)'''
+entropy = 3.5
+keywords = ["q~"]
+tags = ["azure", "entra", "client-secret"]
+truePositives = [
+    'AZURE_CLIENT_SECRET=RQZ8Q~VgU8o5Gh9xpsAS9TR2XfA-JGRWTiDhJ_1W',
+    '"ClientSecret": "sqa7Q~AJXi781L~BjQ3s6fjmOeJ_p24svu~iRkdV"',
+]
+falsePositives = [
+    'AZURE_CLIENT_SECRET=abc8Q~xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+    'AZURE_CLIENT_SECRET=$(AZURE_CLIENT_SECRET)',
+    '// ~8Q~ is the marker',
+]
+
+[[rules]]
+id = "azure-client-secret-assignment"
+description = "Azure / Entra client secret assigned to an AZURE_CLIENT_SECRET / ARM_CLIENT_SECRET style variable."
+regex = '''(?i)(?:^|[^A-Za-z0-9])(?:azure|aad|entra|arm|msal|ms)[\w.-]{0,20}?client[_.-]?secret(?:\\?["'`])?\]?[ \t]{0,5}(?::=|=>|=|:|,)[ \t]{0,5}(?:\\?["'`])?([A-Za-z0-9_~.+/=-]{32,44})(?:[^A-Za-z0-9_~.+/=-]|$)'''
+entropy = 3.5
+keywords = ["client_secret", "clientsecret", "client-secret"]
+tags = ["azure", "client-secret"]
+truePositives = [
+    'ARM_CLIENT_SECRET=Z1-rqyne8f8F5UrHb~zP5abUjh_u443f-rJMGC3T',
+    'AZURE_CLIENT_SECRET: "KdMy/E0ZXCVf6U/YiUVbnxbbVFJ5Lh8T9GPfR284Dqb="',
+]
+falsePositives = [
+    'ARM_CLIENT_SECRET=${{ secrets.ARM_CLIENT_SECRET }}',
+    'AZURE_CLIENT_SECRET=<client-secret-value>',
+    'AZURE_CLIENT_SECRET_NAME=prod-client-secret-name-for-sp',
+    'FARM_CLIENT_SECRET=KljtQcb~jNnXU6MH4anFb6gkSziHHjEV8u7zsOtB',
+]
+
+# ==================================================================================================
+# Chat, webhooks and bots
+# ==================================================================================================
+
+[[rules]]
+id = "slack-bot-token"
+description = "Slack bot token (xoxb-)."
+regex = '''\b(xoxb-[0-9]{10,13}-[0-9]{10,13}-[A-Za-z0-9]{24,34})\b'''
+entropy = 3.0
+keywords = ["xoxb-"]
+tags = ["slack", "bot-token"]
+truePositives = [
+    'SLACK_BOT_TOKEN=xoxb-276427665840-7921822426658-V86iSWcwAqnojAAUhbIDN2bd',
+    'app = App(token="xoxb-13603865454-627732137321-GqyGxYpFjEffPNuyrwhKihVW")',
+]
+falsePositives = [
+    'client = WebClient(token="xoxb-not-a-real-token-this-will-not-work")',
+    'SLACK_BOT_TOKEN=xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy',
+    'SLACK_BOT_TOKEN=xoxb-your-bot-token',
+]
+
+[[rules]]
+id = "slack-user-token"
+description = "Slack user token (xoxp-) or rotating user token (xoxe.xoxp-)."
+regex = '''\b(xox[pe]-[0-9]{10,13}-[0-9]{10,13}-[0-9]{10,13}-[A-Za-z0-9]{28,34})\b'''
+entropy = 3.0
+keywords = ["xoxp-", "xoxe-"]
+tags = ["slack", "user-token"]
+truePositives = [
+    'SLACK_USER_TOKEN=xoxp-197295421195-457164400996-6655271258425-64ec9f68bbf7c4bcf8f468725eb8c881',
+    'token: xoxe-371041004117-099258082955-7204676115526-b4c0db25010745fe0ea36813857d2e2a',
+]
+falsePositives = [
+    'SLACK_USER_TOKEN=xoxp-your-user-token',
+    'SLACK_USER_TOKEN=xoxp-000000000000-000000000000-0000000000000-00000000000000000000000000000000',
+]
+
+[[rules]]
+id = "slack-app-token"
+description = "Slack app-level token (xapp-), used for Socket Mode."
+regex = '''\b(xapp-\d-[A-Z0-9]{9,12}-\d{10,14}-[a-f0-9]{64})\b'''
+entropy = 3.0
+keywords = ["xapp-"]
+tags = ["slack", "app-token"]
+truePositives = [
+    'SLACK_APP_TOKEN=xapp-1-A1D9HPGDK85-9535611009637-de080614b7879064dc44cd15f9bc968e3d4f0338521728230fa7f256efd2d24e',
+    'SocketModeHandler(app, "xapp-1-AY8RI0UZ2NI-0854893281505-c856f9c1aa243a815070dd9f11bf3d97f02b4ba8d25fd6f97d03b309b6e3567b")',
+]
+falsePositives = [
+    'SLACK_APP_TOKEN=xapp-1-your-app-token',
+    'SLACK_APP_TOKEN=${SLACK_APP_TOKEN}',
+]
+
+[[rules]]
+id = "slack-legacy-token"
+description = "Other Slack tokens: legacy workspace/app tokens (xoxa-, xoxo-, xoxr-, xoxs-) and configuration / refresh tokens (xoxe.xoxp-1-, xoxe-1-)."
+regex = '''\b(xox[aors]-[0-9]{1,13}-[0-9A-Za-z-]{20,200}|xoxe\.xox[bp]-1-[A-Za-z0-9]{100,250}|xoxe-1-[A-Za-z0-9]{100,250})(?:[^A-Za-z0-9-]|$)'''
+entropy = 3.5
+keywords = ["xoxa-", "xoxo-", "xoxr-", "xoxs-", "xoxe"]
+tags = ["slack"]
+truePositives = [
+    'SLACK_CONFIG_TOKEN=xoxe.xoxp-1-MGsHO0SYJZmimknnmgrA8I5wjf5mblsyV9RzImCd1LOTkfxMv8QDX08V4TIqpfMwRzG7F5NgdpBl91nxSH5NkV25X6qkZpfRAutyP4YeHs3UAIQhcv3KHGpsx3Tt6kXxUkTxjFIXf0LyZjmbHILOTv',
+    'SLACK_REFRESH_TOKEN=xoxe-1-j3MQcHQnokKAO0POaiMlc6HiP8hAlpvBUNrN4ORlwvaZVUVw8KQbYLIqJXxEQdOUBQyLSkOD0HdrbvvaPBxlQxcOQg5z0O0aIUJajYXTZBWY1FzNp2XwbHeGmqgolaUmhNFDnO46gMHe',
+    "legacy = 'xoxs-87261533042-39166529277-332135326744-41559532fa42ce6eb99fd636b7554ff86017b151c3aa2ed5aec30fb499f299d6'",
+]
+falsePositives = [
+    'SLACK_CONFIG_TOKEN=xoxe.xoxp-1-...',
+    'SLACK_TOKEN=xoxs-0-xxxxxxxxxxxxxxxxxxxxxxxx',
+]
+
+[[rules]]
+id = "slack-webhook-url"
+description = "Slack incoming webhook or workflow/trigger URL (hooks.slack.com/services|workflows|triggers/…)."
+regex = '''(https://hooks\.slack\.com/(?:services|workflows|triggers)/T[A-Z0-9]{6,12}/[A-Za-z0-9/_-]{20,150})'''
+entropy = 3.5
+keywords = ["hooks.slack.com"]
+tags = ["slack", "webhook"]
+truePositives = [
+    'SLACK_WEBHOOK_URL=https://hooks.slack.com/services/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',
+    'requests.post("https://hooks.slack.com/triggers/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", json=payload)',
+]
+falsePositives = [
+    'SLACK_WEBHOOK_URL=https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX',
+    'SLACK_WEBHOOK_URL=https://hooks.slack.com/services/${SLACK_HOOK}',
+    '# see https://api.slack.com/messaging/webhooks',
+]
+
+[[rules]]
+id = "discord-webhook-url"
+description = "Discord webhook URL (discord.com/api/webhooks/<id>/<token>)."
+regex = '''(https://(?:(?:ptb|canary)\.)?discord(?:app)?\.com/api/(?:v\d{1,2}/)?webhooks/\d{17,20}/[A-Za-z0-9_-]{60,70})'''
+entropy = 4.0
+keywords = ["discord"]
+tags = ["discord", "webhook"]
+truePositives = [
+    'DISCORD_WEBHOOK=https://discord.com/api/webhooks/5229215095162592788/ea4ohGy3uEH-fR9pmrFb4Jq5YgWocdd9QDyUh0-fjA5epO_j6D7Yibvj6yyORp4ToUCQ',
+    'url = "https://discordapp.com/api/webhooks/457800298470812289/QKuWHeeq4jGKwmLWMCO2mu8tCyMXG6hHLpusg-bb6D2D98Azhtlt4dHnDHqa3VNR1fkU"',
+]
+falsePositives = [
+    'DISCORD_WEBHOOK=https://discord.com/api/webhooks/<id>/<token>',
+    'DISCORD_WEBHOOK=https://discord.com/api/webhooks/000000000000000000/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+]
+
+[[rules]]
+id = "discord-bot-token"
+description = "Discord bot token (base64 user id . timestamp . HMAC)."
+regex = '''\b([MNO][A-Za-z0-9_-]{23,27}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40})(?:[^A-Za-z0-9_.-]|$)'''
+entropy = 4.0
+keywords = ["discord", "bot_token", "bot ", "client.run(", "bot.run("]
+tags = ["discord", "bot-token"]
+truePositives = [
+    'DISCORD_TOKEN=MTE4NzM0NTYxMjA5Mzg0NjUyOA.Gjb76k.ySCM9A030mlQt0sfQrRuLpYRc5y-lpuFgflEqZ',
+    'bot.run("OTg3NjU0MzIxMDEyMzQ1Njc4.ANaPVq.fQwLAyf2Sqp0Xqh6Ztu3_tRY1sbOGSNgNh8-9i")',
+    'Authorization: Bot MTIzNDk4NzY1MDAyMTM0ODg3Ng.ORUCm4.aD5WU8a7u-LM-HebwpPj2ZDnBPo',
+]
+falsePositives = [
+    'DISCORD_TOKEN=${DISCORD_TOKEN}',
+    'bot.run(os.environ["DISCORD_TOKEN"])',
+    'DISCORD_TOKEN=MTAxxxxxxxxxxxxxxxxxxxxxxx.xxxxxx.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+]
+
+[[rules]]
+id = "microsoft-teams-webhook-url"
+description = "Microsoft Teams / Office 365 incoming webhook URL."
+regex = '''(https://(?:[a-z0-9-]{1,60}\.webhook\.office\.com/webhookb2|outlook\.office(?:365)?\.com/webhook)/[0-9a-f-]{36}@[0-9a-f-]{36}/IncomingWebhook/[0-9a-f]{32}/[0-9a-f-]{36}(?:/[A-Za-z0-9_-]{20,80})?)'''
+entropy = 3.0
+keywords = ["webhook.office.com", "outlook.office.com/webhook", "outlook.office365.com/webhook"]
+tags = ["microsoft", "teams", "webhook"]
+truePositives = [
+    'TEAMS_WEBHOOK=https://acme.webhook.office.com/webhookb2/48fcd565-9f29-4874-a74e-c10813c32258@6f0ce2ab-2393-49f4-ac47-81823a09983a/IncomingWebhook/5c14ea1852ee7def1420095fabe363a6/88e70f11-8d47-46ec-add0-33bccd4aa97d/V2slZ2k7gC5slZ4e0fUOWma9h0Ju3Z7YzS1P-JAAEy',
+    'url: https://outlook.office.com/webhook/36165f33-57ba-4984-aa41-536754b70396@ca53bfa9-ed8d-491c-ad53-1245e5f0929a/IncomingWebhook/3ea2f8f79d37b2c2a509d1187da19fc2/0a03927e-0ac2-4865-a320-a39d84e83521',
+]
+falsePositives = [
+    'TEAMS_WEBHOOK=https://acme.webhook.office.com/webhookb2/<group-id>@<tenant-id>/IncomingWebhook/<id>/<owner>',
+    'TEAMS_WEBHOOK=${TEAMS_WEBHOOK_URL}',
+]
+
+[[rules]]
+id = "azure-logic-apps-trigger-url"
+description = "Signed Azure Logic Apps / Power Automate trigger URL (Teams 'Workflows' webhooks): sig= grants invoke rights."
+regex = '''(?i)https://[a-z0-9.-]{1,100}\.(?:logic\.azure\.com|environment\.api\.powerplatform\.com)(?::\d{1,5})?/[^\s"'<>]{0,400}?[?&]sig=([A-Za-z0-9_%-]{30,100})'''
+entropy = 3.5
+keywords = ["logic.azure.com", "powerplatform.com"]
+tags = ["azure", "teams", "webhook"]
+truePositives = [
+    'TEAMS_WORKFLOW_URL=https://prod-27.westeurope.logic.azure.com:443/workflows/f8d7b017a02da539613b3cc4af01c390/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=WKsbWRBnjzYxIa7ehXDBDoPKvsKFj-8CYuwkDt1mfpB',
+    'url: https://defaulte6349839c3e6cd2bc0a4b7c58cd47c72.0d.environment.api.powerplatform.com:443/powerautomate/automations/direct/workflows/fe31ef135e136f13478401d25e1105fb/triggers/manual/paths/invoke?api-version=1&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=jcEAKp_d0daYBDpk9BmaCDgzrBs8awTw5tAe79RPVzC',
+]
+falsePositives = [
+    'https://prod-27.westeurope.logic.azure.com:443/workflows/<id>/triggers/manual/paths/invoke?sig=<sig>',
+    'https://management.azure.com/subscriptions/x/providers/Microsoft.Logic/workflows?api-version=2019-05-01',
+]
+
+[[rules]]
+id = "telegram-bot-token"
+description = "Telegram Bot API token (<bot id>:AA…)."
+regex = '''\b(\d{8,10}:AA[A-Za-z0-9_-]{33})(?:[^A-Za-z0-9_-]|$)'''
+entropy = 3.5
+keywords = [":aa"]
+tags = ["telegram", "bot-token"]
+truePositives = [
+    'TELEGRAM_BOT_TOKEN=1981632869:AAX1YPOgR1uzmYjxhqYxZjpiQlyw7l3uTQ7',
+    'bot = telebot.TeleBot("790861506:AALJ4iJOVQylTtRP-Md7qoBjkh5_ZhIIl49")',
+]
+falsePositives = [
+    'https://api.telegram.org/bot110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/getMe',
+    'TELEGRAM_BOT_TOKEN=123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11',
+    'TELEGRAM_BOT_TOKEN=<bot_id>:AA<token>',
+]
+
+# ==================================================================================================
+# Payments
+# ==================================================================================================
+
+# Decision: sk_test_/rk_test_ keys (including Stripe's published sample sk_test_4eC39HqLyjWDarjtT1zdp7dc)
+# only reach test-mode data and are deliberately not reported; publishable pk_live_ keys are public by design.
+[[rules]]
+id = "stripe-secret-key"
+description = "Stripe live secret key (sk_live_). Test-mode keys (sk_test_) only reach test data and are not reported."
+regex = '''\b(sk_live_[A-Za-z0-9]{24,247})\b'''
+entropy = 3.5
+keywords = ["sk_live_"]
+tags = ["stripe", "payments"]
+truePositives = [
+    'STRIPE_SECRET_KEY=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',
+    "stripe.api_key = 'sk_live_lox1o5X6aT25YCzJjRYViUr3'",
+]
+falsePositives = [
+    "stripe.api_key = 'sk_test_4eC39HqLyjWDarjtT1zdp7dc'",
+    'STRIPE_PUBLISHABLE_KEY=pk_live_51IjLH5GPFMBltd9vupP5VFoFOcL9QwvRO8NfPsh6ntInCRfJ3aSy1EoLZIHokATafJkGvR0NqMdd1CY2uAq6sVf38pGxd',
+    'STRIPE_SECRET_KEY=sk_live_xxxxxxxxxxxxxxxxxxxxxxxx',
+    'STRIPE_SECRET_KEY=sk_live_...',
+]
+
+[[rules]]
+id = "stripe-restricted-key"
+description = "Stripe live restricted key (rk_live_)."
+regex = '''\b(rk_live_[A-Za-z0-9]{24,247})\b'''
+entropy = 3.5
+keywords = ["rk_live_"]
+tags = ["stripe", "payments"]
+truePositives = [
+    'STRIPE_RESTRICTED_KEY=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',
+    'Stripe(api_key="rk_live_KEMEY75NtUH21XXsCe1V5uEX")',
+]
+falsePositives = [
+    'STRIPE_RESTRICTED_KEY=rk_test_51KOqYY0D2SYE4yDOWC4QnVy9xcu0Y2Wixv4Z0Nm4kD5LfqthxNCNAXxoCk83OYcwosY5pvm0bvuYGMuICw1zeGymrMrbl',
+    'STRIPE_RESTRICTED_KEY=rk_live_<key>',
+]
+
+[[rules]]
+id = "stripe-webhook-secret"
+description = "Stripe webhook signing secret (whsec_): lets an attacker forge webhook events."
+regex = '''\b(whsec_[A-Za-z0-9+/=]{32,100})(?:[^A-Za-z0-9+/=]|$)'''
+entropy = 3.5
+keywords = ["whsec_"]
+tags = ["stripe", "webhook"]
+truePositives = [
+    'STRIPE_WEBHOOK_SECRET=whsec_Z2AqgmemiOI9pxXExSBWlZyawvaUaGDk',
+    'endpoint_secret = "whsec_EoiRrOogzLDYc8U7fZRKK1HkfHJOVh2F"',
+]
+falsePositives = [
+    'STRIPE_WEBHOOK_SECRET=whsec_...',
+    'STRIPE_WEBHOOK_SECRET=whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+]
+
+[[rules]]
+id = "square-access-token"
+description = "Square access token (EAAA…, or legacy sq0atp-)."
+regex = '''\b(EAAA[A-Za-z0-9_-]{60}|sq0atp-[A-Za-z0-9_-]{22})(?:[^A-Za-z0-9_-]|$)'''
+entropy = 4.0
+keywords = ["eaaa", "sq0atp-"]
+tags = ["square", "payments"]
+truePositives = [
+    'SQUARE_ACCESS_TOKEN=EAAAO9SApKJhmm44HSGyXH5lXXLDBkTymv-ZRgeQ1xMi85GsvAt9Y7jywo_jvTv0',
+    'client = Client(access_token="sq0atp-HBvFge2wokby6rSocj9MkZ")',
+]
+falsePositives = [
+    'SQUARE_ACCESS_TOKEN=EAAA<token>',
+    'SQUARE_ACCESS_TOKEN=EAAAxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+]
+
+[[rules]]
+id = "square-oauth-secret"
+description = "Square OAuth application secret (sq0csp-)."
+regex = '''\b(sq0csp-[A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)'''
+entropy = 4.0
+keywords = ["sq0csp-"]
+tags = ["square", "payments", "oauth"]
+truePositives = [
+    'SQUARE_APP_SECRET=sq0csp-RERICH76qAcib4s0X9GYJCvC7aW8NMISPCJUtgHX5h3',
+    '"application_secret": "sq0csp-cCzBdnjiKM6ctUXHTH9fee3EStq5xSa3O-EDi-vTorP"',
+]
+falsePositives = [
+    'SQUARE_APP_SECRET=sq0csp-<secret>',
+    'SQUARE_APP_SECRET=sq0csp-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+]
+
+[[rules]]
+id = "braintree-access-token"
+description = "Braintree / PayPal production access token (access_token$production$…). Sandbox tokens are not reported."
+regex = '''\b(access_token\$production\$[0-9a-z]{16}\$[0-9a-f]{32})\b'''
+entropy = 3.0
+keywords = ["access_token$production$"]
+tags = ["paypal", "braintree", "payments"]
+truePositives = [
+    'BRAINTREE_ACCESS_TOKEN=access_token$production$n019fzcl08uj4qjl$3219b0ad0b5460298acb5a4bb7e17432',
+    'gateway = braintree.BraintreeGateway(access_token="access_token$production$63wblssislmh8va0$1214a4fa8681db7f093d70021cb66830")',
+]
+falsePositives = [
+    'BRAINTREE_ACCESS_TOKEN=access_token$sandbox$21rvwdiqzsoidx77$ef8a49ef933b4a6fc1b2567d807d4664',
+    'BRAINTREE_ACCESS_TOKEN=access_token$production$<merchant>$<token>',
+]
+
+# ==================================================================================================
+# Messaging / email
+# ==================================================================================================
+
+[[rules]]
+id = "twilio-api-key"
+description = "Twilio API key SID (SK + 32 hex) in a fragment that mentions Twilio."
+regex = '''(?:^|[^A-Za-z0-9_])(SK[0-9a-f]{32})(?:[^A-Za-z0-9_]|$)'''
+entropy = 3.0
+keywords = ["twilio"]
+tags = ["twilio", "api-key"]
+truePositives = [
+    'TWILIO_API_KEY=SK283aeae40f1c2ae0081dbb2fe4d4c815',
+    "client = twilio.rest.Client('SKaa0c1fba1e63f5d9c6007083c6598e79', api_secret, account_sid)",
+]
+falsePositives = [
+    'TWILIO_API_KEY=SKxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+    'TWILIO_API_KEY=${TWILIO_API_KEY}',
+    "sku = 'SK007c20deb4a901a90650bd74e6efb7a0'",
+]
+
+[[rules]]
+id = "twilio-auth-token"
+description = "Twilio auth token (32 hex): in a Twilio token assignment or as the password of an AC…:<token> pair."
+regex = '''(?i)(?:twilio[\w.-]{0,30}?token[\w.-]{0,10}?(?:\\?["'`])?\]?[ \t]{0,5}(?::=|=>|=|:|,)[ \t]{0,5}(?:\\?["'`])?|\bAC[0-9a-f]{32}:)([0-9a-f]{32})\b'''
+entropy = 3.0
+keywords = ["twilio"]
+tags = ["twilio", "auth-token"]
+truePositives = [
+    'TWILIO_AUTH_TOKEN=5ffb0a969c35c09389248b529974dbc7',
+    'curl -X POST https://api.twilio.com/2010-04-01/Accounts/ACc12471af3fd1ba5719789792d60cc3e7/Messages.json -u AC42fa508a4ef75d23aca243dcaee8ad4c:17d07162c9140c7ff35e525d71f8e6e2',
+]
+falsePositives = [
+    'TWILIO_AUTH_TOKEN=your_auth_token',
+    'TWILIO_AUTH_TOKEN=${TWILIO_AUTH_TOKEN}',
+    'TWILIO_AUTH_TOKEN=00000000000000000000000000000000',
+]
+
+[[rules]]
+id = "sendgrid-api-key"
+description = "SendGrid API key (SG.<22>.<43>)."
+regex = '''\b(SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)'''
+entropy = 4.0
+keywords = ["sg."]
+tags = ["sendgrid", "email", "api-key"]
+truePositives = [
+    'SENDGRID_API_KEY=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',
+    "sg = SendGridAPIClient('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')",
+]
+falsePositives = [
+    'SENDGRID_API_KEY=SG.xxxxxxxxxxxxxxxxxxxxxx.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+    'msg.attach(part)',
+    'SENDGRID_API_KEY=SG.<key>',
+]
+
+[[rules]]
+id = "mailgun-api-key"
+description = "Mailgun API key (key-<32 hex>, or the newer <32 hex>-<8>-<8> form in a Mailgun context)."
+regex = '''(?:\b(key-[0-9a-f]{32})\b|(?i:mailgun)[^\n]{0,40}?(?::=|=>|=|:|,)[ \t]{0,5}(?:\\?["'`])?([0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})\b)'''
+entropy = 3.0
+keywords = ["key-", "mailgun"]
+tags = ["mailgun", "email", "api-key"]
+truePositives = [
+    'MAILGUN_API_KEY=key-ff6dbd9b9a89e1c4c05cc8eab518f170',
+    'MAILGUN_API_KEY=4271af7bb3f4e4ba5e6223485b1f541c-a81d0fca-5a821ab3',
+    'auth=("api", "key-fc08412cc2f65ecf6365c58ffe81a46c")',
+]
+falsePositives = [
+    'MAILGUN_API_KEY=key-3ax6xnjp29jd6fds4gc373sgvjxteol0',
+    'MAILGUN_API_KEY=key-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+    'ssh-keygen -t ed25519 -f deploy-key-prod',
+]
+
+# ==================================================================================================
+# Package registries and artifact stores
+# ==================================================================================================
+
+[[rules]]
+id = "npm-access-token"
+description = "npm access token (npm_)."
+regex = '''\b(npm_[A-Za-z0-9]{36})\b'''
+entropy = 3.5
+keywords = ["npm_"]
+tags = ["npm", "registry"]
+truePositives = [
+    '//registry.npmjs.org/:_authToken=npm_11ROdDJU8YfL0htKoOZ65WPRRtFwEf6ICecZ',
+    'NPM_TOKEN=npm_LMpgpSJbzSqclXpkHUMti15DMGM6u9gIWO8B',
+]
+falsePositives = [
+    '//registry.npmjs.org/:_authToken=${NPM_TOKEN}',
+    'NPM_TOKEN=npm_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+    'npm_config_registry=https://registry.npmjs.org/',
+]
+
+[[rules]]
+id = "npmrc-auth-token"
+description = "Registry credential in .npmrc / .yarnrc.yml (_authToken=, _auth=, _password=, npmAuthToken:)."
+regex = '''(?im)(?:(?:^[ \t]*|:)_(?:authtoken|auth|password)[ \t]*=|npmAuthToken[ \t]*:)[ \t]*["']?([^\s"'$;{}<>]{12,500})'''
+entropy = 3.5
+keywords = ["_authtoken", "_auth", "_password", "npmauthtoken"]
+tags = ["npm", "registry"]
+truePositives = [
+    '//npm.pkg.github.com/:_authToken=ghp_lQH3OeqjoJuD5dHC92YfIsVg9BVlEifbIihy',
+    '//gitlab.example.com/api/v4/projects/42/packages/npm/:_authToken=A3fxKq6sFRyESDqUKUycGmZrWgnN',
+    '  npmAuthToken: "IVd6UAo3HUUywT9MKvYyn5HOb_FdSJz_TpkK"',
+    '_auth=rWFVNToZ9bsuPll+tOETAU179x0cPtAAutl6/Cpx==',
+]
+falsePositives = [
+    '//registry.npmjs.org/:_authToken=${NPM_TOKEN}',
+    '//registry.npmjs.org/:_authToken=<token>',
+    'DB_PASSWORD=sWGeXmPuIUAdpaPgMsCR',
+    '  npmAuthToken: "${NPM_AUTH_TOKEN}"',
+]
+
+[[rules]]
+id = "pypi-upload-token"
+description = "PyPI / TestPyPI API token (pypi-AgEIcHlwaS5vcmc… / pypi-AgENdGVzdC5weXBpLm9yZw…)."
+regex = '''\b(pypi-(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,1000})(?:[^A-Za-z0-9_-]|$)'''
+entropy = 4.0
+keywords = ["pypi-ageichlwas5vcmc", "pypi-agendgvzdc5wexbplm9yzw"]
+tags = ["pypi", "registry"]
+truePositives = [
+    'TWINE_PASSWORD=pypi-AgEIcHlwaS5vcmc0_GxamPTSEgBrskZH7XeywI7-1IjbF-mFhadsJye6BYmxgsR92OYOgr8LKw9eMAB4aGwthn6jlFs9OuyLdGdt_ary-rbvn33d2d6zEbWFjCn_C9jOuYpA8hVUZoCMFSMAlZlhZbZBcGXDgK6EehcOka5kFYxTIPl',
+    'password = pypi-AgENdGVzdC5weXBpLm9yZwwHt5knvXg4vt90UdUvEdHau-aNolxfsXhYmxRA2qsYrTxpdTsh1Wqjh7RqJzD1kL6g6Og406h3wzq38tmTXJRfy2k9sX9psO0lXu2muEE1K2bj_LYp-FTyvc5rF1PxDuxwz0zuAn-BVlC_lqN4UFUZ',
+]
+falsePositives = [
+    'TWINE_PASSWORD=pypi-AgEIcHlwaS5vcmc...',
+    'TWINE_PASSWORD=${PYPI_TOKEN}',
+]
+
+[[rules]]
+id = "dockerhub-pat"
+description = "Docker Hub personal or organisation access token (dckr_pat_, dckr_oat_)."
+regex = '''\b(dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,40})(?:[^A-Za-z0-9_-]|$)'''
+entropy = 3.5
+keywords = ["dckr_"]
+tags = ["docker", "registry"]
+truePositives = [
+    'echo dckr_pat_c2V2aYorfKtMIwBWrL_tE91ccMm | docker login -u acmebot --password-stdin',
+    'DOCKERHUB_TOKEN=dckr_oat_AP48pBuzDcoCC3qZQICyhmHoyIUtZ6cw',
+]
+falsePositives = [
+    'DOCKERHUB_TOKEN=dckr_pat_<token>',
+    'DOCKERHUB_TOKEN=dckr_pat_xxxxxxxxxxxxxxxxxxxxxxxxxxx',
+]
+
+[[rules]]
+id = "rubygems-api-key"
+description = "RubyGems.org API key (rubygems_)."
+regex = '''\b(rubygems_[0-9a-f]{48})\b'''
+entropy = 3.0
+keywords = ["rubygems_"]
+tags = ["rubygems", "registry"]
+truePositives = [
+    'GEM_HOST_API_KEY=rubygems_946b1bf19b6a14d798b10ca54300ab684b6d077e19e41f05',
+    ':rubygems_api_key: rubygems_7bd521a23f921ebf0b3cf20885ff15da1d6bc2077c3853db',
+]
+falsePositives = [
+    'GEM_HOST_API_KEY=rubygems_<key>',
+    'GEM_HOST_API_KEY=rubygems_000000000000000000000000000000000000000000000000',
+]
+
+[[rules]]
+id = "nuget-api-key"
+description = "NuGet.org API key (oy2…)."
+regex = '''\b(oy2[a-z0-9]{43})\b'''
+entropy = 3.5
+keywords = ["oy2"]
+tags = ["nuget", "registry"]
+truePositives = [
+    'dotnet nuget push pkg.nupkg --api-key oy23iaoifcvqwf10hnghedhi06ub7q1zfencjdih7kepod --source https://api.nuget.org/v3/index.json',
+    'NUGET_API_KEY=oy202x5aaysaxnyfat3km05sph3lov3dtdqe3wd9fl3poj',
+]
+falsePositives = [
+    'NUGET_API_KEY=oy2<key>',
+    'NUGET_API_KEY=oy2xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+]
+
+[[rules]]
+id = "jfrog-token"
+description = "JFrog Artifactory API key (AKCp…) or reference token (base64 'reftkn:01:…')."
+regex = '''\b(AKCp[A-Za-z0-9]{69}|cmVmdGtuOjAxO[A-Za-z0-9]{40,100})\b'''
+entropy = 4.0
+keywords = ["akcp", "cmvmdgtuojaxo"]
+tags = ["jfrog", "registry"]
+truePositives = [
+    'ARTIFACTORY_API_KEY=AKCpRtnxD8woKCfd7XFjI3Jfl4g0qnaRThlubmXvWRF9yOR4Qa8kZLg4ABPvsOo2V2jfpnLz5',
+    'JFROG_ACCESS_TOKEN=cmVmdGtuOjAxOjE3GcXvABlAWDyn3exQtbEuXyniq3Id3snN2KBCx9ukIS5sxTZUsr',
+]
+falsePositives = [
+    'ARTIFACTORY_API_KEY=AKCp<key>',
+    'ARTIFACTORY_API_KEY=AKCpxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+]
+
+# ==================================================================================================
+# Secrets managers, infrastructure and encryption keys
+# ==================================================================================================
+
+[[rules]]
+id = "vault-service-token"
+description = "HashiCorp Vault service token (hvs.)."
+regex = '''\b(hvs\.[A-Za-z0-9_-]{24,300})(?:[^A-Za-z0-9_-]|$)'''
+entropy = 3.5
+keywords = ["hvs."]
+tags = ["vault", "hashicorp"]
+truePositives = [
+    'VAULT_TOKEN=hvs.XS3RH7P8Tv7hgzl9IMGqCi8G',
+    'client = hvac.Client(url=VAULT_ADDR, token="hvs.CAESIeLr-IiwIe0XHzKgkMu_9Zn62XGO_DUe3LD8G6BCbNDEZ2R7Wa9oQD7xNMrQuxlmNBc1qe9tzknVYZIyL96Ktden0li")',
+]
+falsePositives = [
+    'VAULT_TOKEN=hvs.xxxxxxxxxxxxxxxxxxxxxxxx',
+    'VAULT_TOKEN=hvs.${TOKEN}',
+    'VAULT_DEV_ROOT_TOKEN_ID=root',
+]
+
+[[rules]]
+id = "vault-batch-token"
+description = "HashiCorp Vault batch token (hvb.)."
+regex = '''\b(hvb\.[A-Za-z0-9_-]{100,400})(?:[^A-Za-z0-9_-]|$)'''
+entropy = 4.0
+keywords = ["hvb."]
+tags = ["vault", "hashicorp"]
+truePositives = [
+    'VAULT_TOKEN=hvb.AAAAAQ6zmEP12fuBQK33ZnHkhQ4NgYM2TcyTSsldf4ui9QKXkhdhjByLzofRhTI8Lx-eSbogA3txeRcnhi2yIDQtjXbBdswB-Oesm0pMHT8UCtdj8NAay347pztl6S1sbXmjQuyY',
+    "export VAULT_TOKEN='hvb.AAAAAQH9WF28XWUxfl5ajP1HkguPqIEzcLU1eWEx4LRYMgFEk9D9flMDhHFaLYtQUDz_6Bwu5I-Wd6nQdKmf1W2s51Z3y9p1vwj4ei1ZIWmuikYK7P9qja_UvQ18fatrKc90YEZKR4230rYNu6'",
+]
+falsePositives = [
+    'VAULT_TOKEN=hvb.<batch-token>',
+    'VAULT_TOKEN=hvb.AAAAAQ',
+]
+
+[[rules]]
+id = "terraform-cloud-token"
+description = "HCP Terraform / Terraform Enterprise API token (<14>.atlasv1.<60+>)."
+regex = '''\b([A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70})(?:[^A-Za-z0-9_=-]|$)'''
+entropy = 4.0
+keywords = [".atlasv1."]
+tags = ["terraform", "hashicorp"]
+truePositives = [
+    'credentials "app.terraform.io" { token = "K6FrZBHHyjTCdX.atlasv1.VX_4TT-a2KsOztVIcU_opKdM59JlpEySWwORPXV9rnCn0YL4ZJ1roIR6lsb_BWt-px2" }',
+    'TF_TOKEN_app_terraform_io=C6tRpaXcGKE9hO.atlasv1.mxvj3Owdz7HtQmRmplk3b3897lf0rBH8JBW6Qdkz7l2lJ8VLgqrcDnYYvysf7p_8dI8',
+]
+falsePositives = [
+    'TF_TOKEN_app_terraform_io=xxxxxxxxxxxxxx.atlasv1.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+    'TF_TOKEN_app_terraform_io=<token>.atlasv1.<rest>',
+]
+
+[[rules]]
+id = "doppler-token"
+description = "Doppler token (dp.pt. personal, dp.st. service, dp.ct. CLI, dp.sa. service account, dp.scim., dp.audit.)."
+regex = '''\b(dp\.(?:pt|st|ct|sa|scim|audit)\.(?:[a-z0-9_-]{2,35}\.)?[A-Za-z0-9]{40,44})\b'''
+entropy = 3.5
+keywords = ["dp.pt.", "dp.st.", "dp.ct.", "dp.sa.", "dp.scim.", "dp.audit."]
+tags = ["doppler"]
+truePositives = [
+    'DOPPLER_TOKEN=dp.st.prd.a5q8FeJdRHZmPAvFVkpU3c4s4ajLUBrxYOnVl4UmGpf',
+    'doppler configure set token dp.pt.TGMoqNouv4RuIRGMBhgOL5KCshZrwnRsJPyP78YSJef',
+]
+falsePositives = [
+    'DOPPLER_TOKEN=dp.st.<token>',
+    'DOPPLER_TOKEN=dp.st.prd.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+]
+
+[[rules]]
+id = "pulumi-access-token"
+description = "Pulumi Cloud access token (pul-)."
+regex = '''\b(pul-[0-9a-f]{40})\b'''
+entropy = 3.0
+keywords = ["pul-"]
+tags = ["pulumi"]
+truePositives = [
+    'PULUMI_ACCESS_TOKEN=pul-9f84996b9f9fd3648de7313f92c276338fca5302',
+    'pulumi login --token pul-bf8de292d00f782e64f8847dbc76df6e35254265',
+]
+falsePositives = [
+    'PULUMI_ACCESS_TOKEN=pul-<token>',
+    'PULUMI_ACCESS_TOKEN=pul-0000000000000000000000000000000000000000',
+]
+
+[[rules]]
+id = "age-secret-key"
+description = "age encryption secret key (AGE-SECRET-KEY-1…): decrypts everything encrypted to its recipient (SOPS files too)."
+regex = '''\b(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})\b'''
+entropy = 3.5
+keywords = ["age-secret-key-1"]
+tags = ["age", "encryption-key"]
+truePositives = [
+    'AGE-SECRET-KEY-175PF7VQWW8TVFZ22MEGPUAVNGF9C874V3537JH3ZPAST0T84MAFQ647HL7',
+    'SOPS_AGE_KEY=AGE-SECRET-KEY-1ZZYEKWJHL5NA9K09YSXUPPKFWJU0LU0CGRDU2FQA6S389KUJ24ZVR00HQX',
+]
+falsePositives = [
+    '# public key: age1lsu5oknrenvah3qy7xyulhxgubbg73qd7ku2qg5645vw7kmuo3zxiihzvs',
+    'SOPS_AGE_KEY=AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ',
+    'SOPS_AGE_KEY=AGE-SECRET-KEY-1...',
+]
+
+# ==================================================================================================
+# Observability
+# ==================================================================================================
+
+[[rules]]
+id = "datadog-api-key"
+description = "Datadog API key (32 hex) assigned to DD_API_KEY / DATADOG_API_KEY or sent as DD-API-KEY."
+regex = '''(?i)(?:^|[^A-Za-z0-9])(?:dd|datadog)[_.-]?api[_.-]?key(?:\\?["'`])?\]?[ \t]{0,5}(?::=|=>|=|:|,)[ \t]{0,5}(?:\\?["'`])?([0-9a-f]{32})\b'''
+entropy = 3.0
+keywords = ["dd_api_key", "dd-api-key", "ddapikey", "datadog"]
+tags = ["datadog", "api-key"]
+truePositives = [
+    'DD_API_KEY=ecb78eb38293a86b2d6a038e64c59c9e',
+    'curl -X POST "https://api.datadoghq.eu/api/v2/series" -H "DD-API-KEY: 66173113c6d165110b1684406672cc33"',
+    '  datadog_api_key: "03611bb88ae1d2ab0dce50681ff794e9"',
+]
+falsePositives = [
+    'DD_API_KEY=<DATADOG_API_KEY>',
+    'DD_API_KEY=${DD_API_KEY}',
+    'DD_API_KEY=00000000000000000000000000000000',
+    'add_api_key = "fcad267a5bd68eb0780e007c50461a75"',
+]
+
+[[rules]]
+id = "datadog-app-key"
+description = "Datadog application key (40 hex) assigned to DD_APP_KEY / DD_APPLICATION_KEY or sent as DD-APPLICATION-KEY."
+regex = '''(?i)(?:^|[^A-Za-z0-9])(?:dd|datadog)[_.-]?app(?:lication)?[_.-]?key(?:\\?["'`])?\]?[ \t]{0,5}(?::=|=>|=|:|,)[ \t]{0,5}(?:\\?["'`])?([0-9a-f]{40})\b'''
+entropy = 3.0
+keywords = ["dd_app", "dd-app", "ddapp", "datadog"]
+tags = ["datadog", "app-key"]
+truePositives = [
+    'DD_APP_KEY=6fc3d71f232b74caa0353568bbc6eb2f146bca64',
+    '-H "DD-APPLICATION-KEY: fe9625ad04bd06fe3b403002341cac4ec7aac296"',
+]
+falsePositives = [
+    'DD_APP_KEY=<DATADOG_APP_KEY>',
+    'DD_APP_KEY=$DD_APP_KEY',
+]
+
+# Decision: a modern DSN (https://<public key>@o1.ingest.sentry.io/2) is designed to be shipped in
+# browser and mobile clients and only allows submitting events, so it is a falsePositive here; only DSNs that
+# still carry the legacy secret part are reported.
+[[rules]]
+id = "sentry-dsn-secret"
+description = "Sentry DSN that still carries the deprecated secret key (https://<public>:<secret>@host/project)."
+regex = '''\bhttps?://[0-9a-f]{32}:([0-9a-f]{32})@[A-Za-z0-9.-]{1,100}'''
+entropy = 3.0
+keywords = ["sentry", "dsn"]
+tags = ["sentry", "dsn"]
+truePositives = [
+    'SENTRY_DSN=https://6b5599b79ee80fb742da9f38ce645a8a:2565a07cdf6d97036a4a5a31cea8c0d7@sentry.acme.internal/12',
+    'sentry_sdk.init(dsn="https://109091f732f55b68e9b097c2c42ced91:7722c92e3d2bf84bf27d4aa32b324d40@o123456.ingest.sentry.io/4504")',
+]
+falsePositives = [
+    'SENTRY_DSN=https://6ec4fa7a436c5904690bdc81512eb5fa@o123456.ingest.sentry.io/4504',
+    'SENTRY_DSN=https://<key>:<secret>@sentry.io/<project>',
+]
+
+[[rules]]
+id = "sentry-org-auth-token"
+description = "Sentry organisation auth token (sntrys_…)."
+regex = '''\b(sntrys_eyJ[A-Za-z0-9+/=_-]{60,1000})(?:[^A-Za-z0-9+/=]|$)'''
+entropy = 4.0
+keywords = ["sntrys_"]
+tags = ["sentry", "auth-token"]
+truePositives = [
+    'SENTRY_AUTH_TOKEN=sntrys_eyJpYXQiOjE3uSs45Zg9vJ3PZfkzJrMSyk9RdVGLhSxsi7A5n7KF9jVIDfXW0nvfQ3CZqEeIu4ZIDHCdpLvqVVAmQoiNf27wuLqGFjkNDmPBjJuo_Dd0kU3WdVZdVDWbYRDVY37xpFR9Eo8Dghw2SsPkcTuz',
+    'sentry-cli --auth-token sntrys_eyJpYXQiOjE3RBhaiTlp1nq93uwjFc3dt4lhLUf8kugAtsIIm2bnphxBi7eJ0XzsIXrYg5FaXILroUCVQFCAsnEZXPW8aYN05y6kSKKMmfIQCPia_l7L38t3Sh6aQ5TGkoD10SjHkp9qHIibrKkd0HWfzdGV releases new 1.2.3',
+]
+falsePositives = [
+    'SENTRY_AUTH_TOKEN=sntrys_<token>',
+    'SENTRY_AUTH_TOKEN=sntrys_eyJ...',
+]
+
+[[rules]]
+id = "sentry-user-auth-token"
+description = "Sentry user auth token (sntryu_…, or a legacy 64-hex SENTRY_AUTH_TOKEN)."
+regex = '''(?:\b(sntryu_[0-9a-f]{64})\b|(?i:sentry[_.-]?auth[_.-]?token)(?:\\?["'`])?\]?[ \t]{0,5}(?::=|=>|=|:|,)[ \t]{0,5}(?:\\?["'`])?([0-9a-f]{64})\b)'''
+entropy = 3.0
+keywords = ["sntryu_", "sentry_auth_token", "sentry-auth-token"]
+tags = ["sentry", "auth-token"]
+truePositives = [
+    'SENTRY_AUTH_TOKEN=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',
+    'SENTRY_AUTH_TOKEN=0e86bc94f077d90048f3a60708601dd06c3ef10f81b97bffa9bcb9b565873e99',
+]
+falsePositives = [
+    'SENTRY_AUTH_TOKEN=sntryu_<token>',
+    'SENTRY_AUTH_TOKEN=${SENTRY_AUTH_TOKEN}',
+]
+
+[[rules]]
+id = "newrelic-user-api-key"
+description = "New Relic user API key (NRAK-)."
+regex = '''\b(NRAK-[A-Z0-9]{27})\b'''
+entropy = 3.5
+keywords = ["nrak-"]
+tags = ["newrelic", "api-key"]
+truePositives = [
+    'NEW_RELIC_API_KEY=NRAK-C9ZEA42RLF8B51UP3O9K78L96HD',
+    'newrelic profile add --apiKey NRAK-TZQ27TWOCXOSE3LEVZFTC0CC0BZ --region EU',
+]
+falsePositives = [
+    'NEW_RELIC_API_KEY=NRAK-XXXXXXXXXXXXXXXXXXXXXXXXXXX',
+    'NEW_RELIC_API_KEY=NRAK-<key>',
+]
+
+[[rules]]
+id = "newrelic-insights-key"
+description = "New Relic Insights insert / query key (NRII-, NRIQ-)."
+regex = '''\b(NRI[IQ]-[A-Za-z0-9_-]{32})(?:[^A-Za-z0-9_-]|$)'''
+entropy = 3.5
+keywords = ["nrii-", "nriq-"]
+tags = ["newrelic", "api-key"]
+truePositives = [
+    'NEW_RELIC_INSERT_KEY=NRII-Y-kKcjk5a6r6mcy-h6Q235JsVHI7va8r',
+    'query_key: "NRIQ-EDgLzrDfNH9yF_x3u8x2ZsuiEozMbKHX"',
+]
+falsePositives = [
+    'NEW_RELIC_INSERT_KEY=NRII-<key>',
+    'NEW_RELIC_INSERT_KEY=NRII-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+]
+
+# New Relic browser keys (NRJS-) are embedded in public pages by design and are not reported.
+[[rules]]
+id = "newrelic-license-key"
+description = "New Relic ingest licence key (40 characters ending in NRAL)."
+regex = '''\b([a-z0-9]{36}NRAL)\b'''
+entropy = 3.0
+keywords = ["nral"]
+tags = ["newrelic", "license-key"]
+truePositives = [
+    'NEW_RELIC_LICENSE_KEY=54b9352a974c3d5c0df64e1beb6a8872f7cdNRAL',
+    '  license_key: eu01xx596216a1aaea1212793a5a4cc41706NRAL',
+]
+falsePositives = [
+    'NEW_RELIC_LICENSE_KEY=<license key>NRAL',
+    'NEW_RELIC_BROWSER_KEY=NRJS-cfd6609ec5fe9d2aede',
+    'NEW_RELIC_LICENSE_KEY=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxNRAL',
+]
+
+[[rules]]
+id = "grafana-cloud-token"
+description = "Grafana Cloud access-policy token (glc_…)."
+regex = '''\b(glc_[A-Za-z0-9+/]{32,400}={0,2})(?:[^A-Za-z0-9+/=]|$)'''
+entropy = 4.0
+keywords = ["glc_"]
+tags = ["grafana"]
+truePositives = [
+    'GRAFANA_CLOUD_TOKEN=glc_eyJvIjoimw2PDO11R9sakE9y0JUAXCDbMt1I4ex5gkUt9egQD43fXmEun4zrIc65KimSeUJ7JL6irLsRgay3aSkqD8xqFb79BUxvtacg3qtB',
+    '  password: glc_eyJvIjoi54BGmKtW6vhHTWs0AtUELUdaMLyQvIrlTgM7B4oiL5PUU1dy1rx1iOWTrEKmS3dm78ihLp695W1qlnPxVnEgp1pQZmCAwdwWlTFSifaz27BDYbd4fDQHzudL==',
+]
+falsePositives = [
+    'GRAFANA_CLOUD_TOKEN=glc_<token>',
+    'GRAFANA_CLOUD_TOKEN=glc_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+]
+
+[[rules]]
+id = "grafana-service-account-token"
+description = "Grafana service account token (glsa_…)."
+regex = '''\b(glsa_[A-Za-z0-9]{32}_[0-9a-f]{8})\b'''
+entropy = 3.5
+keywords = ["glsa_"]
+tags = ["grafana"]
+truePositives = [
+    'GRAFANA_TOKEN=glsa_7UqisDGbnVAqDUB9Se7eTMT73swmOYdC_8159a288',
+    'headers = {"Authorization": "Bearer glsa_rIdf9iDcMR2nD4NK09Y3SBtSzpWZvBcA_9d2775a4"}',
+]
+falsePositives = [
+    'GRAFANA_TOKEN=glsa_<token>',
+    'GRAFANA_TOKEN=glsa_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx_00000000',
+]
+
+# ==================================================================================================
+# Developer platforms, SaaS and hosting
+# ==================================================================================================
+
+[[rules]]
+id = "sonarqube-token"
+description = "SonarQube / SonarCloud token (sqp_ project, squ_ user, sqa_ global analysis)."
+regex = '''\b(sq[pua]_[0-9a-f]{40})\b'''
+entropy = 3.0
+keywords = ["sqp_", "squ_", "sqa_"]
+tags = ["sonarqube", "ci"]
+truePositives = [
+    'SONAR_TOKEN=squ_26849d944770decee1d60f7914d83f29bd610ac1',
+    'sonar-scanner -Dsonar.token=sqp_fe91e4d061e65377349816be9fbbf30e53175a9a',
+]
+falsePositives = [
+    'SONAR_TOKEN=squ_<token>',
+    'SONAR_TOKEN=sqa_0000000000000000000000000000000000000000',
+]
+
+[[rules]]
+id = "postman-api-key"
+description = "Postman API key (PMAK-)."
+regex = '''\b(PMAK-[0-9a-f]{24}-[0-9a-f]{34})\b'''
+entropy = 3.0
+keywords = ["pmak-"]
+tags = ["postman"]
+truePositives = [
+    'POSTMAN_API_KEY=PMAK-981c1cc2f4f68d481e6be4b5-ce18decfa7ad7689816f5d7496d35c22e2',
+    'newman run "https://api.getpostman.com/collections/1?apikey=PMAK-b6b6c1770a4fb2e578f8fd1b-5f348376148b453f217903a5918953e21d"',
+]
+falsePositives = [
+    'POSTMAN_API_KEY=PMAK-<key>',
+    'POSTMAN_API_KEY=PMAK-000000000000000000000000-0000000000000000000000000000000000',
+]
+
+[[rules]]
+id = "atlassian-api-token"
+description = "Atlassian (Jira / Confluence) API token (ATATT3…)."
+regex = '''\b(ATATT3[A-Za-z0-9_=-]{150,250})(?:[^A-Za-z0-9_=-]|$)'''
+entropy = 4.0
+keywords = ["atatt3"]
+tags = ["atlassian", "jira"]
+truePositives = [
+    'JIRA_API_TOKEN=ATATT3xFfGF0yZx9YW5gyasGtK86nW3OwRJqwjYghMyu4efi1SiJwmaYSeEvuFaNpvG_xD_ilk_5g5Cl2ZrTXrVO0sKdGiOfzaYbSjytv4YaPmdKIkIbiYi5hvdILaiKzMY2kS_DBdRKT6laNsVrX2cqvhU3hjLyQBoqqUCJ7596pMwAHvAVEu=FAEDC5DE',
+    'jira = JIRA(server=url, basic_auth=("bot@acme.com", "ATATT3xFfGF0jfpolFStsYe8mxT3pmuBRHKvpyKLQL51xvA15AwPcfaWGGQatWlrDcGNLx4rUC4C3EqW6utB4YhN06gdrqNCA59Wn_zcy1gpHIR7mUX3WXyc4WfqyI2AeIJITPnLsm-irHwhZREbW5qs_WzTxnCEcuGizrdRIA7ydQvn9TxSWm=923C9092"))',
+]
+falsePositives = [
+    'JIRA_API_TOKEN=ATATT3<token>',
+    'JIRA_API_TOKEN=ATATT3xFfGF0...',
+]
+
+[[rules]]
+id = "bitbucket-app-password"
+description = "Bitbucket app password / access token (ATBB…)."
+regex = '''\b(ATBB[A-Za-z0-9]{28,40})\b'''
+entropy = 3.5
+keywords = ["atbb"]
+tags = ["atlassian", "bitbucket"]
+truePositives = [
+    'BITBUCKET_APP_PASSWORD=ATBBOvZZgM8lrpi5FlrQl9XoU6XLETu5Hwi7',
+    'git clone https://bot:ATBB5JDy0j5DA0MmIai4PMYc3BgumsJ6cReE@bitbucket.org/acme/app.git',
+]
+falsePositives = [
+    'BITBUCKET_APP_PASSWORD=ATBB<password>',
+    'BITBUCKET_APP_PASSWORD=ATBBxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+]
+
+[[rules]]
+id = "linear-api-key"
+description = "Linear API key (lin_api_)."
+regex = '''\b(lin_api_[A-Za-z0-9]{40})\b'''
+entropy = 3.5
+keywords = ["lin_api_"]
+tags = ["linear"]
+truePositives = [
+    'LINEAR_API_KEY=lin_api_EWdD2aXvWwn8RG0AfpKdflo3Qa1pYPSJq8mljE8n',
+    'headers = {"Authorization": "lin_api_sRNMGMQO6tq189MqnHPLM8TyJ3nDwQKcKI1oM25q"}',
+]
+falsePositives = [
+    'LINEAR_API_KEY=lin_api_<key>',
+    'LINEAR_API_KEY=lin_api_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+]
+
+[[rules]]
+id = "notion-integration-token"
+description = "Notion integration token (ntn_…, legacy secret_…)."
+regex = '''\b((?:ntn_[0-9]{11}[A-Za-z0-9]{35}|secret_[A-Za-z0-9]{43}))\b'''
+entropy = 4.0
+keywords = ["ntn_", "secret_"]
+tags = ["notion"]
+truePositives = [
+    'NOTION_TOKEN=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',
+    'notion = Client(auth="secret_ZNFNMV658b7ILlTPLf26lZosXel00Vb2FnZw2UfBFCk")',
+]
+falsePositives = [
+    'NOTION_TOKEN=secret_<integration-token>',
+    'NOTION_TOKEN=ntn_00000000000xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+    'def secret_manager_client():',
+]
+
+[[rules]]
+id = "shopify-token"
+description = "Shopify access token / shared secret (shpat_, shpca_, shppa_, shpss_)."
+regex = '''\b(shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32})\b'''
+entropy = 3.0
+keywords = ["shpat_", "shpca_", "shppa_", "shpss_"]
+tags = ["shopify"]
+truePositives = [
+    'SHOPIFY_ACCESS_TOKEN=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',
+    'session = shopify.Session(shop, "2024-07", "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")',
+]
+falsePositives = [
+    'SHOPIFY_ACCESS_TOKEN=shpat_<token>',
+    'SHOPIFY_ACCESS_TOKEN=shpat_00000000000000000000000000000000',
+]
+
+[[rules]]
+id = "cloudflare-origin-ca-key"
+description = "Cloudflare Origin CA key (v1.0-…)."
+regex = '''\b(v1\.0-[0-9a-f]{24}-[0-9a-f]{146})\b'''
+entropy = 3.0
+keywords = ["v1.0-"]
+tags = ["cloudflare"]
+truePositives = [
+    'CF_ORIGIN_CA_KEY=v1.0-5616f54f39f00cd421dfd91f-2bd2d7e0f4a54efe724e5eecc27964495e761fbe4dbd6911ab35d0589369c9bf99f46952afa5710c7b5b5d18caf3f55c450e97e9826178343afe685f6c463d8892bc1e26427f4071b0',
+    'origin_ca_key = "v1.0-3321e190b25819ca7ff9c3e7-f30995b558c0d5e385f96411e2b0eff60b431b98d3f305ca603abd7aa165584a8f3e3ff132c2a3bd5d3c24584a3de955e290e5d3ee7c785f6d646373db3b4068e7a204a5ee25f44fe6"',
+]
+falsePositives = [
+    'CF_ORIGIN_CA_KEY=v1.0-<key>',
+    'version: v1.0-beta',
+]
+
+[[rules]]
+id = "digitalocean-token"
+description = "DigitalOcean token (dop_v1_ personal, doo_v1_ OAuth, dor_v1_ refresh)."
+regex = '''\b(do[opr]_v1_[0-9a-f]{64})\b'''
+entropy = 3.0
+keywords = ["dop_v1_", "doo_v1_", "dor_v1_"]
+tags = ["digitalocean"]
+truePositives = [
+    'DIGITALOCEAN_TOKEN=dop_v1_a03e7f8ee35cc8fd7eda5f4f2c53e798f85c602ed08250ce02d6413c82ca75a1',
+    'doctl auth init --access-token dop_v1_bc1173cda62370af833acfd070f05b698fc700342a9c67c53373dbd1bb401f33',
+]
+falsePositives = [
+    'DIGITALOCEAN_TOKEN=dop_v1_<token>',
+    'DIGITALOCEAN_TOKEN=dop_v1_0000000000000000000000000000000000000000000000000000000000000000',
+]
+
+[[rules]]
+id = "supabase-secret"
+description = "Supabase personal access token (sbp_) or secret API key (sb_secret_)."
+regex = '''\b((?:sbp_[0-9a-f]{40}|sb_secret_[A-Za-z0-9_-]{20,100}))(?:[^A-Za-z0-9_-]|$)'''
+entropy = 3.0
+keywords = ["sbp_", "sb_secret_"]
+tags = ["supabase"]
+truePositives = [
+    'SUPABASE_ACCESS_TOKEN=sbp_755a2d8053cb4bec4c736019602d494af943c5e0',
+    'SUPABASE_SECRET_KEY=sb_secret_KfHkj-vyhyVBRYe-B8pHvYM7SGL4Kf6',
+]
+falsePositives = [
+    'SUPABASE_PUBLISHABLE_KEY=sb_publishable_7acrMaDk5WYNOAHnLIu11O2eonHRBtc',
+    'SUPABASE_ACCESS_TOKEN=sbp_<token>',
+]
+
+[[rules]]
+id = "buildkite-api-token"
+description = "Buildkite API access token (bkua_)."
+regex = '''\b(bkua_[0-9a-f]{40})\b'''
+entropy = 3.0
+keywords = ["bkua_"]
+tags = ["buildkite", "ci"]
+truePositives = [
+    'BUILDKITE_API_TOKEN=bkua_e6b1ed64b300db99baaba9d5b94dd3059e42f167',
+    'curl -H "Authorization: Bearer bkua_9538ab5d78d0cddffa96533f63167cc3ea380e89" https://api.buildkite.com/v2/user',
+]
+falsePositives = [
+    'BUILDKITE_API_TOKEN=bkua_<token>',
+    'BUILDKITE_API_TOKEN=bkua_0000000000000000000000000000000000000000',
+]
+
+[[rules]]
+id = "flyio-token"
+description = "Fly.io API / deploy token (FlyV1 fm1_/fm2_ macaroons, legacy fo1_)."
+regex = '''\b((?:FlyV1[ \t]+)?fm[12][ar]?_[A-Za-z0-9+/=_-]{100,1000}|fo1_[A-Za-z0-9_-]{43})'''
+entropy = 4.0
+keywords = ["flyv1", "fm1_", "fm2_", "fm1a_", "fm1r_", "fm2a_", "fm2r_", "fo1_"]
+tags = ["flyio"]
+truePositives = [
+    'FLY_API_TOKEN="FlyV1 fm2_lJPECAAAAAAAADBh+wtOyhAxi7L9xXMRcH8a7lNeMnveEbWE54mDQTk/orJbx0tMWkh4l7JZntFpPrk24Wo91fVgI3WuHOXWOMKsp4qcKaq8XW2N3JYuGsNIsXIn0gQs+Lo6m6+Zf0FtlqtZ5/1SbDsFuIyQSp0+VMq"',
+    'flyctl deploy --access-token fo1_zrQOUMjE0Co-wJ4rla_y1ytYeRM2UyanicjMUdfzqwD',
+]
+falsePositives = [
+    'FLY_API_TOKEN=${{ secrets.FLY_API_TOKEN }}',
+    'FLY_API_TOKEN="FlyV1 fm2_..."',
+]
+
+[[rules]]
+id = "okta-api-token"
+description = "Okta API token (00 + 40 chars) in an Okta context or an `Authorization: SSWS` header."
+regex = '''(?i)(?:okta[\w.-]{0,30}?(?:token|key|secret)[\w.-]{0,10}?(?:\\?["'`])?\]?[ \t]{0,5}(?::=|=>|=|:|,)[ \t]{0,5}(?:\\?["'`])?|\bSSWS[ \t]+)(?-i:(00[A-Za-z0-9_-]{40}))(?:[^A-Za-z0-9_-]|$)'''
+entropy = 3.5
+keywords = ["okta", "ssws"]
+tags = ["okta", "api-token"]
+truePositives = [
+    'OKTA_API_TOKEN=00yvQTRuRr5y7H0J_3xBZIJZze7SRiksB14Sh27lJY',
+    'curl -H "Authorization: SSWS 00dNwwL_D4PLv4rYgm-c7KBdji-BOH_lJej8XeZVX2" https://acme.okta.com/api/v1/users',
+]
+falsePositives = [
+    'OKTA_API_TOKEN={apiToken}',
+    'OKTA_API_TOKEN=${OKTA_API_TOKEN}',
+    'curl -H "Authorization: SSWS ${api_token}"',
+]
+
+[[rules]]
+id = "cloudflare-api-token"
+description = "Cloudflare API token (40 chars) or global API key (37 hex) in a Cloudflare / CF_ context."
+regex = '''(?i)(?:cloudflare|\bcf)[^\n]{0,40}?(?:token|key)(?:\\?["'`])?\]?[ \t]{0,5}(?::=|=>|=|:|,)[ \t]{0,5}(?:\\?["'`])?(?-i:([A-Za-z0-9_-]{40}|[0-9a-f]{37}))(?:[^A-Za-z0-9_-]|$)'''
+entropy = 3.5
+keywords = ["cloudflare", "cf_api", "cf_token", "cf_key", "cf_auth", "cf-api", "cfapi"]
+tags = ["cloudflare"]
+truePositives = [
+    'CLOUDFLARE_API_TOKEN=DjweJ1R2njI6Ya2B9Zw5-A7xLaPPzlNCMj_xCbJi',
+    'CF_API_KEY=68f1b6987d7468fa822866262a9d3cf0eda43',
+    'provider "cloudflare" { api_token = "niDpnLa4zI8ys-JEv79C3bss0M3xkMl6eMdXhxYj" }',
+]
+falsePositives = [
+    'CLOUDFLARE_API_TOKEN=${{ secrets.CLOUDFLARE_API_TOKEN }}',
+    'CLOUDFLARE_API_TOKEN=<api-token>',
+    'CLOUDFLARE_ZONE_ID=ff8db0c5263f85e4a486019ac34b9154',
+]
+
+[[rules]]
+id = "vercel-token"
+description = "Vercel access token (24 alphanumerics) in a Vercel context (assignment or `vercel --token`)."
+regex = '''(?i)(?:vercel[\w.-]{0,30}?token(?:\\?["'`])?\]?[ \t]{0,5}(?::=|=>|=|:|,)[ \t]{0,5}(?:\\?["'`])?|vercel[^\n]{0,80}?--token[ =]["']?)(?-i:([A-Za-z0-9]{24}))\b'''
+entropy = 3.5
+keywords = ["vercel"]
+tags = ["vercel"]
+truePositives = [
+    'VERCEL_TOKEN=qxfU9rXZsXhfWBkPsX9UNbL6',
+    'npx vercel deploy --prod --token ZgDhG25QX9teze9xwZZk8Ueq',
+]
+falsePositives = [
+    'VERCEL_TOKEN=${{ secrets.VERCEL_TOKEN }}',
+    'npx vercel deploy --prod --token $VERCEL_TOKEN',
+    'VERCEL_ORG_ID=team_PdCr8kVE9vFKJjedwOO3jABw',
+]
+
+[[rules]]
+id = "netlify-token"
+description = "Netlify personal access token (nfp_…, or a 40+ character token in a Netlify context)."
+regex = '''(?:\b(nfp_[A-Za-z0-9]{36})\b|(?i:netlify[\w.-]{0,30}?token)(?:\\?["'`])?\]?[ \t]{0,5}(?::=|=>|=|:|,)[ \t]{0,5}(?:\\?["'`])?([A-Za-z0-9_-]{40,46})(?:[^A-Za-z0-9_-]|$))'''
+entropy = 3.5
+keywords = ["nfp_", "netlify"]
+tags = ["netlify"]
+truePositives = [
+    'NETLIFY_AUTH_TOKEN=nfp_R9aMI3kiNxeEtiseobo3GgOG8lxr0vumg3kA',
+    'NETLIFY_AUTH_TOKEN=zKOXT6gRzb885rHE7uiZEROrsErvD7LFj8cBxoB1BSN',
+]
+falsePositives = [
+    'NETLIFY_AUTH_TOKEN=${{ secrets.NETLIFY_AUTH_TOKEN }}',
+    'NETLIFY_SITE_ID=0a3531da-a594-40b5-aa62-7991beda9527',
+]
+
+[[rules]]
+id = "heroku-api-key"
+description = "Heroku API key: new HRKU- format, or a legacy UUID key in a Heroku context."
+regex = '''(?:\b(HRKU-[A-Za-z0-9_-]{60})(?:[^A-Za-z0-9_-]|$)|(?i:heroku[\w.-]{0,30}?(?:api[_.-]?key|token|key))(?:\\?["'`])?\]?[ \t]{0,5}(?::=|=>|=|:|,)[ \t]{0,5}(?:\\?["'`])?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b)'''
+entropy = 3.0
+keywords = ["hrku-", "heroku"]
+tags = ["heroku"]
+truePositives = [
+    'HEROKU_API_KEY=HRKU-AAPzQt--L1eJYjUMBhNW79dILh6NgWrywNXzFLzcBkm2P5FWjmHXwE5brXPt',
+    'HEROKU_API_KEY=6395526e-24f7-41f0-adb1-f748b7f83540',
+]
+falsePositives = [
+    'HEROKU_API_KEY=${{ secrets.HEROKU_API_KEY }}',
+    'HEROKU_APP_ID=fae3ccb1-ff1e-4bee-ac87-e287f1d7fae9',
+    'HEROKU_API_KEY=00000000-0000-0000-0000-000000000000',
+]
+
+[[rules]]
+id = "snyk-token"
+description = "Snyk API token (UUID) in a Snyk context."
+regex = '''(?i)snyk[\w.-]{0,30}?(?:token|key)(?:\\?["'`])?\]?[ \t]{0,5}(?::=|=>|=|:|,)[ \t]{0,5}(?:\\?["'`])?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b'''
+entropy = 3.0
+keywords = ["snyk"]
+tags = ["snyk", "ci"]
+truePositives = [
+    'SNYK_TOKEN=f1518036-ca2f-43a6-a69f-47cc0e6dcc6e',
+    '  snyk_token: 88b1d497-bd16-4a05-a505-ac6d9fe74ab0',
+]
+falsePositives = [
+    'SNYK_TOKEN=${{ secrets.SNYK_TOKEN }}',
+    'SNYK_ORG_ID=c985eee8-a66c-43f3-abe9-fed03040e33b',
+]
+
+# ==================================================================================================
+# Private keys
+# ==================================================================================================
+
+[[rules]]
+id = "private-key-pem"
+description = "Unencrypted PEM private key (PKCS#1 RSA, SEC1 EC, DSA or PKCS#8 'PRIVATE KEY'); also in JSON-escaped strings."
+regex = '''-----BEGIN (?:RSA |EC |DSA )?PRIVATE KEY-----(?:\\[rn]|[\r\n \t"'+,]){1,12}([A-Za-z0-9+/]{40,1000})'''
+entropy = 4.0
+keywords = ["private key-----"]
+tags = ["private-key"]
+truePositives = [
+    "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEAZL8/FspJGyd4FKLMOyXsieij0JsdovyfakGSZLCaEfe+3ZKCqVJiFfaQ\nzCbK3UmjO09G7qxEBBrzygZyOkpf/GMGHCxIXmRE3VXcpDtp/d86t7RFh/5tDMK2\nFeoVpIUPmrNx+XNDW7eWrQEZ0C0fFNhmF3KHWwG228mDoYpL8zfRMRMElhgNnCtH",
+    "-----BEGIN PRIVATE KEY-----\nMIIEvgIBADANBgkqhkiG9w0BAQEFAASCBKgwggSkAgEAAoIBAQLvFT11HMlyZmtP\n3462pqfbBYiCovdOiBmnEjz8KqPPxVML1MTSJfgHmi2+zNd601/4rnb/4YIs92/c\nb9ra7PAH2QWaHPlPQ3ZnTbuyYaPJy2FyoS+002E1o1hvtQS74BDPvLApI+Ij/SnE\nNnu5YXEhf40929kKBni4omUOWRGsHjqtIZguglEydVmln0stTdoR4AB34v4rTtRM\n-----END PRIVATE KEY-----",
+    "-----BEGIN DSA PRIVATE KEY-----\r\nMIIBvAIBAAKBgQiw3mgCUaNJ2jV03L7QKU0hbtcOISotyJOkeVFqGJrNb2i3SQe1\r\nZYq9m0f0j0arbTsa+WdyygWjJv6CMq+ZXacwtPACCa8W2F75ejgI31jKHGTCaXj3",
+    "tls:\n  key: |\n    -----BEGIN EC PRIVATE KEY-----\n    MHcCAQEEIU6tSEAtia1ZlNSHBdIGSKiuIfEoaMYn7ylxKFBNcfojTPswmBcAfTMs\n    cEj4pWuncTa1lKE/HCPo",
+    'PRIVATE_KEY="-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIH5CEWaMH9rQh1+5Q5zF3wS6i0wSImxDrJpqzOv7ixE2mOvRtjLjoD7J\ntxxPiayKQZHlFUJb6+VZ\n-----END EC PRIVATE KEY-----"',
+]
+falsePositives = [
+    "-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----",
+    'if pem.startswith("-----BEGIN PRIVATE KEY-----"):',
+    "-----BEGIN PRIVATE KEY-----\n<your private key here>\n-----END PRIVATE KEY-----",
+    "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAlmmki+EOBsHzPiBBlwg9wdRh",
+    "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkqhkiG9w0BBQwwHAQIcA2ZInfLd6NCS2PWzZ2T",
+]
+
+[[rules]]
+id = "private-key-pem-encrypted"
+description = "Passphrase-protected PEM private key (PKCS#8 ENCRYPTED PRIVATE KEY or legacy Proc-Type: 4,ENCRYPTED). Still reported - the passphrase is often next to it - but tagged 'encrypted' so a policy can lower its severity."
+regex = '''-----BEGIN (?:ENCRYPTED PRIVATE KEY-----(?:\\[rn]|[\r\n \t"'+,]){1,12}([A-Za-z0-9+/]{40,1000})|(?:RSA |EC |DSA )PRIVATE KEY-----(?:\\[rn]|[\r\n \t"'+,]){1,12}Proc-Type:[ \t]*4,ENCRYPTED(?:\\[rn]|[\r\n])DEK-Info:[^\n\\]{5,80}(?:\\[rn]|[\r\n \t"'+,]){1,12}([A-Za-z0-9+/]{40,1000}))'''
+entropy = 4.0
+keywords = ["encrypted private key", "4,encrypted"]
+tags = ["private-key", "encrypted"]
+truePositives = [
+    "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkqhkiG9w0BBQwwHAQIjQZv8EzC7us+KBtm\n8/WxErvgQLiq4a8ktb4qgWjCyrObG8+zS7GK1FjUW1JErlOh29A3v9i/A08S69eC",
+    "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,140B997A68E951D5296FEF77B01FD42B\n\n1HtOeTm4/4Xxngk4s8QLLEL5llTSi1YkKBlX/TjN0VCi9Ydjh80xcmNUubliX0oh\nQPPTryw3eZzhyij/lFENjWOiLj7PjpuC1n7tSztuV2GAw2288scPhcNYeu4t7PuD",
+]
+falsePositives = [
+    "-----BEGIN ENCRYPTED PRIVATE KEY-----\n...\n-----END ENCRYPTED PRIVATE KEY-----",
+    'openssl pkcs8 -topk8 -in key.pem -out key.enc  # writes -----BEGIN ENCRYPTED PRIVATE KEY-----',
+]
+
+[[rules]]
+id = "private-key-openssh"
+description = "OpenSSH private key (-----BEGIN OPENSSH PRIVATE KEY-----, body 'openssh-key-v1')."
+regex = '''-----BEGIN OPENSSH PRIVATE KEY-----(?:\\[rn]|[\r\n \t"'+,]){1,12}(b3BlbnNzaC1rZXktdjE[A-Za-z0-9+/]{20,1000})'''
+entropy = 3.5
+keywords = ["openssh private key"]
+tags = ["private-key", "ssh"]
+truePositives = [
+    "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\nQyNTUxOQAAACDkvn8CBZDyAACmudLQcYOZYqrgqKtou9M8XVSueaBRKZKta2KiGy\najzycqidBuoGK1WeH6CiZDSntglaOuF7H6mluc7d2PwF3xpu3NnWO9WDwd2bFF7MzZsA6E",
+    'SSH_PRIVATE_KEY: "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW8Un4qdQ/ZHgcjzrEyB3E0v9a21R/jeUT0T8nb7vU\n"',
+]
+falsePositives = [
+    "-----BEGIN OPENSSH PRIVATE KEY-----\n...\n-----END OPENSSH PRIVATE KEY-----",
+    'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIhZPgzP96doyazIR0DN4EDBpyAKXeq0evBvNJwu/9zW5 ci@acme',
+]
+
+[[rules]]
+id = "private-key-pgp"
+description = "PGP / GPG private key block."
+regex = '''-----BEGIN PGP PRIVATE KEY BLOCK-----(?:\\[rn]|[\r\n \t"'+,]){1,12}(?:[A-Za-z-]{2,20}:[^\n\\]{0,200}(?:\\[rn]|[\r\n]){1,4}){0,5}([A-Za-z0-9+/]{40,1000})'''
+entropy = 4.0
+keywords = ["pgp private key block"]
+tags = ["private-key", "pgp"]
+truePositives = [
+    "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQdGBFDoT6pOcIx1pkeU57VpPQQ0C7L5j5LCrhlWUbHqRfIhYw2ZirqAImdyc3BV\nSm1UDTT9xH3tHHrI+n30mWXOX0cxrvQsBufWzHLhLSGSnXSiQ66049OWfpKfKQmr",
+    "-----BEGIN PGP PRIVATE KEY BLOCK-----\nVersion: GnuPG v2\nComment: ci signing key\n\nlQVYBF8p/KJ6Q+a0ACDOTKW0n65NKoXKj8KEwKx8NDdRmVzD7jgLcax1216XRiGf\nMHsEad891nWmB8fydY3uoc4CWe5E7NWVlDWclOogDFHB2rtE+yqU5diSj43QwsCH",
+]
+falsePositives = [
+    "-----BEGIN PGP PRIVATE KEY BLOCK-----\n...\n-----END PGP PRIVATE KEY BLOCK-----",
+    "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQINBFNi2r8NHldzOSLxoKHlpriElQK0VB3FTm5vkxj+SQP1K4NA4MhJifTvs1fy",
+]
+
+[[rules]]
+id = "putty-private-key"
+description = "PuTTY private key file (.ppk, PuTTY-User-Key-File-2/3)."
+regex = '''PuTTY-User-Key-File-[23]:[^\n]{1,200}\n[\s\S]{0,1000}?Private-Lines:[ \t]*\d{1,3}\r?\n([A-Za-z0-9+/]{40,1000})'''
+entropy = 4.0
+keywords = ["putty-user-key-file"]
+tags = ["private-key", "ssh"]
+truePositives = [
+    "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: deploy\nPublic-Lines: 2\nAAAAC3NzaC1lZDI1NTE5AAAAIs0g9YfXjDBaPyLQihdY2PiU1wUderdSYV2YsZYcB\neorLk56UZUncdPGmVLe/fE+v\nPrivate-Lines: 1\nAAAAINhtuzPobdShY5axyt/lIBjuYzbLl1iVEysYYl372m2K7gjpHofLQ8ia5Mtah",
+    "PuTTY-User-Key-File-2: ssh-rsa\r\nEncryption: none\r\nComment: rsa-key\r\nPublic-Lines: 1\r\nAAAAB3NzaC1yc2EAAAADAQABAAABAQb1xPgtWjDyDf/nc/BY5PHcWP+LlYGpIrtmACQTw3\r\nPrivate-Lines: 1\r\nAAABAQEK15ZOEdBrhvye6S8DdrDiTDQ8H2v+45wGim+vwv5/D/82QYnnC52oWu8sxLTFPK4Kz9HD",
+]
+falsePositives = [
+    "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nPrivate-Lines: 1\n<private>",
+    '# convert with puttygen key.ppk -O private-openssh (PuTTY-User-Key-File-3)',
+]
+
+# ==================================================================================================
+# Standard credential formats: JWT, HTTP auth, URLs, connection strings, command lines, SQL
+# ==================================================================================================
+
+[[rules]]
+id = "jwt"
+description = "JSON Web Token (three base64url parts, header and payload starting eyJ). The jwt.io sample and Supabase 'anon' keys (public by design) are skipped."
+regex = '''\b(eyJ[A-Za-z0-9_-]{10,1000}\.eyJ[A-Za-z0-9_-]{10,1000}\.[A-Za-z0-9_-]{16,1000})(?:[^A-Za-z0-9_-]|$)'''
+entropy = 4.0
+keywords = ["eyj"]
+tags = ["jwt"]
+truePositives = [
+    'SUPABASE_SERVICE_ROLE_KEY=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZSIsInJlZiI6InF6cmt4YndtdGxwdmh5ZGUiLCJyb2xlIjoic2VydmljZV9yb2xlIiwiaWF0IjoxNzE2MjM5MDIyLCJleHAiOjIwMzE4MTUwMjJ9.72PIkAudvYeD6ry83S8B6lMRt-PDUsIDuvUd7X2Pv7B',
+    'headers = {"Authorization": "Bearer eyJhbGciOiJSUzI1NiIsImtpZCI6IjNmOGE5YzIxIn0.eyJzdWIiOiJzdmMtZGVwbG95IiwiYXVkIjoiYXBpIiwiZXhwIjoxOTAwMDAwMDAwLCJzY29wZSI6ImRlcGxveTp3cml0ZSJ9.UmLNX55V09rdvzYwwRAr5rTyn9HfNyCgNPuc1_RGnM1amO7SX0QXjfAyacY79jqqr7Fy0xI7qKE1DXf9fFQkRn"}',
+]
+falsePositives = [
+    'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c',
+    ">>> jwt.encode({'some': 'payload'}, 'secret', algorithm='HS256')  # eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzb21lIjoicGF5bG9hZCJ9.4twFt5NiznN84AWoo1d7KO1T_yoc0Z6XOpOVswacPZg",
+    "token = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiYWRtaW4iOnRydWUsImlhdCI6MTUxNjIzOTAyMn0.KMUFsIDTnFmyG3nMiGM6H9FNFUROf3wh7SmqJp-QV30'",
+    'NEXT_PUBLIC_SUPABASE_ANON_KEY=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZSIsInJlZiI6InF6cmt4YndtdGxwdmh5ZGUiLCJyb2xlIjoiYW5vbiIsImlhdCI6MTcxNjIzOTAyMiwiZXhwIjoyMDMxODE1MDIyfQ.rYSCy5dCm1cqQUBznFS1LjCtk5giPWEQYo8owXJg5l1',
+    'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJ...',
+    "header = 'eyJhbGciOiJIUzI1NiJ9'",
+]
 [[rules.allowlists]]
-regexes = ['''x{10,}''']
+description = "Supabase anon key: payload contains \"role\":\"anon\" (public by design)"
+regexes = [
+    '''\.eyJ[A-Za-z0-9_-]{0,300}(?:InJvbGUiOiJhbm9uI|Jyb2xlIjoiYW5vbi|icm9sZSI6ImFub24i)[A-Za-z0-9_-]{0,300}\.''',
+]
+
+[[rules]]
+id = "http-basic-auth-header"
+description = "HTTP Basic credentials in an Authorization header (base64 user:password)."
+regex = '''(?i)\bauthorization\\?["']?[ \t]*[:=,][ \t]*\\?["']?basic[ \t]+([A-Za-z0-9+/]{8,1000}={0,2})(?:[^A-Za-z0-9+/=]|$)'''
+entropy = 3.0
+keywords = ["basic "]
+tags = ["http", "basic-auth"]
+truePositives = [
+    "curl -H 'Authorization: Basic ZGVwbG95LWJvdDpSN3ZLcTJ4TjlwTG00VHpX' https://nexus.acme.internal/repository/",
+    'headers = {"Authorization": "Basic c3ZjLXJlcG9ydGluZzpLcTh2TnoybVd4NFRwTDlj"}',
+]
+falsePositives = [
+    'Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==',
+    'Authorization: Basic czZCaGRSa3F0MzpnWDFmQmF0M2JW',
+    'headers = {"Authorization": "Basic dXNlcm5hbWU6cGFzc3dvcmQ="}',
+    'Authorization: Basic ${BASIC_AUTH}',
+    'headers["Authorization"] = "Basic " + base64.b64encode(creds).decode()',
+]
+[[rules.allowlists]]
+description = "base64 of documentation credentials (user:pass, username:password, Aladdin:open sesame, admin:admin, test:test)"
+regexes = [
+    '''^(?:dXNlcjpwYXNz|dXNlcm5hbWU6cGFzc3dvcmQ|QWxhZGRpbjpvcGVuIHNlc2FtZQ|YWRtaW46YWRtaW4|YWRtaW46cGFzc3dvcmQ|dGVzdDp0ZXN0|cGFzc3dvcmQ|Y2hhbmdlbWU|c2VjcmV0|YWRtaW4|dGVzdA|cm9vdA|dXNlcm5hbWU6|dXNlcjo|czZCaGRSa3F0MzpnWDFmQmF0M2JW)''',
+]
+
+[[rules]]
+id = "generic-bearer-token"
+description = "Bearer token literal in an Authorization header."
+regex = '''(?i)\bauthorization\\?["']?[ \t]*[:=,][ \t]*\\?["']?bearer[ \t]+([A-Za-z0-9_~+/.=-]{20,1000})(?:[^A-Za-z0-9_~+/.=-]|$)'''
+entropy = 3.5
+keywords = ["bearer "]
+tags = ["http", "bearer"]
+truePositives = [
+    'curl -H "Authorization: Bearer BU0ghG9TYo3aaHVn0SnnytRPIW2QYN0W755TxcGj" https://api.acme.internal/v1/jobs',
+    'requests.get(url, headers={"Authorization": "Bearer CfywO0pyiYct6bq4DiHNMhwX6Tr9TziT7STqyKHI"})',
+]
+falsePositives = [
+    'curl -H "Authorization: Bearer $API_TOKEN" https://api.acme.internal/v1/jobs',
+    'curl -H "Authorization: Bearer ${{ secrets.API_TOKEN }}"',
+    'Authorization: Bearer <access_token>',
+    'Authorization: Bearer YOUR_ACCESS_TOKEN',
+    'headers = {"Authorization": f"Bearer {token}"}',
+]
+
+[[rules]]
+id = "url-embedded-credentials"
+description = "Password embedded in a URL (scheme://user:password@host) for HTTP(S), FTP, SSH, Git, SMTP, IMAP, LDAP and similar."
+regex = '''(?i)\b(?:https?|ftps?|sftp|ssh|git|svn|smtps?|imaps?|pop3s?|ldaps?|wss?|s3|nats|mqtts?)://[^\s:@/"'`<>]{1,128}:([^\s@/"'`<>,]{3,256})@[A-Za-z0-9.\[_-]'''
+entropy = 2.5
+keywords = ["://"]
+tags = ["url", "password"]
+truePositives = [
+    'git clone https://deploy:Vt7qPz2LmX9wK4rB@git.acme.internal/platform/infra.git',
+    'pip install --index-url https://ci-bot:vFezaQOghsSxaDjKPGeb@pypi.acme.internal/simple/ acme-core',
+    'SMTP_URL=smtps://alerts%40acme.com:JhWReziPouWsppnU@smtp.acme.com:465',
+]
+falsePositives = [
+    'git clone https://gitlab-ci-token:${CI_JOB_TOKEN}@gitlab.com/acme/app.git',
+    'git clone https://oauth2:$GITLAB_TOKEN@gitlab.com/acme/app.git',
+    'https://user:password@example.com/path',
+    'https://user:pass@host',
+    "url = f'https://{user}:{password}@{host}/api'",
+    'git@github.com:acme/app.git',
+    "hosts = 'https://foo.com:123,foo:bar@b'",
+]
+[[rules.allowlists]]
+description = "placeholder / default passwords and hashes"
+regexes = [
+    '''(?i)^(?:pass(?:word|wd)?|pwd|secret|changeme|change_me|postgres|mysql|root|admin|test|guest|user|example|dbpass(?:word)?|db_?password|your[_-]?password|mypassword|p@ssw0rd|passw0rd|s3cr3t|sa|letmein|default|qwerty|hunter2|foobar|secret123|password123)$''',
+    '''^(?:md5[0-9a-f]{32}|SCRAM-SHA-256\$|\*[0-9A-Fa-f]{40}$|\$(?:2[aby]?|argon2(?:id|i|d)|[156])\$)''',
+]
+
+[[rules]]
+id = "database-url-credentials"
+description = "Database / broker connection URL with an inline password (postgres, mysql, mariadb, mongodb(+srv), redis(s), amqp(s), mssql, sqlserver, …)."
+regex = '''(?i)\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|cockroachdb|clickhouse|neo4j(?:\+s)?|couchdb|oracle|db2|memcached|valkey)(?:\+[a-z0-9]+)?://[^\s:@/"'`<>]{0,128}:([^\s@/"'`<>]{1,256})@[A-Za-z0-9.\[_-]'''
+entropy = 2.0
+keywords = [
+    "postgres", "mysql", "mariadb", "mongodb", "redis", "amqp", "mssql", "sqlserver",
+    "cockroachdb", "clickhouse", "neo4j", "couchdb", "oracle", "db2", "memcached", "valkey",
+]
+tags = ["database", "password"]
+truePositives = [
+    'DATABASE_URL=postgresql://app:E3wmq6MuB4sLsf03gORwkpwr@db.prod.acme.internal:5432/app',
+    'engine = create_engine("mysql+pymysql://reporting:y3dyR6LfrYoU7tQGiI@10.0.4.12/analytics")',
+    'MONGO_URI=mongodb+srv://svc-ingest:f7L69DqfMqYPcUJTCgAg@cluster0.ab1cd.mongodb.net/prod?retryWrites=true',
+    'REDIS_URL=rediss://:QfOMlrEm533MNher235DmODPyJhSh3ap@cache.acme.internal:6380/0',
+    'CELERY_BROKER_URL=amqp://worker:pLatKw41LIphSpaAz1@rabbitmq:5672//',
+    'MSSQL_URL=sqlserver://sa:NUUj1jHtGBHcA5oP@sql01.acme.internal:1433?database=erp',
+    'url: mariadb://shop:7q5OlGu9fxQXEcf7@mariadb.shop.svc:3306/shop',
+]
+falsePositives = [
+    'DATABASE_URL=postgresql://app:${DB_PASSWORD}@db:5432/app',
+    'DATABASE_URL=postgres://postgres:password@localhost:5432/postgres',
+    'DATABASE_URL=postgres://app:****@db:5432/app',
+    'DATABASE_URL=postgres://app:@localhost/app',
+    'MONGO_URI=mongodb+srv://<username>:<password>@cluster0.example.mongodb.net/',
+    'REDIS_URL=redis://localhost:6379/0',
+    'AMQP_URL=amqp://guest:guest@localhost:5672/',
+]
+[[rules.allowlists]]
+description = "placeholder / default passwords and hashes"
+regexes = [
+    '''(?i)^(?:pass(?:word|wd)?|pwd|secret|changeme|change_me|postgres|mysql|root|admin|test|guest|user|example|dbpass(?:word)?|db_?password|your[_-]?password|mypassword|p@ssw0rd|passw0rd|s3cr3t|sa|letmein|default|qwerty|hunter2|foobar|secret123|password123)$''',
+    '''^(?:md5[0-9a-f]{32}|SCRAM-SHA-256\$|\*[0-9A-Fa-f]{40}$|\$(?:2[aby]?|argon2(?:id|i|d)|[156])\$)''',
+]
+
+[[rules]]
+id = "jdbc-url-password"
+description = "Password in a JDBC URL (…;password=…, ?password=…, or Oracle thin user/password@)."
+regex = '''(?i)\bjdbc:(?:[a-z0-9]{2,20}:[^\s"'`<>]{0,300}?[?&;:](?:password|pwd)=([^&;\s"'`<>]{1,128})|oracle:thin:[^/\s:@"'`]{1,64}/([^@\s"'`<>]{1,128})@)'''
+entropy = 2.0
+keywords = ["jdbc:"]
+tags = ["database", "jdbc", "password"]
+truePositives = [
+    'spring.datasource.url=jdbc:sqlserver://sql01.acme.internal:1433;databaseName=erp;user=erp_app;password=0Ye6o6vReaUbxiPP;encrypt=true',
+    'jdbc:mysql://db.acme.internal:3306/shop?user=shop&password=Fn9lgqeyOL6rBGV8lG6g&useSSL=true',
+    'url = "jdbc:oracle:thin:scott/QYmJGmVwusQNLI@//ora.acme.internal:1521/ORCL"',
+]
+falsePositives = [
+    'jdbc:postgresql://db:5432/app?user=app&password=${DB_PASSWORD}',
+    'jdbc:sqlserver://localhost:1433;databaseName=test;user=sa;password=<YourStrong@Passw0rd>',
+    'spring.datasource.url=jdbc:postgresql://db:5432/app',
+]
+[[rules.allowlists]]
+description = "placeholder / default passwords and hashes"
+regexes = [
+    '''(?i)^(?:pass(?:word|wd)?|pwd|secret|changeme|change_me|postgres|mysql|root|admin|test|guest|user|example|dbpass(?:word)?|db_?password|your[_-]?password|mypassword|p@ssw0rd|passw0rd|s3cr3t|sa|letmein|default|qwerty|hunter2|foobar|secret123|password123)$''',
+    '''^(?:md5[0-9a-f]{32}|SCRAM-SHA-256\$|\*[0-9A-Fa-f]{40}$|\$(?:2[aby]?|argon2(?:id|i|d)|[156])\$)''',
+]
+
+[[rules]]
+id = "connection-string-password"
+description = "Password in an ADO.NET / ODBC / OLE DB style connection string (Server=…;…;Password=… or Pwd=…)."
+regex = '''(?i)\b(?:server|data source|host|address|addr|uid|user id|username|user|database|initial catalog|driver|dsn|provider)[ \t]*=[^\n]{0,800}?;[ \t]*(?:password|pwd)[ \t]*=[ \t]*(?:"([^"\n]{1,128})"|'([^'\n]{1,128})'|\{([^}\n]{1,128})\}|([^;"'\n{}]{1,128}))'''
+entropy = 2.0
+keywords = ["password=", "pwd=", "password =", "pwd ="]
+tags = ["database", "connection-string", "password"]
+truePositives = [
+    '"DefaultConnection": "Server=sql01.acme.internal;Database=Erp;User Id=erp_app;Password=ZF1spQzAcDVdGPSZ;TrustServerCertificate=True"',
+    "conn = pyodbc.connect('DRIVER={ODBC Driver 18 for SQL Server};SERVER=sql01;DATABASE=erp;UID=etl;PWD={livqP75fc4O4US2Oac}')",
+    'Data Source=db01;Initial Catalog=Billing;User ID=billing;Password=Md4dN50Mzw5es8A6yOxH',
+]
+falsePositives = [
+    '"DefaultConnection": "Server=localhost;Database=app;User Id=sa;Password=${SA_PASSWORD};"',
+    'Server=myServerAddress;Database=myDataBase;User Id=myUsername;Password=<password>;',
+    'Server=localhost;Database=app;Trusted_Connection=True;',
+    'Server=db;Database=app;User Id=sa;Password=;',
+    'Server=db;Database=app;User Id=sa;Password=********;',
+]
+[[rules.allowlists]]
+description = "placeholder / default passwords and hashes"
+regexes = [
+    '''(?i)^(?:pass(?:word|wd)?|pwd|secret|changeme|change_me|postgres|mysql|root|admin|test|guest|user|example|dbpass(?:word)?|db_?password|your[_-]?password|mypassword|p@ssw0rd|passw0rd|s3cr3t|sa|letmein|default|qwerty|hunter2|foobar|secret123|password123)$''',
+    '''^(?:md5[0-9a-f]{32}|SCRAM-SHA-256\$|\*[0-9A-Fa-f]{40}$|\$(?:2[aby]?|argon2(?:id|i|d)|[156])\$)''',
+]
+
+[[rules]]
+id = "cli-password-argument"
+description = "Password passed on a command line: mysql/mariadb -p<pw>, sshpass -p, redis-cli -a, docker/podman/helm/oras login -p|--password."
+regex = '''(?i)(?:\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b[^\n|;&]{0,120}?[ \t]-p|\bsshpass[ \t]+-p[ \t]*|\bredis-cli\b[^\n|;&]{0,120}?[ \t]-a[ \t]+|\b(?:docker|podman|helm(?:[ \t]+registry)?|oras|skopeo|nerdctl|buildah)[ \t]+login\b[^\n|;&]{0,150}?[ \t](?:-p|--password)(?:[ \t]+|=))(?:\x27([^\x27\s]{3,128})\x27|"([^"\s]{3,128})"|([^\s\x27"$-][^\s\x27"]{2,127}))'''
+entropy = 2.5
+keywords = ["mysql", "mariadb", "sshpass", "redis-cli", " login"]
+tags = ["cli", "password"]
+truePositives = [
+    'mysql -h db.acme.internal -u root -pLiXZusrPPqAtK8Eg shop < dump.sql',
+    "sshpass -p 'yZVCe0UpEpEMmU' ssh deploy@10.0.3.7 'systemctl restart app'",
+    'redis-cli -h cache.acme.internal -a NOo40zP3dcluHRnGkbX7XLbS FLUSHALL',
+    'docker login registry.acme.internal -u ci-bot -p pW8W7NrdvySrZcvIAm3K',
+    'helm registry login ghcr.io --username bot --password aZUmyXZdI4mh8pRiaWXqBy8p',
+]
+falsePositives = [
+    'mysql -u root -p shop < dump.sql',
+    'mysqldump -u root -p"$MYSQL_ROOT_PASSWORD" --all-databases',
+    'docker login -u "$CI_REGISTRY_USER" -p "$CI_REGISTRY_PASSWORD" $CI_REGISTRY',
+    'echo $TOKEN | docker login ghcr.io -u bot --password-stdin',
+    'sshpass -p password ssh user@host',
+]
+[[rules.allowlists]]
+description = "placeholder / default passwords and hashes"
+regexes = [
+    '''(?i)^(?:pass(?:word|wd)?|pwd|secret|changeme|change_me|postgres|mysql|root|admin|test|guest|user|example|dbpass(?:word)?|db_?password|your[_-]?password|mypassword|p@ssw0rd|passw0rd|s3cr3t|sa|letmein|default|qwerty|hunter2|foobar|secret123|password123)$''',
+    '''^(?:md5[0-9a-f]{32}|SCRAM-SHA-256\$|\*[0-9A-Fa-f]{40}$|\$(?:2[aby]?|argon2(?:id|i|d)|[156])\$)''',
+]
+
+[[rules]]
+id = "curl-user-credentials"
+description = "user:password passed to curl with -u / --user."
+regex = '''(?i)\bcurl\b[^\n|;&]{0,200}?[ \t](?:-u|--user)[ \t]*["\x27]?[^\s:"\x27$]{1,100}:([^\s"\x27$]{3,200})'''
+entropy = 2.5
+keywords = ["curl"]
+tags = ["http", "basic-auth"]
+truePositives = [
+    'curl -u admin:ogvGX0aUO704osNV https://jenkins.acme.internal/job/deploy/build',
+    "curl -sS --user 'svc-backup:EQG7G8cCYDraHBj7ouRf' -T backup.tgz https://nexus.acme.internal/repository/raw/",
+]
+falsePositives = [
+    'curl -u "$USER:$PASSWORD" https://api.acme.internal',
+    'curl -u admin:admin http://localhost:8080',
+    'curl -u user:password https://example.org',
+    'curl -u ${API_USER}:${API_TOKEN} https://api.acme.internal',
+]
+[[rules.allowlists]]
+description = "placeholder / default passwords and hashes"
+regexes = [
+    '''(?i)^(?:pass(?:word|wd)?|pwd|secret|changeme|change_me|postgres|mysql|root|admin|test|guest|user|example|dbpass(?:word)?|db_?password|your[_-]?password|mypassword|p@ssw0rd|passw0rd|s3cr3t|sa|letmein|default|qwerty|hunter2|foobar|secret123|password123)$''',
+    '''^(?:md5[0-9a-f]{32}|SCRAM-SHA-256\$|\*[0-9A-Fa-f]{40}$|\$(?:2[aby]?|argon2(?:id|i|d)|[156])\$)''',
+]
+
+[[rules]]
+id = "netrc-password"
+description = "Credentials in .netrc / _netrc format (machine … login … password …)."
+regex = '''(?i)\bmachine\s+\S{1,200}\s+login\s+\S{1,200}\s+password\s+([^\s"'`]{3,200})'''
+entropy = 2.5
+keywords = ["machine"]
+tags = ["netrc", "password"]
+truePositives = [
+    'machine api.wandb.ai login user password 60302995c4741fcfdbe2ee807ebb46a5b78359cb',
+    "machine gitlab.acme.internal\n  login ci-bot\n  password L3xouW6bXOJHUri3F0iptbG0",
+]
+falsePositives = [
+    'machine github.com login USERNAME password ${GITHUB_TOKEN}',
+    'machine example.com login user password password',
+]
+[[rules.allowlists]]
+description = "placeholder / default passwords and hashes"
+regexes = [
+    '''(?i)^(?:pass(?:word|wd)?|pwd|secret|changeme|change_me|postgres|mysql|root|admin|test|guest|user|example|dbpass(?:word)?|db_?password|your[_-]?password|mypassword|p@ssw0rd|passw0rd|s3cr3t|sa|letmein|default|qwerty|hunter2|foobar|secret123|password123)$''',
+    '''^(?:md5[0-9a-f]{32}|SCRAM-SHA-256\$|\*[0-9A-Fa-f]{40}$|\$(?:2[aby]?|argon2(?:id|i|d)|[156])\$)''',
+]
+
+[[rules]]
+id = "sql-create-user-password"
+description = "Cleartext password in SQL CREATE/ALTER USER|ROLE|LOGIN … PASSWORD '…'."
+regex = '''(?i)\b(?:create|alter)[ \t]+(?:user|role|login)\b[^;\n]{0,200}?\bpassword[ \t]*=?[ \t]*(?:N?'([^'\n]{1,128})'|"([^"\n]{1,128})")'''
+entropy = 2.0
+keywords = ["create user", "create role", "create login", "alter user", "alter role", "alter login"]
+tags = ["sql", "password"]
+truePositives = [
+    "CREATE USER reporting WITH PASSWORD 'oc^46p?~PE~QYPJ7';",
+    "ALTER ROLE app_rw LOGIN PASSWORD 'uZOtf6Y5nHrWtaLBCIyO' VALID UNTIL 'infinity';",
+    "CREATE LOGIN etl_loader WITH PASSWORD = N'6C!S@SScT?*BsZX^@r', CHECK_POLICY = ON;",
+]
+falsePositives = [
+    "CREATE USER app WITH PASSWORD '${APP_DB_PASSWORD}';",
+    "ALTER USER app WITH ENCRYPTED PASSWORD 'md5bb9694d4c3e3d46ca020878c64ed401d';",
+    'CREATE ROLE readonly NOLOGIN;',
+    "CREATE USER app WITH PASSWORD 'password';",
+]
+[[rules.allowlists]]
+description = "placeholder / default passwords and hashes"
+regexes = [
+    '''(?i)^(?:pass(?:word|wd)?|pwd|secret|changeme|change_me|postgres|mysql|root|admin|test|guest|user|example|dbpass(?:word)?|db_?password|your[_-]?password|mypassword|p@ssw0rd|passw0rd|s3cr3t|sa|letmein|default|qwerty|hunter2|foobar|secret123|password123)$''',
+    '''^(?:md5[0-9a-f]{32}|SCRAM-SHA-256\$|\*[0-9A-Fa-f]{40}$|\$(?:2[aby]?|argon2(?:id|i|d)|[156])\$)''',
+]
+
+[[rules]]
+id = "sql-identified-by-password"
+description = "Cleartext password in SQL … IDENTIFIED BY '…' (MySQL / MariaDB / Oracle)."
+regex = '''(?i)\bidentified[ \t]+(?:with[ \t]+[a-z0-9_]{1,40}[ \t]+)?by[ \t]+'([^'\n]{1,128})'|\b(?:create|alter)[ \t]+user[ \t]+[^\s;]{1,100}[ \t]+identified[ \t]+by[ \t]+(?:"([^"\n]{1,128})"|([A-Za-z0-9_#$]{1,128})(?:[;\s]|$))'''
+entropy = 2.0
+keywords = ["identified"]
+tags = ["sql", "password"]
+truePositives = [
+    "CREATE USER 'app'@'%' IDENTIFIED BY 'ZgAmpZ66LP3CmA3J';",
+    "ALTER USER 'root'@'localhost' IDENTIFIED WITH caching_sha2_password BY 'vt7sV4Ktsj1HbODNX9sg';",
+    'CREATE USER etl IDENTIFIED BY 8oV8b5qkkmwazp DEFAULT TABLESPACE users;',
+]
+falsePositives = [
+    "CREATE USER 'app'@'%' IDENTIFIED BY '${MYSQL_PASSWORD}';",
+    "GRANT USAGE ON *.* TO 'app'@'%' IDENTIFIED BY PASSWORD '*6BB4837EB74329105EE4568DDA7DC67ED2CA2AD9';",
+    'CREATE USER ops IDENTIFIED EXTERNALLY;',
+    'Nodes are identified by their label, edges by their endpoints.',
+    "CREATE USER 'app'@'%' IDENTIFIED BY 'changeme';",
+]
+[[rules.allowlists]]
+description = "placeholder / default passwords and hashes"
+regexes = [
+    '''(?i)^(?:pass(?:word|wd)?|pwd|secret|changeme|change_me|postgres|mysql|root|admin|test|guest|user|example|dbpass(?:word)?|db_?password|your[_-]?password|mypassword|p@ssw0rd|passw0rd|s3cr3t|sa|letmein|default|qwerty|hunter2|foobar|secret123|password123)$''',
+    '''^(?:md5[0-9a-f]{32}|SCRAM-SHA-256\$|\*[0-9A-Fa-f]{40}$|\$(?:2[aby]?|argon2(?:id|i|d)|[156])\$)''',
+]
+
+# ==================================================================================================
+# Framework and application secrets
+# ==================================================================================================
+
+[[rules]]
+id = "django-secret-key"
+description = "Django / Flask SECRET_KEY literal (settings assignment or os.getenv default)."
+regex = '''(?i)(?:(?:^|[^A-Za-z0-9_])secret_key(?:["']\])?[ \t]*[:=][ \t]*(?:str\()?|(?:getenv|environ\.get|env)\([ \t]*["'](?:django_|flask_)?secret_key["'][ \t]*,[ \t]*(?:default[ \t]*=[ \t]*)?)["']([^"'\n]{20,200})["']'''
+entropy = 3.5
+keywords = ["secret_key"]
+tags = ["django", "flask", "framework"]
+truePositives = [
+    "SECRET_KEY = 'django-insecure-xip%~V%LJeVKiL?7rtU1Sh%^uHzrPg!I52QttKM!Z-F!onPh0K'",
+    'SECRET_KEY = os.getenv("SECRET_KEY", "Vl9Bv?UC6DyGYm97BcuRhuQcQhjYA#4P1ylaFapdp&!FSF!WGy")',
+    "app.config['SECRET_KEY'] = '2cflOTOBN6vyKdqNIe2axi5tQL6gnDJg'",
+]
+falsePositives = [
+    'SECRET_KEY = os.environ["SECRET_KEY"]',
+    'SECRET_KEY = env("DJANGO_SECRET_KEY")',
+    'SECRET_KEY = get_random_secret_key()',
+    "SECRET_KEY = 'change-me-in-production-please'",
+    "SECRET_KEY = '{{ django_secret_key }}'",
+]
+
+[[rules]]
+id = "rails-secret-key-base"
+description = "Rails / Phoenix secret_key_base literal."
+regex = '''(?i)secret_key_base\\?["']?[ \t]*(?::|=>?|,)[ \t]*\\?["']?([0-9a-f]{64,256}|[A-Za-z0-9+/]{64,256})(?:[^A-Za-z0-9+/=]|$)'''
+entropy = 3.5
+keywords = ["secret_key_base"]
+tags = ["rails", "framework"]
+truePositives = [
+    '  secret_key_base: 50c4f99cb0de2cd531b40c31f8895175a746a7676729213b9c2e1171847a07586a508c27a82b12fa0fd1dfc0a02a035c2a9596429a81ecbdce6c2fb499f2d17e',
+    'config :acme, AcmeWeb.Endpoint, secret_key_base: "P3DGjHY4T/4cmr194cv0ubmgHLG99OsqF0IpT1l465F7CZHj4SGtvw2UHVVt5UPw"',
+]
+falsePositives = [
+    '  secret_key_base: <%= ENV["SECRET_KEY_BASE"] %>',
+    '  secret_key_base: ${SECRET_KEY_BASE}',
+    '  secret_key_base: System.get_env("SECRET_KEY_BASE")',
+]
+
+[[rules]]
+id = "nextauth-secret"
+description = "Auth.js / NextAuth / Better Auth session-signing secret (NEXTAUTH_SECRET, AUTH_SECRET, BETTER_AUTH_SECRET)."
+regex = '''(?i)\b(?:next|better_)?auth_secret\\?["']?[ \t]*[:=][ \t]*\\?["']?([A-Za-z0-9+/=_-]{16,200})(?:["'\s;,\\]|$)'''
+entropy = 3.5
+keywords = ["auth_secret"]
+tags = ["nextjs", "framework"]
+truePositives = [
+    'NEXTAUTH_SECRET=EIfL9I/qaaF9AenDCUtyj942dieQ4njTcoFQyiUcRci=',
+    'AUTH_SECRET="fh-TU3zpbSMF-YYtwR4U6arXfy19_j3S"',
+]
+falsePositives = [
+    'NEXTAUTH_SECRET=',
+    'NEXTAUTH_SECRET="$(openssl rand -base64 32)"',
+    'AUTH_SECRET=your-secret-here',
+    'NEXTAUTH_SECRET=${NEXTAUTH_SECRET}',
+]
+[[rules.allowlists]]
+description = "words joined by separators (e.g. your-secret-here)"
+regexes = [
+    '''^[A-Za-z]+(?:[_.-][A-Za-z]+)*$''',
+]
+
+[[rules]]
+id = "jwt-signing-secret"
+description = "JWT signing secret literal (JWT_SECRET / jwtSecret / JWT_SIGNING_KEY = …, or jwt.sign/encode(payload, '…'))."
+regex = '''(?i)(?:(?:^|[^\w.-])[\w.-]{0,30}?jw[ts][_.-]?(?:secret(?:[_.-]?key)?|signing[_.-]?(?:key|secret)|sign[_.-]?key|key)(?:\\?["'`])?\]?(?:[ \t]{0,3}:[ \t]{0,3}[A-Za-z_][\w.\[\]|, ]{0,40}?)?[ \t]{0,5}(?::=|=>|=|:)[ \t]{0,5}|\bjwt\.(?:sign|verify|encode|decode)\([^,\n]{1,100},[ \t]*)(?:\\?"([^"\\\s]{12,200})\\?"|'([^'\\\s]{12,200})'|`([^`\\\s]{12,200})`|([^\s"'`\\;,(){}\[\]<>=:][^\s"'`\\;,(){}\[\]<>]{11,199})(?:[\s;\]}]|$))'''
+entropy = 3.3
+keywords = ["jwt"]
+tags = ["jwt", "framework"]
+truePositives = [
+    'JWT_SECRET=7NRWbL4y8hoMLRtj6y6gorizeg14BvA9gXvOaW3c',
+    'const token = jwt.sign({ sub: user.id }, "tH-blKug+5Gkc6QU3mMrPI+ITXwpH%oL", { expiresIn: "1h" });',
+    "  jwtSecret: 'QAVbSqXVSUIgyr9Mf9SlbbJaW7L+vEHr1KNwhD2AXm+m'",
+    'encoded = jwt.encode(payload, "Gj1LGPtiEaZzUIdFFudRW9aaeOIwBvnk", algorithm="HS256")',
+]
+falsePositives = [
+    'JWT_SECRET=${JWT_SECRET}',
+    'const token = jwt.sign(payload, process.env.JWT_SECRET);',
+    'jwt.encode(payload, "secret", algorithm="HS256")',
+    'JWT_SECRET=your-256-bit-secret',
+    'JWT_SECRET=change-this-jwt-secret-in-production',
+]
+
+[[rules]]
+id = "laravel-app-key"
+description = "Laravel APP_KEY (base64:…): decrypts cookies and encrypted attributes."
+regex = '''\bAPP_KEY[ \t]*=[ \t]*["']?(base64:[A-Za-z0-9+/]{43}=)'''
+entropy = 3.5
+keywords = ["app_key"]
+tags = ["laravel", "framework"]
+truePositives = [
+    'APP_KEY=base64:uf0W8F5JL+VxNzvD6u9TSXeW+/FAlZxPGxH9jiKVjcS=',
+    'APP_KEY="base64:Is8/CxEPTXUsis1nNowRRMCTxVzsK3vwP4cVEjBrCHM="',
+]
+falsePositives = [
+    'APP_KEY=',
+    'APP_KEY=base64:${APP_KEY}',
+    'APP_KEY=SomeRandomString',
+]
+
+# ==================================================================================================
+# Credentials in config files (Docker, Kubernetes)
+# ==================================================================================================
+
+[[rules]]
+id = "docker-config-auth"
+description = "Registry credentials in a Docker config.json / .dockerconfigjson (\"auth\": base64 of user:password)."
+regex = '''\\?"auth\\?"[ \t]*:[ \t]*\\?"([A-Za-z0-9+/]{12,1000}={0,2})\\?"'''
+entropy = 3.0
+keywords = ["\"auth\"", "\\\"auth\\\""]
+tags = ["docker", "registry"]
+truePositives = [
+    '{"auths": {"registry.gitlab.com": {"auth": "Z2l0bGFiLWNpLXRva2VuOmdsY2J0LTY0X1prTTlxMld2WDdyVDRwTHM4TmJI"}}}',
+    '        "auth": "YWNtZWJvdDpkY2tyX3BhdF9YcTd2QjJtTjlwUjR0Szh3TDN6RjZ5SDFjSjU="',
+]
+falsePositives = [
+    '{"auths": {"https://index.docker.io/v1/": {"auth": "dXNlcm5hbWU6cGFzc3dvcmQ="}}}',
+    '        "auth": ""',
+    '{"auths": {"registry.example.com": {"auth": "${DOCKER_AUTH}"}}}',
+    '  "credsStore": "desktop",',
+]
+[[rules.allowlists]]
+description = "base64 of documentation credentials / placeholder words"
+regexes = [
+    '''^(?:dXNlcjpwYXNz|dXNlcm5hbWU6cGFzc3dvcmQ|QWxhZGRpbjpvcGVuIHNlc2FtZQ|YWRtaW46YWRtaW4|YWRtaW46cGFzc3dvcmQ|dGVzdDp0ZXN0|cGFzc3dvcmQ|Y2hhbmdlbWU|c2VjcmV0|YWRtaW4|dGVzdA|cm9vdA|dXNlcm5hbWU6|dXNlcjo|czZCaGRSa3F0MzpnWDFmQmF0M2JW)''',
+]
+
+[[rules]]
+id = "kubeconfig-client-key-data"
+description = "Client private key embedded in a kubeconfig (client-key-data: base64 PEM)."
+regex = '''\bclient-key-data:[ \t]*["']?(LS0tLS1CRUdJTi[A-Za-z0-9+/]{40,1000}={0,2})'''
+entropy = 4.0
+keywords = ["client-key-data"]
+tags = ["kubernetes", "private-key"]
+truePositives = [
+    '    client-key-data: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQpNSUlFb3dJQkFBS0NBUUVB6gg1f/nBm7w2e+DWJC/tI23iDd2J9Nd8q/ByZkY+iFdOrg4S1MjAWl6Aw3X+Gx2Jovis6RH0DIIz3FPTbI5liqyrBa/CiJDQm2GNBSXVUiwV9ArQuJv0XE/htVMBmoi2PfDyJdnsAa7E3D48AauGx9R5OAvp2jQQC6I1+GaGfz6zYeJldy0RUvbe2E3+CAlpuE2DjK4P',
+    '    client-key-data: LS0tLS1CRUdJTiBFQyBQUklWQVRFIEtFWS0tLS0tCk1IY0NBUUVFSUPsoJoDAq4xObKxL2G34yu/zUuPbdlo89Ku0YABFtwXRu1ILzQm8rvQkBUEKvO68Lji0bxScpzykOwO+kop2FXUpZKco3Rs5lWP+4aWc7aYQNfA7GGzSngKsy=',
+]
+falsePositives = [
+    '    client-certificate-data: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSURJVENDQWdtZ0F3SUJBZ0lJ06wMEyvkpgvo3Q4Cw12NCml2H6zEzV7liFtzg1mkqGtgye+250BlUyioijmCANv0ggR1NzmSGbzrvrqVzq4PHIKDFPT8kaNaGOU2RNxX93Q/T2wikHhS49stRXLabn56oBZ6/iE+KjFTYxP08xwR4CiPU56ivBFQ6nyRYCsvW21lljctiWclMRWJxrYd5f+K4Z+SuM5y',
+    '    client-key-data: REDACTED',
+    '    client-key-data: ${CLIENT_KEY_DATA}',
+]
+
+[[rules]]
+id = "kubernetes-secret-data"
+description = "Base64 value in the data: section of a Kubernetes Secret manifest (kind: Secret; not SealedSecret/ConfigMap)."
+regex = '''(?:\bkind:[ \t]*["']?Secret["']?[ \t]*\r?\n[\s\S]{0,800}?\n[ \t]*data:[ \t]*\r?\n(?:[\s\S]{0,1000}?\n)?[ \t]+[\w.-]{1,100}:[ \t]*["']?([A-Za-z0-9+/]{8,1000}={0,2})["']?[ \t]*(?:\r?\n|$)|(?:^|\n)data:[ \t]*\r?\n[ \t]+[\w.-]{1,100}:[ \t]*["']?([A-Za-z0-9+/]{8,1000}={0,2})["']?[ \t]*\r?\n(?:[\s\S]{0,1000}?\n)?kind:[ \t]*["']?Secret\b)'''
+entropy = 3.0
+keywords = ["kind: secret", "kind: \"secret\""]
+tags = ["kubernetes"]
+truePositives = [
+    "apiVersion: v1\nkind: Secret\nmetadata:\n  name: app-db\ntype: Opaque\ndata:\n  username: YXBw\n  password: Ujd2S3EyeE45cExtNFR6VzhjRg==",
+    "apiVersion: v1\ndata:\n  api-token: OWZLMnhRN21XcDRaclQ4dkxzM05iSDZqWWQxQ2U1R2E=\nkind: Secret\nmetadata:\n  name: api",
+]
+falsePositives = [
+    "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: app-db\nspec:\n  encryptedData:\n    password: AgBbClO8J7GAtIJ41gX1BkVEMl1/qZt6hre0vTx5pW/7SsDWdgzueTk9AFWbFLREDcxeqlol84aNGu3HmD51VHW9c3EZdDFYUwN2yLksFDBhkIbc1A0iW6FHCDpBfA2kqku7h/bHmLsM1n+HHTZE5vWYdejcUcpsXXS8w/AsXQpKzvHaUkyUVmoNu7Ec7AJZty5EucDb16awIX3qr59vojjCAxUUeboHy3SYyN/4QoTr5lO5uySF+7adEOQGVsaQeARto01ezsL8cS+OcgAl2Bynzyp5jXWWiJS2JXS7GNcWso5AoNAJo/veOiOv3fib0dZsMbeJDY/NBUJYD9ShT0+IkSTTFTA8XXC/mFp1Crob4NvieYCsvNQU1zSenBrwWh49a3yOQ+Oiwx2U4NT",
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  settings: 6ksfjFtuTe7zglLV+evn/iy9vu+6De0U1Yq1XzgX",
+    "apiVersion: v1\nkind: Secret\nmetadata:\n  name: app-db\ntype: Opaque\ndata:\n  password: cGFzc3dvcmQ=",
+    "apiVersion: v1\nkind: Secret\nmetadata:\n  name: app-db\nstringData:\n  password: ${DB_PASSWORD}",
+]
+[[rules.allowlists]]
+description = "base64 of documentation credentials / placeholder words"
+regexes = [
+    '''^(?:dXNlcjpwYXNz|dXNlcm5hbWU6cGFzc3dvcmQ|QWxhZGRpbjpvcGVuIHNlc2FtZQ|YWRtaW46YWRtaW4|YWRtaW46cGFzc3dvcmQ|dGVzdDp0ZXN0|cGFzc3dvcmQ|Y2hhbmdlbWU|c2VjcmV0|YWRtaW4|dGVzdA|cm9vdA|dXNlcm5hbWU6|dXNlcjo|czZCaGRSa3F0MzpnWDFmQmF0M2JW)''',
+]
+
+# ==================================================================================================
+# Generic assignments (high entropy, keyword-gated); ids contain 'generic' so gitleaks de-duplicates them
+# ==================================================================================================
+
+# Shape: <name ending in the keyword> <=|:|:=|=>> <"value"|'value'|`value`|\"value\"|unquoted>.
+# The name must END with the keyword (max_tokens, tokenizer, secret_name, password_min_length do not match).
+[[rules]]
+id = "generic-password"
+description = "Hard-coded password assigned in code, .env, YAML, JSON, INI/properties or CLI flags."
+regex = '''(?i)(?:^|[^\w.-])(?:[\w.-]{0,60}?(?:password|passwd|passphrase|passwort)|(?:[\w.-]{0,60}?[_.-])?(?:pass|pwd|pword))(?:\\?["'`])?\]?(?:[ \t]{0,3}:[ \t]{0,3}[A-Za-z_][\w.\[\]|, ]{0,40}?)?[ \t]{0,5}(?::=|=>|=|:)[ \t]{0,5}(?:\\?"([^"\\\s]{8,128})\\?"|'([^'\\\s]{8,128})'|`([^`\\\s]{8,128})`|([^\s"'`\\;,(){}\[\]<>=:][^\s"'`\\;,(){}\[\]<>]{7,127})(?:[\s;\]}]|$))'''
+entropy = 3.0
+keywords = [
+    "password", "passwd", "passphrase", "passwort", "pass=", "pass ", "pass:", "pass\"", "pass'",
+    "pass\\", "pass`", "pass]", "pass\t", "pwd=", "pwd ", "pwd:", "pwd\"", "pwd'", "pwd\\", "pwd`",
+    "pwd]", "pwd\t", "pword=", "pword ", "pword:", "pword\"", "pword'", "pword\\", "pword`",
+    "pword]", "pword\t",
+]
+tags = ["generic", "password"]
+truePositives = [
+    'DB_PASSWORD="YBjTWA!5F?%h%Okd"',
+    '  password: rqadXqaExxvJzB9',
+    'spring.datasource.password=WptVIm0wYT-D6Xf4^0*B',
+    '"    \"db_password\": \"TZOo7YfLEZhPyIjC9C\",\n",',
+    'export REDIS_PASS=klV7UGJRWuXqcPKBNgSu',
+    "$config['smtp_pass'] = 'rgg8~SPag2ea#xrp';",
+    '    admin_password: str = "4nA5jXKXuR5j7!"',
+]
+falsePositives = [
+    'DB_PASSWORD=${DB_PASSWORD}',
+    '  password: {{ .Values.db.password }}',
+    'password = os.environ["DB_PASSWORD"]',
+    'password = getpass.getpass()',
+    'password = self.password',
+    'PASSWORD_MIN_LENGTH = "12"',
+    '"password": "********"',
+    '  password: !vault |',
+    '  db_password: ENC[AES256_GCM,data:D5VXtoQlWJZCCL/Re5Rs,iv:pmS9ryKcNvyoo2bbMqQRklD8A89zMfu8k+qub5sZq7q,tag:tpFFo95jVgXt0ctCZ9B4IS,type:str]',
+    'POSTGRES_PASSWORD=postgres',
+    'password: P@ssw0rd123',
+    "password = 'changeme123'",
+    'db_password = settings.DATABASE_PASSWORD',
+    '  password: $2b$12$IFbs0Y7hrGx41Xw2TKFuR6+DgL5DJYtg/8mEGdzo3khpCQ2B7CvRd',
+    'DB_PASSWORD=your_password_here',
+    'PASSWORD_RESET_URL=https://acme.com/reset',
+    "bypass = 'ackfjoIrQoTWiZvg'",
+    '  using llvm::Pass::doInitialization;',
+    "db_password: !vault |\n          $ANSIBLE_VAULT;1.1;AES256\n          dff157f49448e08d497838f81f135fb9b3818862423ae552b8038029bfe16217e84a42faf2059ecd\n          205f3b56e668581c243767ab4207b1e51c4e9b38a586e525346bcd5dee005e43913b3afe85442aac",
+    'set DB_PASSWORD=%DB_PASSWORD%',
+    '  password: *default_password',
+    'password: Optional[str] = None',
+    'password = request.getHTTPPassword',
+    '        private_key: PKCS7PrivateKeyTypes,',
+]
+
+# Shape: <name ending in the keyword> <=|:|:=|=>> <"value"|'value'|`value`|\"value\"|unquoted>.
+# The name must END with the keyword (max_tokens, tokenizer, secret_name, password_min_length do not match).
+[[rules]]
+id = "generic-secret"
+description = "Hard-coded secret (client_secret, app secret, webhook secret, SECRET_KEY, …) with a high-entropy value."
+regex = '''(?i)(?:^|[^\w.-])[\w.-]{0,60}?secret(?:[_.-]?(?:key|token|value|access[_.-]?key))?(?:\\?["'`])?\]?(?:[ \t]{0,3}:[ \t]{0,3}[A-Za-z_][\w.\[\]|, ]{0,40}?)?[ \t]{0,5}(?::=|=>|=|:)[ \t]{0,5}(?:\\?"([^"\\\s]{12,200})\\?"|'([^'\\\s]{12,200})'|`([^`\\\s]{12,200})`|([^\s"'`\\;,(){}\[\]<>=:][^\s"'`\\;,(){}\[\]<>]{11,199})(?:[\s;\]}]|$))'''
+entropy = 3.3
+keywords = [
+    "secret=", "secret ", "secret:", "secret\"", "secret'", "secret\\", "secret`", "secret]",
+    "secret\t", "secretkey", "secret_k", "secret-k", "secret.k", "secrettoken", "secret_t",
+    "secret-t", "secret.t", "secretvalue", "secret_v", "secret-v", "secret.v", "secretaccess",
+    "secret_a", "secret-a", "secret.a",
+]
+tags = ["generic", "secret"]
+truePositives = [
+    'CLIENT_SECRET=BlB17nikancD6hqTOXirq2DhAMOQJu5W',
+    '  "webhook_secret": "5daf66ba457e3c5bf6d4e4041ad49825172a3705"',
+    "oauth:\n  client_secret: 2__vWtx1HbQBvr2xqluJUECTiLpSAceQMdud",
+    "session_secret = 'r#^*IAF3sDujkX#Tb4EFUukY%u%S'",
+]
+falsePositives = [
+    'CLIENT_SECRET=${{ secrets.CLIENT_SECRET }}',
+    'STRIPE_SECRET_KEY=sk_test_51WMRgVc0bHFjxxneamgnbTnqmxp4OBE70UpwJoaKYP4tGZwQ0bEHAMcFSweft2zFjTsTwSMFto7riMDhCW0LhR0nmR3Nz',
+    'secret_name: prod/db/credentials',
+    '  secretKeyRef:',
+    'client_secret = config.oauth.client_secret',
+    'WEBHOOK_SECRET=<webhook-secret>',
+    '  secret: d2dcb9dc-fe1a-431a-afa1-3909b18cf37e',
+    'secret: 5f2b9a8c',
+    'secret_version_sha: 4a525bf6db3a8d6e8be86e6657a0f35d35c141f5',
+    '"Secret": "c85175a4ebcce361"',
+]
+
+# Shape: <name ending in the keyword> <=|:|:=|=>> <"value"|'value'|`value`|\"value\"|unquoted>.
+# The name must END with the keyword (max_tokens, tokenizer, secret_name, password_min_length do not match).
+[[rules]]
+id = "generic-token"
+description = "Hard-coded token (access_token, api_token, auth_token, GITHUB_TOKEN, …) with a high-entropy value."
+regex = '''(?i)(?:^|[^\w.-])[\w.-]{0,60}?token(?:[_.-]?(?:value|secret|key))?(?:\\?["'`])?\]?(?:[ \t]{0,3}:[ \t]{0,3}[A-Za-z_][\w.\[\]|, ]{0,40}?)?[ \t]{0,5}(?::=|=>|=|:)[ \t]{0,5}(?:\\?"([^"\\\s]{16,500})\\?"|'([^'\\\s]{16,500})'|`([^`\\\s]{16,500})`|([^\s"'`\\;,(){}\[\]<>=:][^\s"'`\\;,(){}\[\]<>]{15,499})(?:[\s;\]}]|$))'''
+entropy = 3.3
+keywords = [
+    "token=", "token ", "token:", "token\"", "token'", "token\\", "token`", "token]", "token\t",
+    "tokenvalue", "token_v", "token-v", "token.v", "tokensecret", "token_s", "token-s", "token.s",
+    "tokenkey", "token_k", "token-k", "token.k",
+]
+tags = ["generic", "token"]
+truePositives = [
+    'API_TOKEN=PGOkLojoyY7ns4B4gFNL8exfiwOmUoxe',
+    '  "access_token": "4HBoVqnfpxh1ZdZwIZOz9UCUa_kDTEfG_Voja3ou",',
+    'refresh_token: S73hvJBEF74yXOPV90wmYfi6mRm22gFxxlR3D6HTwHoP8QHL',
+    '"    \"auth_token\": \"TzS4pTAPvRZHhgb6vdhxvCdx5bNDhWfbIJA7\"\n",',
+]
+falsePositives = [
+    'max_tokens = 4096',
+    'tokenizer = AutoTokenizer.from_pretrained("meta-llama/Llama-3.1-8B-Instruct")',
+    'API_TOKEN=${API_TOKEN}',
+    '  "next_page_token": "OZwtOWByAiSQ4yucGIiFbleuvFuNhwGPosdkOmAG",',
+    'pad_token = "<|finetune_right_pad_id|>"',
+    'GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}',
+    'token: 9fcc8dc5-5570-45d7-a7bd-36b92b8ab520',
+    '"NextToken": "AQICAHhtDuB4uAKn/duoo6MmT5CTwk6s3QptIeKkZTWTMFuzT2C1bavJugtIZC7+7mk",',
+    '"ClientToken": "nWFLEcrNJKvrxL74lG6iA2JcF7yN7yJC",',
+    '"VerificationToken": "sIFuniiJQD3GRxmGWcablCmdWUFapAoOBldEn9IAtmh=",',
+    '  token = "1234567890123456"',
+    '"access_token": "ya29.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",',
+]
+[[rules.allowlists]]
+description = "tokenizer / pagination tokens are not credentials"
+regexTarget = "match"
+regexes = [
+    '''(?i)(?:page|next|prev(?:ious)?|continuation|cursor|sync|forward|backward|marker|output|input|change|update|idempotency|client|request|verification|import|export|grant|csrf|xsrf|eos|bos|pad|unk|sep|cls|mask|special|start|end|stop)[_.-]?token''',
+]
+
+# Shape: <name ending in the keyword> <=|:|:=|=>> <"value"|'value'|`value`|\"value\"|unquoted>.
+# The name must END with the keyword (max_tokens, tokenizer, secret_name, password_min_length do not match).
+[[rules]]
+id = "generic-api-key"
+description = "Hard-coded API / access / private / encryption key assignment with a high-entropy value."
+regex = '''(?i)(?:^|[^\w.-])[\w.-]{0,60}?(?:api[_.-]?key|apikey|api[_.-]?secret|access[_.-]?key(?:[_.-]?secret)?|private[_.-]?key|auth[_.-]?key|app[_.-]?key|master[_.-]?key|encryption[_.-]?key|signing[_.-]?key|client[_.-]?key|subscription[_.-]?key|license[_.-]?key|consumer[_.-]?(?:key|secret))(?:\\?["'`])?\]?(?:[ \t]{0,3}:[ \t]{0,3}[A-Za-z_][\w.\[\]|, ]{0,40}?)?[ \t]{0,5}(?::=|=>|=|:)[ \t]{0,5}(?:\\?"([^"\\\s]{16,500})\\?"|'([^'\\\s]{16,500})'|`([^`\\\s]{16,500})`|([^\s"'`\\;,(){}\[\]<>=:][^\s"'`\\;,(){}\[\]<>]{15,499})(?:[\s;\]}]|$))'''
+entropy = 3.3
+keywords = [
+    "api_key", "api-key", "api.key", "apikey", "api_secret", "api-secret", "apisecret",
+    "access_key", "access-key", "accesskey", "access.key", "private_key", "private-key",
+    "privatekey", "auth_key", "auth-key", "authkey", "app_key", "app-key", "appkey", "master_key",
+    "master-key", "masterkey", "encryption_key", "encryption-key", "encryptionkey", "signing_key",
+    "signing-key", "signingkey", "client_key", "client-key", "clientkey", "subscription_key",
+    "subscription-key", "subscriptionkey", "license_key", "license-key", "licensekey",
+    "consumer_key", "consumer-key", "consumerkey", "consumer_secret", "consumer-secret",
+    "consumersecret",
+]
+tags = ["generic", "api-key"]
+truePositives = [
+    'WEATHER_API_KEY=3440299e8aa759c701a7c87b49b1fcd9',
+    '"    \"api_key\": \"mzDc6rNjRHq1DMTjL59m6LITQGpnJ5rctPqzFlr1\"\n",',
+    "  apiKey: '1S7muSrCHOzMHM_jLzgjCy7GzjL-UuM6Z6FCThx'",
+    '    openai_api_key: str = "sk-proj-nstePVX2ax4kjqdbsBBlb3VOvPDsy3aPWBFOonMxFM8X6n0O"',
+    'Ocp-Apim-Subscription-Key: bc40f56257ba66ede034ab717015e678',
+    'ETH_PRIVATE_KEY = "0xcba9b92dd2dac181b9e2256c204c8028a9ae988f65d53a9a6c8140a1ef10f1d3"',
+]
+falsePositives = [
+    'OPENAI_API_KEY=${OPENAI_API_KEY}',
+    'NEXT_PUBLIC_FIREBASE_API_KEY=AIzaSyzZtt2IaRo5dt0_sje3Lsh8GB95VauNvar',
+    'STRIPE_PUBLISHABLE_KEY=pk_live_51XK1q0iURV8kNjoc5jabGYlNp31tBvLS3ZllRWP46LerCyVeIQ13b2DNwzMrphUticVH73sfTxDJWmvz57sagpkgATo3V',
+    'api_key = os.getenv("API_KEY")',
+    'apiKey: process.env.NEXT_PUBLIC_API_KEY',
+    'API_KEY_HEADER = "X-Api-Key"',
+    'api_key_id: 4ffc849a-bff4-4a52-a15e-c7253c26564c',
+    'API_KEY=<your-api-key>',
+    'API_KEY=sk-xxxxxxxxxxxxxxxxxxxxxxxx',
+    '"api_key": "REDACTED"',
+    'api_key = "test_oLgFE0sFsM1ikSbpCCYDvna1"',
+    '"ApiKey": "48205d4ffd7feba3"',
+    '_SAR_APP_KEY = "serverlessrepo:applicationId"',
+    '"encryptionKey": "arn:aws:kms:eu-west-1:123456789012:alias/aws/s3"',
+    'AppServerPrivateKey="a123b45c6d78e9f012a34cd5e6a7890b12c3d45e6f78a1b234c56d7e890a1234"',
+]
 """#####
 
     /// The text of `rules/policy.yml`.
@@ -89,7 +3002,7 @@ secrets:
   rules: built-in
   ignore: .policy-gate-ignore
   honour_inline_allow: false
-rules:
-  diff.too-large: warn
+# Per-rule action overrides: block | warn | off (an absent id keeps its default action).
+rules: {}
 """#####
 }

@@ -46,6 +46,13 @@ public struct SecretRule: Sendable {
     /// Line of the rule in its file, for messages.
     public var sourceLine: Int
 
+    /// Whether the pattern is written to match across lines (`\n`, `[\s\S]`, or dot-all), so a match can
+    /// start well before its keyword.
+    public var spansLines: Bool {
+        guard let source = regex?.source else { return false }
+        return source.contains("\\n") || source.contains("[\\s\\S]") || source.contains("(?s")
+    }
+
     /// Creates a rule.
     public init(id: String, description: String = "", regex: PCRE2Pattern?, secretGroup: Int = 0, entropy: Double = 0,
                 keywords: [String] = [], path: PCRE2Pattern? = nil, tags: [String] = [],

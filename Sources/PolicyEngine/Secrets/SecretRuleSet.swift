@@ -12,6 +12,8 @@ public struct SecretRuleSet: Sendable {
     let alwaysRun: [Int]
     /// Rule index by id.
     let indexByID: [String: Int]
+    /// Per rule: whether its pattern spans lines (its matches may start far before the keyword).
+    let spansLines: [Bool]
 
     /// Builds a rule set.
     public init(source: String, rules: [SecretRule], globalAllowlists: [SecretAllowlist]) {
@@ -21,6 +23,7 @@ public struct SecretRuleSet: Sendable {
         self.globalAllowlists = globalAllowlists
         automaton = KeywordAutomaton(keywordsPerRule: sorted.map(\.keywords))
         alwaysRun = sorted.indices.filter { sorted[$0].keywords.isEmpty }
+        spansLines = sorted.map(\.spansLines)
         indexByID = Dictionary(sorted.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { first, _ in first })
     }
 

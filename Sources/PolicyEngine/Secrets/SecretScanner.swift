@@ -65,7 +65,9 @@ public struct SecretScanner: Sendable {
     /// (`KeywordWindows`), since a match contains its keyword; rules without keywords search everything.
     private func findCandidates(in buffer: UnsafeBufferPointer<UInt8>, fragment: ScanFragment) throws -> [Candidate] {
         var windows = KeywordWindows(ruleCount: ruleSet.rules.count, buffer: buffer)
-        ruleSet.automaton.forEachHit(in: buffer) { rule, end in windows.add(rule: rule, hitEnd: end) }
+        ruleSet.automaton.forEachHit(in: buffer) { rule, end in
+            windows.add(rule: rule, hitEnd: end, reachesBack: ruleSet.spansLines[rule])
+        }
         var lines = LineIndex(buffer: buffer)
         var candidates: [Candidate] = []
         let everything = [0..<buffer.count]
@@ -187,7 +189,8 @@ public struct SecretScanner: Sendable {
 }
 
 /// For each rule, the byte ranges where a match containing one of its keywords can start: from the
-/// start of the line before a keyword occurrence to the end of the keyword's own line, merged.
+/// start of the line before a keyword occurrence (or up to 8 KiB before it, for patterns that span
+/// lines) to the end of the keyword's own line, merged.
 struct KeywordWindows {
     private let buffer: UnsafeBufferPointer<UInt8>
     private var ranges: [[Range<Int>]]
@@ -197,14 +200,19 @@ struct KeywordWindows {
         ranges = Array(repeating: [], count: ruleCount)
     }
 
-    mutating func add(rule: Int, hitEnd: Int) {
+    static let multiLineReach = 8192
+
+    mutating func add(rule: Int, hitEnd: Int, reachesBack: Bool) {
         // Hits arrive in increasing order, so a hit inside the rule's last window adds nothing.
         if let last = ranges[rule].last, hitEnd <= last.upperBound { return }
         var lineEnd = hitEnd
         while lineEnd < buffer.count, buffer[lineEnd] != 0x0A { lineEnd += 1 }
         var start = max(0, hitEnd - 1)
         var newlinesSeen = 0
-        while start > 0 {
+        if reachesBack {
+            start = max(0, hitEnd - KeywordWindows.multiLineReach)
+        }
+        while start > 0, !reachesBack {
             if buffer[start - 1] == 0x0A {
                 newlinesSeen += 1
                 if newlinesSeen == 2 { break }

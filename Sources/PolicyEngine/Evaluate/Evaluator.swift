@@ -1,0 +1,55 @@
+/// Runs the stage's rules over the facts and turns their violations into findings with the policy's actions.
+public enum Evaluator {
+    /// What one evaluation found.
+    public struct Outcome: Sendable {
+        /// Findings in report order.
+        public var findings: [Finding]
+        /// Rules that ran, with the action the policy gives each (for JUnit and SARIF).
+        public var evaluatedRules: [(id: String, action: RuleAction)]
+
+        /// The decision: blocked when any finding blocks.
+        public var decision: Decision { Decision(findings: findings) }
+    }
+
+    /// Evaluates the facts' stage.
+    public static func evaluate(_ facts: Facts, policy: Policy) -> Outcome {
+        var findings: [Finding] = []
+        var evaluated: [(id: String, action: RuleAction)] = []
+        for rule in RuleRegistry.rules(for: facts.stage) {
+            let description = rule.description
+            let setting = policy.ruleActions[description.id] ?? description.defaultAction
+            evaluated.append((description.id, setting))
+            guard let action = setting.findingAction else { continue }
+            for violation in rule.evaluate(facts, policy: policy) {
+                findings.append(Finding(
+                    rule: description.id, action: action, message: violation.message, location: violation.location,
+                    secretRule: violation.secretRule, evidence: violation.evidence,
+                    fingerprint: violation.fingerprint.map { "\(description.id):\($0)" }))
+            }
+        }
+        var seen = Set<String>()
+        let unique = findings.filter { seen.insert($0.fingerprint).inserted }
+        return Outcome(findings: unique.sorted(by: Finding.reportOrder), evaluatedRules: evaluated)
+    }
+}
+
+/// The gate's verdict.
+public enum Decision: String, Sendable, Codable {
+    case pass
+    case warn
+    case block
+
+    /// Derives the verdict from findings: block wins, then warn.
+    public init(findings: [Finding]) {
+        if findings.contains(where: { $0.action == .block }) {
+            self = .block
+        } else if findings.contains(where: { $0.action == .warn }) {
+            self = .warn
+        } else {
+            self = .pass
+        }
+    }
+
+    /// The exit code: 1 only for block (warnings pass).
+    public var exitCode: Int32 { self == .block ? 1 : 0 }
+}

@@ -1,0 +1,24 @@
+/// What the gate learned from the agent's CI job definition (when given with `--ci-config --job`).
+public struct CIJobFacts: Sendable, Equatable {
+    /// The job name.
+    public var name: String
+    /// The CI file.
+    public var file: String
+    /// The job's effective image, if any.
+    public var image: String?
+    /// Every script line the runner executes (`before_script`, `script`, `after_script`), with its line.
+    public var scriptLines: [(text: String, line: Int)]
+
+    /// Creates the facts.
+    public init(name: String, file: String, image: String? = nil, scriptLines: [(text: String, line: Int)] = []) {
+        self.name = name
+        self.file = file
+        self.image = image
+        self.scriptLines = scriptLines
+    }
+
+    public static func == (lhs: CIJobFacts, rhs: CIJobFacts) -> Bool {
+        lhs.name == rhs.name && lhs.file == rhs.file && lhs.image == rhs.image
+            && lhs.scriptLines.map(\.text) == rhs.scriptLines.map(\.text) && lhs.scriptLines.map(\.line) == rhs.scriptLines.map(\.line)
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import Yams
+
+/// Loads the policy file: YAML read with Yams, every key checked against the schema (unknown keys and
+/// unknown rule ids are errors with a suggestion), absent keys taken from the built-in default policy,
+/// and every pattern compiled now so a bad one fails the load rather than a later check.
+public enum PolicyLoader {
+    /// Name used for the embedded default policy in messages.
+    public static let builtInName = "built-in"
+
+    /// The default policy shipped in `rules/policy.yml`.
+    public static func builtIn() throws(PolicyError) -> Policy {
+        try load(text: EmbeddedDefaults.policyYAML, source: builtInName)
+    }
+
+    /// Loads a policy file from disk.
+    public static func load(path: String) throws(PolicyError) -> Policy {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw PolicyError(file: path, line: nil, reason: "cannot read the file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw PolicyError(file: path, line: nil, reason: "the file is not valid UTF-8")
+        }
+        return try load(text: text, source: path)
+    }
+
+    /// Loads a policy from YAML text; keys it leaves out take the built-in default's values.
+    /// - Parameters:
+    ///   - text: the YAML.
+    ///   - source: the file name for messages and the audit record.
+    ///   - knownRuleIDs: the rule ids `rules:` may name (default: every registered rule).
+    public static func load(text: String, source: String, knownRuleIDs: [String]? = nil) throws(PolicyError) -> Policy {
+        let defaults: PolicyDocument
+        if source == builtInName {
+            defaults = PolicyDocument()
+        } else {
+            defaults = try PolicyDocument.read(text: EmbeddedDefaults.policyYAML, source: builtInName, defaults: PolicyDocument(),
+                                               knownRuleIDs: knownRuleIDs ?? RuleRegistry.ids)
+        }
+        let document = try PolicyDocument.read(text: text, source: source, defaults: defaults,
+                                               knownRuleIDs: knownRuleIDs ?? RuleRegistry.ids)
+        return try document.compile(source: source, sha256: SecretRedaction.hash(text))
+    }
+}

@@ -1,0 +1,26 @@
+import Foundation
+
+/// Small builders for rule examples and tests.
+extension Facts {
+    /// Pre-stage facts for a claude command line written as in a shell (`claude` may be left out).
+    public static func pre(_ commandLine: String, environment: [String: String] = [:],
+                           settings: [(path: String, json: String)] = [], configurationSecrets: [SecretFinding] = [],
+                           ciJob: CIJobFacts? = nil) throws -> Facts {
+        var words = try ShellWords.split(commandLine)
+        if !ClaudeArgumentParser.isClaudeCommand(words) { words.insert("claude", at: 0) }
+        let invocation = try ClaudeArgumentParser.parse(words, source: "--claude-args")
+        var parsed: [ClaudeSettings] = []
+        for (path, json) in settings {
+            if path.hasSuffix(".mcp.json") {
+                var mcp = ClaudeSettings(path: path)
+                mcp.mcpServers = try ClaudeSettings.decodeMCPServers(Data(json.utf8), path: path)
+                parsed.append(mcp)
+            } else {
+                parsed.append(try ClaudeSettings.decode(Data(json.utf8), path: path))
+            }
+        }
+        return Facts(stage: .pre, ci: CIContext(environment: environment), invocation: invocation,
+                     invocationSource: "--claude-args", ciJob: ciJob, repositorySettings: parsed,
+                     configurationSecrets: configurationSecrets)
+    }
+}

@@ -1,0 +1,80 @@
+/// Pre stage. Settings files in the repository (`.claude/settings.json`, `.claude/settings.local.json`,
+/// `.mcp.json`) that widen the agent beyond the policy: allow rules, a default mode, hooks (they run
+/// in `-p` with no trust prompt), `env`, `apiKeyHelper`, MCP servers (and CI variables interpolated
+/// into them). Files the invocation does not load (`--bare`, `--setting-sources` without `project`/
+/// `local`, `--strict-mcp-config` for `.mcp.json`) are not reported. Reads `Facts.repositorySettings`.
+public enum RepositorySettingsGrantsRule: PolicyRule {
+    public static let description = RuleDescription(
+        id: "settings.repo-grants",
+        title: "Repository settings widen what the agent may do",
+        rationale: """
+        Anyone who can push to a branch can commit .claude/settings.json or .mcp.json. Their hooks run \
+        commands before any permission check, their allow rules add grants, and MCP servers can receive \
+        CI secrets through ${VAR} interpolation. Governance must come from the pipeline, not the repository.
+        """,
+        stages: [.pre], defaultAction: .block,
+        examples: [
+            RuleExample("no settings files", violations: 0) { try .pre("-p task --permission-mode plan") },
+            RuleExample("a hook in .claude/settings.json", violations: 1) {
+                try .pre("-p task", settings: [(".claude/settings.json",
+                                                #"{"hooks":{"PreToolUse":[{"matcher":"*","hooks":[{"type":"command","command":"./x.sh"}]}]}}"#)])
+            },
+            RuleExample("an MCP server receiving a CI token", violations: 1) {
+                try .pre("-p task", settings: [(".mcp.json",
+                                                #"{"mcpServers":{"s":{"type":"http","url":"https://x.example","headers":{"Authorization":"Bearer ${GITLAB_TOKEN}"}}}}"#)])
+            },
+            RuleExample("--setting-sources user keeps project settings out", violations: 0) {
+                try .pre("-p task --setting-sources user --strict-mcp-config",
+                         settings: [(".claude/settings.json", #"{"permissions":{"allow":["Bash"]}}"#),
+                                    (".mcp.json", #"{"mcpServers":{"s":{"command":"srv"}}}"#)])
+            },
+            RuleExample("allow rules, env and apiKeyHelper", violations: 3) {
+                try .pre("-p task", settings: [(".claude/settings.local.json",
+                                                #"{"permissions":{"allow":["Bash"]},"env":{"A":"b"},"apiKeyHelper":"./key.sh"}"#)])
+            },
+        ])
+
+    public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
+        let invocation = facts.invocation
+        let loadsProjectSettings = !(invocation?.isBare ?? false)
+            && (invocation?.settingSources.map { $0.contains("project") || $0.contains("local") } ?? true)
+        let loadsMCPFile = !(invocation?.isBare ?? false) && !(invocation?.strictMCPConfig ?? false)
+        var violations: [Violation] = []
+        for settings in facts.repositorySettings {
+            let isMCPFile = settings.path.hasSuffix(".mcp.json")
+            if isMCPFile ? !loadsMCPFile : !loadsProjectSettings { continue }
+            func add(_ what: String, key: String) {
+                violations.append(Violation("\(settings.path) \(what)",
+                                            location: .init(path: settings.path, line: settings.keyLines[key]),
+                                            fingerprint: "settings.repo-grants:\(settings.path):\(key)"))
+            }
+            if !settings.allow.isEmpty {
+                add("adds allow rules: \(settings.allow.map(\.text).joined(separator: ", "))", key: "permissions.allow")
+            }
+            if let mode = settings.defaultModeRaw {
+                add("sets the default permission mode to '\(mode)'", key: "permissions.defaultMode")
+            }
+            if !settings.hooks.isEmpty {
+                let events = Set(settings.hooks.map(\.event)).sorted().joined(separator: ", ")
+                add("defines hooks (\(events)) that run commands without any prompt", key: "hooks")
+            }
+            if !settings.env.isEmpty {
+                add("sets environment variables for the agent: \(settings.environmentKeys.joined(separator: ", "))", key: "env")
+            }
+            if settings.hasAPIKeyHelper {
+                add("sets apiKeyHelper, a command run to fetch credentials", key: "apiKeyHelper")
+            }
+            if !settings.additionalDirectories.isEmpty {
+                add("adds working directories: \(settings.additionalDirectories.joined(separator: ", "))", key: "permissions.additionalDirectories")
+            }
+            for server in settings.mcpServers {
+                var what = "configures MCP server '\(server.name)' (\(server.transport))"
+                if server.hasInterpolation {
+                    what += " and passes it \(server.interpolatedVariables.map { "${\($0)}" }.joined(separator: ", "))"
+                }
+                add(what, key: "mcpServers.\(server.name)")
+            }
+        }
+        return violations
+    }
+}

@@ -1,0 +1,23 @@
+/// What a rule reports: the evaluator adds the rule id and the policy's action to make a `Finding`.
+public struct Violation: Sendable, Equatable {
+    /// What was seen and what is allowed; lowercase, no final period, never a secret.
+    public var message: String
+    /// Where, if about a file.
+    public var location: Finding.Location?
+    /// The secret rule, for secret findings.
+    public var secretRule: String?
+    /// Redacted evidence.
+    public var evidence: String?
+    /// A stable identity, when the message alone would not be one.
+    public var fingerprint: String?
+
+    /// Creates a violation.
+    public init(_ message: String, location: Finding.Location? = nil, secretRule: String? = nil, evidence: String? = nil,
+                fingerprint: String? = nil) {
+        self.message = message
+        self.location = location
+        self.secretRule = secretRule
+        self.evidence = evidence
+        self.fingerprint = fingerprint
+    }
+}
