@@ -1,0 +1,68 @@
+import Foundation
+
+/// Where the gate takes its policy from, most trusted first: an explicit file, a file read from a
+/// commit through libgit2 (the MR's target branch), the repository's `.policy-gate.yml`, or the
+/// built-in default.
+public enum PolicySource: Sendable {
+    /// `--policy PATH`.
+    case file(String)
+    /// `--policy-ref REF`: `.policy-gate.yml` as committed at REF.
+    case reference(repository: String, revision: String)
+    /// No option: `.policy-gate.yml` at the repository root when present, else the built-in policy.
+    case automatic(repository: String)
+
+    /// The file name looked for in the repository.
+    public static let fileName = ".policy-gate.yml"
+
+    /// Loads the policy.
+    /// - Throws: `PolicyError` (one line: file, line, reason).
+    public func load() throws(PolicyError) -> Policy {
+        switch self {
+        case .file(let path):
+            return try PolicyLoader.load(path: path)
+        case .reference(let repository, let revision):
+            let git: GitRepository
+            do {
+                git = try GitRepository(path: repository)
+                _ = try git.resolveCommit(revision)
+            } catch {
+                throw PolicyError(file: "\(revision):\(PolicySource.fileName)", line: nil, reason: "cannot read: \(error.description)")
+            }
+            // When the target branch has no policy file, the built-in default applies, as it would there.
+            guard let bytes = try? git.fileContents(at: revision, path: PolicySource.fileName) else {
+                return try PolicyLoader.builtIn()
+            }
+            guard let text = String(bytes: bytes, encoding: .utf8) else {
+                throw PolicyError(file: "\(revision):\(PolicySource.fileName)", line: nil, reason: "the file is not valid UTF-8")
+            }
+            return try PolicyLoader.load(text: text, source: "\(revision):\(PolicySource.fileName)")
+        case .automatic(let repository):
+            let path = repository + "/" + PolicySource.fileName
+            if FileManager.default.fileExists(atPath: path) {
+                return try PolicyLoader.load(path: path)
+            }
+            return try PolicyLoader.builtIn()
+        }
+    }
+
+    /// The secret rules the policy names (`built-in` or a path relative to the policy file).
+    public static func secretRules(for policy: Policy) throws(SecretRulesError) -> SecretRuleSet {
+        guard policy.secrets.rules != "built-in" else { return try SecretRulesLoader.builtIn() }
+        return try SecretRulesLoader.load(path: relative(policy.secrets.rules, to: policy.source))
+    }
+
+    /// The accepted fingerprints the policy names, if any.
+    public static func ignoredFingerprints(for policy: Policy) throws(SecretRulesError) -> Set<String> {
+        guard let ignore = policy.secrets.ignore, policy.source != PolicyLoader.builtInName, !policy.source.contains(":") else {
+            return []
+        }
+        let path = relative(ignore, to: policy.source)
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        return try IgnoreFile.load(path: path)
+    }
+
+    private static func relative(_ path: String, to policyFile: String) -> String {
+        if path.hasPrefix("/") { return path }
+        return URL(fileURLWithPath: policyFile).deletingLastPathComponent().appendingPathComponent(path).path
+    }
+}

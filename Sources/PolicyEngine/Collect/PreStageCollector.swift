@@ -1,0 +1,120 @@
+import Foundation
+
+/// Gathers the facts of the `pre` stage: the agent invocation (from a command line or a CI job), the
+/// repository's Claude settings files, literal secrets in the configuration, and the CI context.
+public struct PreStageCollector {
+    /// Where the agent invocation comes from.
+    public enum InvocationSource: Sendable {
+        /// A claude command line, tokenized as a POSIX shell would.
+        case commandLine(String)
+        /// The `claude` commands of a job in a GitLab CI file.
+        case ciJob(file: String, job: String)
+        /// An argv as given (the `run` command's own).
+        case argv([String])
+    }
+
+    /// Why the stage could not collect its facts.
+    public struct CollectError: Error, Sendable, CustomStringConvertible {
+        /// One line: file, line, reason.
+        public var description: String
+    }
+
+    /// The repository root.
+    public var repository: String
+    /// The environment (GitLab's predefined variables).
+    public var environment: [String: String]
+    /// The secret scanner used on the configuration.
+    public var scanner: SecretScanner
+
+    /// Creates a collector.
+    public init(repository: String, environment: [String: String], scanner: SecretScanner) {
+        self.repository = repository
+        self.environment = environment
+        self.scanner = scanner
+    }
+
+    /// Collects one `Facts` value per claude invocation found.
+    /// - Throws: `CollectError` when the invocation or a settings file cannot be read.
+    public func collect(_ source: InvocationSource) throws -> [Facts] {
+        let settings = try readRepositorySettings()
+        let ci = CIContext(environment: environment)
+        switch source {
+        case .commandLine(let text):
+            let words: [String]
+            do {
+                words = try ShellWords.split(text, source: "--claude-args")
+            } catch {
+                throw CollectError(description: "--claude-args: \(error)")
+            }
+            let secrets = try scanner.scan(ScanFragment(path: "--claude-args", bytes: Array(text.utf8), firstLine: 1))
+            return [try facts(argv: words, source: "--claude-args", ci: ci, settings: settings, secrets: secrets, job: nil)]
+        case .argv(let argv):
+            let text = argv.joined(separator: " ")
+            let secrets = try scanner.scan(ScanFragment(path: "command", bytes: Array(text.utf8), firstLine: 1))
+            return [try facts(argv: argv, source: "command", ci: ci, settings: settings, secrets: secrets, job: nil)]
+        case .ciJob(let file, let jobName):
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw CollectError(description: "\(file): cannot read the CI configuration")
+            }
+            guard let yaml = String(data: data, encoding: .utf8) else {
+                throw CollectError(description: "\(file): the CI configuration is not valid UTF-8")
+            }
+            let secrets = try scanner.scan(ScanFragment(path: file, bytes: Array(data), firstLine: 1))
+            do {
+                let extractor = try CIJobExtractor(yaml: yaml, fileName: file)
+                let job = try extractor.job(named: jobName)
+                let commands = try extractor.claudeCommands(in: job)
+                guard !commands.isEmpty else {
+                    throw CollectError(description: "\(file):\(job.line): job '\(jobName)' runs no claude command")
+                }
+                let jobFacts = CIJobFacts(name: job.name, file: file, image: job.image,
+                                          scriptLines: job.allLines.map { ($0.text, $0.line) })
+                return try commands.map { command in
+                    try facts(argv: command.argv, source: "\(command.file):\(command.line)", ci: ci, settings: settings,
+                              secrets: secrets, job: jobFacts)
+                }
+            } catch let error as CollectError {
+                throw error
+            } catch {
+                throw CollectError(description: String(describing: error))
+            }
+        }
+    }
+
+    private func facts(argv: [String], source: String, ci: CIContext, settings: [ClaudeSettings],
+                       secrets: [SecretFinding], job: CIJobFacts?) throws -> Facts {
+        let invocation: AgentInvocation
+        do {
+            invocation = try ClaudeArgumentParser.parse(argv, source: source)
+        } catch {
+            throw CollectError(description: String(describing: error))
+        }
+        return Facts(stage: .pre, ci: ci, invocation: invocation, invocationSource: source, ciJob: job,
+                     repositorySettings: settings, configurationSecrets: secrets)
+    }
+
+    /// Reads `.claude/settings.json`, `.claude/settings.local.json` and `.mcp.json` when present.
+    /// A file that exists but cannot be parsed is an error: the gate cannot tell what it grants.
+    public func readRepositorySettings() throws -> [ClaudeSettings] {
+        var found: [ClaudeSettings] = []
+        for relative in [".claude/settings.json", ".claude/settings.local.json", ".mcp.json"] {
+            let full = repository + "/" + relative
+            guard FileManager.default.fileExists(atPath: full) else { continue }
+            guard let data = FileManager.default.contents(atPath: full) else {
+                throw CollectError(description: "\(relative): cannot read the file")
+            }
+            do {
+                if relative == ".mcp.json" {
+                    var settings = ClaudeSettings(path: relative)
+                    settings.mcpServers = try ClaudeSettings.decodeMCPServers(data, path: relative)
+                    found.append(settings)
+                } else {
+                    found.append(try ClaudeSettings.decode(data, path: relative))
+                }
+            } catch {
+                throw CollectError(description: String(describing: error))
+            }
+        }
+        return found
+    }
+}

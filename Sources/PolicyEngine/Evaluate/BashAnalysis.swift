@@ -1,0 +1,30 @@
+import Foundation
+
+/// What `BashCommandAnalyzer` found in one command string.
+public struct BashAnalysis: Sendable, Hashable {
+    /// The argv of every simple command, in order, after wrappers (`timeout`, `env`, `sudo`, …)
+    /// and leading assignments are stripped, including commands nested in subshells,
+    /// substitutions and `bash -c` strings; for the permission audit, where each must be
+    /// allowed on its own.
+    public var simpleCommands: [[String]]
+    /// The dangers found, without duplicates, in the order found.
+    public var findings: [DangerousCommandFinding]
+
+    /// Creates an analysis.
+    /// - Parameters:
+    ///   - simpleCommands: the argv of each simple command.
+    ///   - findings: the dangers found.
+    public init(simpleCommands: [[String]], findings: [DangerousCommandFinding]) {
+        self.simpleCommands = simpleCommands
+        self.findings = findings
+    }
+
+    /// Whether nothing dangerous was found.
+    public var isClean: Bool { findings.isEmpty }
+
+    /// Whether the command parsed without errors.
+    public var isParseable: Bool { !findings.contains { $0.kind == .unparseable } }
+
+    /// The distinct kinds found.
+    public var kinds: Set<DangerousCommandFinding.Kind> { Set(findings.map(\.kind)) }
+}

@@ -1,0 +1,46 @@
+import Foundation
+
+/// Splits a Bash command into simple commands the way Claude Code and a shell do, and finds
+/// the dangerous ones (`transcript.dangerous-command`).
+///
+/// Splits on unquoted `&&`, `||`, `;`, `|`, `|&`, `&` and newlines; descends into `( … )`,
+/// `{ …; }`, `$( … )`, backquotes, process substitutions, `bash -c '…'`, `sh -c "…"`,
+/// `eval "…"` and shell here-documents (depth-limited); strips wrappers (`timeout`, `time`,
+/// `nice`, `nohup`, `stdbuf`, `command`, `builtin`, `env`, `sudo`, `xargs`, leading
+/// assignments); follows `cd` to resolve relative paths. Pure: no filesystem or environment
+/// access. Unparseable input yields an `unparseable` finding rather than an error (fail closed).
+public struct BashCommandAnalyzer: Sendable {
+    /// How many levels of `bash -c`/`eval` strings are followed.
+    public static let maxScriptDepth = 8
+
+    /// The workspace root; relative paths start here, and deletions outside it are reported.
+    public let workspaceRoot: String
+    /// Hosts that may be contacted (for example the GitLab host); loopback is always allowed.
+    public let allowedHosts: [String]
+    /// The home directory, when known; `~` is treated as outside the workspace either way.
+    public let home: String?
+
+    /// Creates an analyzer.
+    /// - Parameters:
+    ///   - workspaceRoot: the absolute workspace (repository) root.
+    ///   - allowedHosts: hosts that may be contacted: `gitlab.example.com`, `host:port`,
+    ///     `https://host/`, or `*.example.com` for subdomains.
+    ///   - home: the home directory, when known.
+    public init(workspaceRoot: String, allowedHosts: [String] = [], home: String? = nil) {
+        self.workspaceRoot = PathScope.normalize(workspaceRoot)
+        self.allowedHosts = allowedHosts
+        self.home = home
+    }
+
+    /// Analyses one Bash command string.
+    /// - Parameter command: the command as the agent sent it (`tool_use.input.command`).
+    /// - Returns: the simple commands and the dangers found.
+    public func analyze(_ command: String) -> BashAnalysis {
+        let classifier = CommandClassifier(workspaceRoot: workspaceRoot, hosts: HostAllowList(allowedHosts), home: home)
+        var auditor = CommandAuditor(classifier: classifier, maxDepth: Self.maxScriptDepth)
+        auditor.audit(command, context: CommandAuditor.Context(cwd: workspaceRoot, depth: 0))
+        var seen: Set<DangerousCommandFinding> = []
+        let findings = auditor.findings.filter { seen.insert($0).inserted }
+        return BashAnalysis(simpleCommands: auditor.simpleCommands, findings: findings)
+    }
+}
