@@ -56,8 +56,8 @@ public struct Finding: Sendable, Equatable, Codable, Hashable {
         self.secretRule = secretRule
         self.evidence = evidence
         self.fingerprint = fingerprint
-            ?? [rule, location?.path ?? "", location?.line.map(String.init) ?? "", secretRule ?? "", message]
-            .joined(separator: ":")
+            ?? "\(rule):\(location?.path ?? ""):\(location?.line.map(String.init) ?? ""):"
+            + SecretRedaction.hash([secretRule ?? "", evidence ?? "", message].joined(separator: "\u{1F}")).prefix(16)
     }
 
     enum CodingKeys: String, CodingKey {

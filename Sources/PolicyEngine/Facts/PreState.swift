@@ -1,0 +1,42 @@
+/// What `pre` records for `post`: where the agent started and what the git metadata looked like, so
+/// `post` can diff from the right commit and notice `.git/config` or hook changes made during the run.
+public struct PreState: Sendable, Codable, Equatable {
+    /// The format version.
+    public var version = 1
+    /// The commit the agent started from.
+    public var baseline: String
+    /// SHA-256 of `.git/config`.
+    public var gitConfigSHA256: String?
+    /// SHA-256 of each file under `.git/hooks`, by name.
+    public var hooks: [String: String]
+    /// The policy that decided `pre`.
+    public var policySource: String
+    /// Its digest.
+    public var policySHA256: String
+    /// The tools the agent was granted (`--allowedTools`), as written.
+    public var grants: [String]
+    /// The permission mode it was started in.
+    public var permissionMode: String?
+
+    /// Creates a state.
+    public init(baseline: String, gitConfigSHA256: String?, hooks: [String: String], policySource: String,
+                policySHA256: String, grants: [String], permissionMode: String?) {
+        self.baseline = baseline
+        self.gitConfigSHA256 = gitConfigSHA256
+        self.hooks = hooks
+        self.policySource = policySource
+        self.policySHA256 = policySHA256
+        self.grants = grants
+        self.permissionMode = permissionMode
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case version, baseline
+        case gitConfigSHA256 = "git_config_sha256"
+        case hooks
+        case policySource = "policy_source"
+        case policySHA256 = "policy_sha256"
+        case grants
+        case permissionMode = "permission_mode"
+    }
+}
