@@ -22,7 +22,7 @@ public enum Evaluator {
             guard let action = setting.findingAction else { continue }
             for violation in rule.evaluate(facts, policy: policy) {
                 findings.append(Finding(
-                    rule: description.id, action: action, message: violation.message, location: violation.location,
+                    rule: description.id, action: violation.isInformational ? .info : action, message: violation.message, location: violation.location,
                     secretRule: violation.secretRule, evidence: violation.evidence,
                     fingerprint: violation.fingerprint.map { "\(description.id):\($0)" }))
             }

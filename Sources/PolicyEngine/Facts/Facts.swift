@@ -25,11 +25,27 @@ public struct Facts: Sendable {
     public var changeSet: ChangeSet?
     /// Secrets in the change's added lines (post stage, already redacted).
     public var changeSecrets: [SecretFinding]
+    /// The agent's transcript (post stage), when one was given.
+    public var transcript: Transcript?
+    /// Secrets found in the transcript's tool inputs and results (already redacted).
+    public var transcriptSecrets: [SecretFinding]
+    /// What `pre` recorded, when its state file was found.
+    public var preState: PreState?
+    /// Digests of `.git/config` and `.git/hooks` now.
+    public var gitMetadata: GitMetadata?
+    /// The repository root (absolute), for path checks of the transcript.
+    public var workspaceRoot: String?
+    /// The home folder of the job, for `~` in paths.
+    public var home: String?
+    /// The agent's exit status, when the gate ran it (`run`).
+    public var agentExitStatus: Int32?
 
     /// Creates facts.
     public init(stage: Stage, ci: CIContext = CIContext(), invocation: AgentInvocation? = nil, invocationSource: String? = nil,
                 ciJob: CIJobFacts? = nil, repositorySettings: [ClaudeSettings] = [], configurationSecrets: [SecretFinding] = [],
-                changeSet: ChangeSet? = nil, changeSecrets: [SecretFinding] = []) {
+                changeSet: ChangeSet? = nil, changeSecrets: [SecretFinding] = [], transcript: Transcript? = nil,
+                transcriptSecrets: [SecretFinding] = [], preState: PreState? = nil, gitMetadata: GitMetadata? = nil,
+                workspaceRoot: String? = nil, home: String? = nil, agentExitStatus: Int32? = nil) {
         self.stage = stage
         self.ci = ci
         self.invocation = invocation
@@ -39,5 +55,12 @@ public struct Facts: Sendable {
         self.configurationSecrets = configurationSecrets
         self.changeSet = changeSet
         self.changeSecrets = changeSecrets
+        self.transcript = transcript
+        self.transcriptSecrets = transcriptSecrets
+        self.preState = preState
+        self.gitMetadata = gitMetadata
+        self.workspaceRoot = workspaceRoot
+        self.home = home
+        self.agentExitStatus = agentExitStatus
     }
 }

@@ -11,6 +11,18 @@ public enum RuleRegistry {
         ToolsDeniedRule.self,
         ToolsNotAllowedRule.self,
         ToolsUnscopedRule.self,
+        ProtectedPathRule.self,
+        OutsideScopeRule.self,
+        SymlinkEscapeRule.self,
+        GitTamperRule.self,
+        SubmoduleRule.self,
+        DiffTooLargeRule.self,
+        SecretLeakRule.self,
+        TranscriptToolNotAllowedRule.self,
+        TranscriptDangerousCommandRule.self,
+        TranscriptPathOutsideWorkspaceRule.self,
+        TranscriptSecretExposureRule.self,
+        TranscriptIncompleteRule.self,
     ].sorted { $0.description.id < $1.description.id }
 
     /// Every rule id.

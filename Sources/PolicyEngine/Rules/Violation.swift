@@ -10,6 +10,8 @@ public struct Violation: Sendable, Equatable {
     public var evidence: String?
     /// A stable identity, when the message alone would not be one.
     public var fingerprint: String?
+    /// Information only (e.g. calls the agent was refused): reported, never blocking.
+    public var isInformational = false
 
     /// Creates a violation.
     public init(_ message: String, location: Finding.Location? = nil, secretRule: String? = nil, evidence: String? = nil,

@@ -1,0 +1,44 @@
+/// Post stage. `.git/config` or a file under `.git/hooks` differs from the digests `pre` recorded
+/// (added, changed or removed). Reads `Facts.preState` and `Facts.gitMetadata`.
+public enum GitTamperRule: PolicyRule {
+    public static let description = RuleDescription(
+        id: "workspace.git-tamper",
+        title: "Git configuration or hooks changed during the run",
+        rationale: """
+        A new remote, credential helper, core.hooksPath or hook runs code or sends data the next time \
+        someone (or a later job) uses git in this checkout, and none of it shows up in the diff.
+        """,
+        stages: [.post], defaultAction: .block,
+        examples: [
+            RuleExample("unchanged", violations: 0) {
+                .post([], preState: state(config: "c1", hooks: ["pre-commit.sample": "h1"]),
+                      gitMetadata: GitMetadata(configSHA256: "c1", hooks: ["pre-commit.sample": "h1"]))
+            },
+            RuleExample("a modified pre-commit hook", violations: 1) {
+                .post([], preState: state(config: "c1", hooks: ["pre-commit": "h1"]),
+                      gitMetadata: GitMetadata(configSHA256: "c1", hooks: ["pre-commit": "h2"]))
+            },
+            RuleExample("config changed and a hook added", violations: 2) {
+                .post([], preState: state(config: "c1", hooks: [:]),
+                      gitMetadata: GitMetadata(configSHA256: "c2", hooks: ["post-checkout": "h9"]))
+            },
+        ])
+
+    static func state(config: String?, hooks: [String: String]) -> PreState {
+        PreState(baseline: String(repeating: "0", count: 40), gitConfigSHA256: config, hooks: hooks, policySource: "built-in",
+                 policySHA256: "", grants: [], permissionMode: nil)
+    }
+
+    public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
+        guard let before = facts.preState, let now = facts.gitMetadata else { return [] }
+        var violations: [Violation] = []
+        if before.gitConfigSHA256 != now.configSHA256 {
+            violations.append(Violation(".git/config changed during the agent's run", location: .init(path: ".git/config")))
+        }
+        for name in Set(before.hooks.keys).union(now.hooks.keys).sorted() where before.hooks[name] != now.hooks[name] {
+            let what = before.hooks[name] == nil ? "was added" : now.hooks[name] == nil ? "was removed" : "was modified"
+            violations.append(Violation(".git/hooks/\(name) \(what) during the agent's run", location: .init(path: ".git/hooks/\(name)")))
+        }
+        return violations
+    }
+}

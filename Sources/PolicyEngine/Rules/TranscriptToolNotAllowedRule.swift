@@ -1,0 +1,59 @@
+/// Post stage. A tool call that ran (not refused) which the policy does not permit: each simple
+/// command of a Bash call must be allowed (Claude's read-only built-ins always are), other tools must
+/// match an allow entry and no deny entry. Refused calls are reported as information with their count.
+/// Reads `Facts.transcript`.
+public enum TranscriptToolNotAllowedRule: PolicyRule {
+    public static let description = RuleDescription(
+        id: "transcript.tool-not-allowed",
+        title: "The agent used a tool the policy does not allow",
+        rationale: """
+        The grants decide what may run; the transcript shows what did. A call outside the policy means the \
+        run was configured wider than reviewed, or a setting widened it on the way.
+        """,
+        stages: [.post], defaultAction: .block,
+        examples: [
+            RuleExample("reads, edits and swift test", violations: 0) {
+                try .post(transcript: Facts.streamJSON([
+                    ("Read", #"{"file_path":"/builds/acme/app/Sources/a.swift"}"#, false),
+                    ("Edit", #"{"file_path":"/builds/acme/app/Sources/a.swift","old_string":"a","new_string":"b"}"#, false),
+                    ("Bash", #"{"command":"swift test 2>&1 | tail -5"}"#, false),
+                ]))
+            },
+            RuleExample("a web fetch outside the grants", violations: 1) {
+                try .post(transcript: Facts.streamJSON([("WebFetch", #"{"url":"https://example.com/x","prompt":"p"}"#, false)]))
+            },
+            RuleExample("a command outside the allow list", violations: 1) {
+                try .post(transcript: Facts.streamJSON([("Bash", #"{"command":"python3 deploy.py"}"#, false)]))
+            },
+        ])
+
+    public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
+        guard let transcript = facts.transcript else { return [] }
+        let denied = TranscriptAudit.deniedCallIDs(transcript)
+        let analyzer = BashCommandAnalyzer(workspaceRoot: facts.workspaceRoot ?? "/", allowedHosts: policy.transcript.allowedHosts,
+                                           home: facts.home)
+        var violations: [Violation] = []
+        for call in transcript.toolCalls where !denied.contains(call.id) {
+            let location = Finding.Location(path: transcript.name, line: call.line)
+            if call.name == "Bash" || call.name == "PowerShell" || call.name == "Monitor" {
+                guard let command = call.command else { continue }
+                for words in analyzer.analyze(command).simpleCommands where !TranscriptAudit.permits(command: words, policy: policy) {
+                    violations.append(Violation("Bash command '\(words.first ?? "")' ran but is not allowed by agent.tools",
+                                                location: location, evidence: words.prefix(3).joined(separator: " "),
+                                                fingerprint: "\(call.id):\(words.joined(separator: " ").prefix(80))"))
+                }
+            } else if !TranscriptAudit.permits(tool: call.name, path: call.filePath ?? call.path,
+                                               host: TranscriptAudit.host(of: call.url), policy: policy) {
+                violations.append(Violation("tool '\(call.name)' ran but is not allowed by agent.tools", location: location,
+                                            fingerprint: call.id))
+            }
+        }
+        if !denied.isEmpty {
+            var info = Violation("\(denied.count) tool call\(denied.count == 1 ? " was" : "s were") refused by Claude Code's permissions (attempts, not actions)",
+                                 location: .init(path: transcript.name), fingerprint: "denied")
+            info.isInformational = true
+            violations.append(info)
+        }
+        return violations
+    }
+}
