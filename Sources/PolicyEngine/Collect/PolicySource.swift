@@ -45,10 +45,26 @@ public enum PolicySource: Sendable {
         }
     }
 
-    /// The secret rules the policy names (`built-in` or a path relative to the policy file).
-    public static func secretRules(for policy: Policy) throws(SecretRulesError) -> SecretRuleSet {
+    /// The secret rules the policy names (`built-in`, or a path relative to the policy file). A policy read
+    /// from a commit (`REV:.policy-gate.yml`) takes its rule file from the same commit, so the change under
+    /// review cannot replace them.
+    public static func secretRules(for policy: Policy, repository: String? = nil) throws(SecretRulesError) -> SecretRuleSet {
         guard policy.secrets.rules != "built-in" else { return try SecretRulesLoader.builtIn() }
+        if let (revision, _) = committedSource(policy.source), let repository {
+            let path = policy.secrets.rules
+            guard let git = try? GitRepository(path: repository), let bytes = try? git.fileContents(at: revision, path: path),
+                  let text = String(bytes: bytes, encoding: .utf8) else {
+                throw SecretRulesError(file: "\(revision):\(path)", line: nil, reason: "cannot read the rule file at that commit")
+            }
+            return try SecretRulesLoader.load(text: text, source: "\(revision):\(path)", directory: nil)
+        }
         return try SecretRulesLoader.load(path: relative(policy.secrets.rules, to: policy.source))
+    }
+
+    /// `(revision, path)` for a policy source written `REV:path`.
+    static func committedSource(_ source: String) -> (String, String)? {
+        guard !source.hasPrefix("/"), let colon = source.firstIndex(of: ":") else { return nil }
+        return (String(source[..<colon]), String(source[source.index(after: colon)...]))
     }
 
     /// The accepted fingerprints the policy names, if any.

@@ -1,0 +1,130 @@
+import Foundation
+
+/// Gathers the facts of the `post` stage: the change (base to head or the working tree) with the secrets
+/// in its added lines, the transcript with the secrets in its tool calls, the `pre` state and the git
+/// metadata now.
+public struct PostStageCollector {
+    /// What to collect.
+    public struct Request: Sendable {
+        /// The repository root.
+        public var repository: String
+        /// `--base`, if given.
+        public var base: String?
+        /// `--head`, if given.
+        public var head: String?
+        /// Diff against the working tree (with untracked files) instead of a commit.
+        public var worktree: Bool
+        /// The transcript file, if any.
+        public var transcriptPath: String?
+        /// What `pre` recorded, if its state file was found.
+        public var preState: PreState?
+        /// The agent's exit status when the gate ran it.
+        public var agentExitStatus: Int32?
+        /// GitLab's predefined variables.
+        public var environment: [String: String]
+
+        /// Creates a request.
+        public init(repository: String, base: String? = nil, head: String? = nil, worktree: Bool = false, transcriptPath: String? = nil,
+                    preState: PreState? = nil, agentExitStatus: Int32? = nil, environment: [String: String] = [:]) {
+            self.repository = repository
+            self.base = base
+            self.head = head
+            self.worktree = worktree
+            self.transcriptPath = transcriptPath
+            self.preState = preState
+            self.agentExitStatus = agentExitStatus
+            self.environment = environment
+        }
+    }
+
+    /// Why the stage could not collect its facts.
+    public struct CollectError: Error, Sendable, CustomStringConvertible {
+        /// One line naming what and why.
+        public var description: String
+    }
+
+    /// The collected facts and the identities of the inputs, for the audit record.
+    public struct Result: Sendable {
+        /// The facts.
+        public var facts: Facts
+        /// `base`, `head`, `transcript_sha256`, …
+        public var inputs: [String: String]
+    }
+
+    /// The scanner for added lines and transcript calls.
+    public var scanner: SecretScanner
+
+    /// Creates a collector.
+    public init(scanner: SecretScanner) {
+        self.scanner = scanner
+    }
+
+    /// The base commit: `--base`, else the `pre` state, else `CI_MERGE_REQUEST_DIFF_BASE_SHA`, else the merge
+    /// base with the MR's target branch (or the default branch).
+    public static func base(for request: Request) throws -> String {
+        if let base = request.base { return base }
+        if let baseline = request.preState?.baseline { return baseline }
+        let ci = CIContext(environment: request.environment)
+        if let diffBase = ci.diffBaseSHA { return diffBase }
+        guard let target = ci.targetBranch ?? ci.defaultBranch else {
+            throw CollectError(description: "cannot tell the base of the change: give --base, a pre state file, or run in a merge-request pipeline")
+        }
+        let git = try GitRepository(path: request.repository)
+        for candidate in ["origin/\(target)", target] {
+            if let found = try? git.mergeBase(candidate, request.head ?? "HEAD") { return found }
+        }
+        throw CollectError(description: "cannot find the merge base with '\(target)': fetch the target branch or give --base")
+    }
+
+    /// Collects the facts.
+    public func collect(_ request: Request) throws -> Result {
+        let base = try Self.base(for: request)
+        let target: GitRepository.DiffTarget = request.worktree ? .workingTree : .revision(request.head ?? "HEAD")
+        let scan = try SecretScan.run(.git(repository: request.repository, base: base, head: target), scanner: scanner)
+        var inputs = ["base": scan.base ?? base]
+        if let head = scan.head { inputs["head"] = head } else { inputs["head"] = "working tree" }
+
+        var transcript: Transcript?
+        var transcriptSecrets: [SecretFinding] = []
+        if let path = request.transcriptPath {
+            do {
+                transcript = try TranscriptReader.read(path: path)
+            } catch {
+                throw CollectError(description: String(describing: error))
+            }
+            if let data = FileManager.default.contents(atPath: path) {
+                inputs["transcript_sha256"] = GitMetadataDigests.digest(data)
+            }
+            transcriptSecrets = try secrets(in: transcript, name: URL(fileURLWithPath: path).lastPathComponent)
+            transcript?.name = URL(fileURLWithPath: path).lastPathComponent
+        }
+        let digests = try GitMetadataDigests.read(repository: request.repository)
+        let root = URL(fileURLWithPath: request.repository).standardizedFileURL.path
+        let facts = Facts(stage: .post, ci: CIContext(environment: request.environment), changeSet: ChangeSet(
+            base: scan.base, head: scan.head, files: scan.files), changeSecrets: scan.findings, transcript: transcript,
+            transcriptSecrets: transcriptSecrets, preState: request.preState,
+            gitMetadata: GitMetadata(configSHA256: digests.config, hooks: digests.hooks), workspaceRoot: root,
+            home: request.environment["HOME"], agentExitStatus: request.agentExitStatus)
+        return Result(facts: facts, inputs: inputs)
+    }
+
+    /// Runs the scanner over every tool call's input and result text.
+    private func secrets(in transcript: Transcript?, name: String) throws -> [SecretFinding] {
+        guard let transcript else { return [] }
+        var found: [SecretFinding] = []
+        for call in transcript.toolCalls {
+            var texts = [call.input.serialized()]
+            if let result = call.result?.text { texts.append(result) }
+            for text in texts {
+                let fragment = ScanFragment(path: name, bytes: Array(text.utf8), firstLine: call.line)
+                found += try scanner.scan(fragment).map { finding in
+                    var placed = finding
+                    placed.line = call.line
+                    placed.endLine = call.line
+                    return placed
+                }
+            }
+        }
+        return found
+    }
+}
