@@ -1,4 +1,5 @@
 internal import CPCRE2
+import Synchronization
 
 /// A compiled, JIT-optimised PCRE2 pattern that matches UTF-8 bytes.
 ///
@@ -6,9 +7,10 @@ internal import CPCRE2
 /// UTF mode with invalid UTF-8 tolerated (invalid bytes match nothing), `$` only at the very end,
 /// LF as the only newline, no Unicode properties for `\w \d \b`.
 ///
-/// The compiled code is never modified after `init`, and PCRE2 allows one compiled pattern to be
-/// used by several threads at once as long as each match gets its own match data, which
-/// `firstMatch` allocates per call. That is why this type may be `@unchecked Sendable`.
+/// The compiled code is modified only once more after `init`, by the JIT compilation on first use,
+/// which a lock serialises before any match runs; PCRE2 then allows one compiled pattern to be used by
+/// several threads at once as long as each match gets its own match data, which `firstMatch`
+/// allocates per call. That is why this type may be `@unchecked Sendable`.
 public final class PCRE2Pattern: @unchecked Sendable {
     /// Limits that bound the work of one match, so that a pathological pattern fails instead of hanging.
     public struct Limits: Sendable, Equatable {
@@ -30,8 +32,10 @@ public final class PCRE2Pattern: @unchecked Sendable {
     public let captureCount: Int
     private let code: OpaquePointer
     private let matchContext: OpaquePointer
-    /// Whether PCRE2 could JIT-compile the pattern (it falls back to the interpreter otherwise).
-    public let isJITCompiled: Bool
+    /// Whether the JIT compilation has been attempted; it is done on first use, so loading a large
+    /// rule set costs nothing for rules whose keywords never appear.
+    private let jitAttempted = Atomic<Bool>(false)
+    private let jitLock = Mutex<Void>(())
 
     /// Compiles a pattern.
     /// - Parameters:
@@ -67,7 +71,6 @@ public final class PCRE2Pattern: @unchecked Sendable {
         pcre2_set_depth_limit_8(context, limits.depthLimit)
         code = compiled
         matchContext = context
-        isJITCompiled = pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE)) == 0
         var count: UInt32 = 0
         pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &count)
         captureCount = Int(count)
@@ -112,8 +115,21 @@ public final class PCRE2Pattern: @unchecked Sendable {
         }
     }
 
+    /// JIT-compiles the pattern once, the first time it is used (PCRE2 falls back to its interpreter
+    /// if the JIT is unavailable, with the same results).
+    private func compileJITOnce() {
+        if jitAttempted.load(ordering: .acquiring) { return }
+        jitLock.withLock { _ in
+            if !jitAttempted.load(ordering: .relaxed) {
+                _ = pcre2_jit_compile_8(code, UInt32(PCRE2_JIT_COMPLETE))
+                jitAttempted.store(true, ordering: .releasing)
+            }
+        }
+    }
+
     private func firstMatch(in subject: UnsafeBufferPointer<UInt8>, from start: Int,
                             context matchContext: OpaquePointer) throws(NativeError) -> [Range<Int>?]? {
+        compileJITOnce()
         guard let matchData = pcre2_match_data_create_from_pattern_8(code, nil) else {
             throw NativeError(library: .pcre2, function: "pcre2_match_data_create", code: -1, message: "out of memory")
         }
