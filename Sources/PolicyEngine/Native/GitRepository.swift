@@ -272,6 +272,13 @@ public final class GitRepository {
 
 /// Balances `git_libgit2_init` and `git_libgit2_shutdown` for each owner of a libgit2 object.
 final class LibGit2Session {
-    init() { git_libgit2_init() }
+    init() {
+        git_libgit2_init()
+        // Process-wide limits, set each time (cheap and idempotent): at most 64 MiB of pack files mapped
+        // and 16 MiB of cached objects, so reading a diff of any size keeps memory flat.
+        _ = policy_gate_git_set_mapped_limit(64 << 20)
+        _ = policy_gate_git_set_cache_limit(16 << 20)
+    }
+
     deinit { git_libgit2_shutdown() }
 }
