@@ -163,6 +163,10 @@ class Budget:
         self.per_byte = per_mib / MIB
         self.debt = 0.0
 
+    def defer(self, nbytes: int) -> None:
+        """Account for bytes that cannot hold a secret; their share goes to the next block."""
+        self.debt += nbytes * self.per_byte
+
     def take(self, nbytes: int) -> int:
         self.debt += nbytes * self.per_byte
         k = int(self.debt)
@@ -245,7 +249,7 @@ def lock_file(rng: random.Random, target: int, budget: Budget) -> list[str]:
         lines.extend(chunk)
         n = sum(len(x) + 1 for x in chunk)
         size += n
-        budget.debt += budget.take(n)
+        budget.defer(n)
     lines[-1] = "    }"
     lines += ["  }", "}"]
     return lines
