@@ -22,6 +22,20 @@ enum GateExit {
         throw code
     }
 
+    /// Runs `body`, which may wait for the network; errors map to exit codes as in `guarded(_:)`.
+    static func guarded(_ body: () async throws -> ExitCode) async throws {
+        let code: ExitCode
+        do {
+            code = try await body()
+        } catch let exit as ExitCode {
+            code = exit
+        } catch {
+            StandardError.write("error: \(describe(error))")
+            code = couldNotDecide
+        }
+        throw code
+    }
+
     /// One line for an error: its own description when it has one.
     static func describe(_ error: any Error) -> String {
         let text = error is CocoaError ? error.localizedDescription : String(describing: error)
