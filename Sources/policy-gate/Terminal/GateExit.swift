@@ -13,11 +13,8 @@ enum GateExit {
         let code: ExitCode
         do {
             code = try body()
-        } catch let exit as ExitCode {
-            code = exit
         } catch {
-            StandardError.write("error: \(describe(error))")
-            code = couldNotDecide
+            code = exitCode(for: error)
         }
         throw code
     }
@@ -27,13 +24,17 @@ enum GateExit {
         let code: ExitCode
         do {
             code = try await body()
-        } catch let exit as ExitCode {
-            code = exit
         } catch {
-            StandardError.write("error: \(describe(error))")
-            code = couldNotDecide
+            code = exitCode(for: error)
         }
         throw code
+    }
+
+    /// The exit code for what `body` threw: an `ExitCode` as it is, anything else one line on stderr and 2.
+    private static func exitCode(for error: any Error) -> ExitCode {
+        if let exit = error as? ExitCode { return exit }
+        StandardError.write("error: \(describe(error))")
+        return couldNotDecide
     }
 
     /// One line for an error: its own description when it has one.
