@@ -2,7 +2,7 @@ import ArgumentParser
 import PolicyEngine
 
 @main
-struct PolicyGate: ParsableCommand {
+struct PolicyGate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "policy-gate",
         abstract: "A governance gate for merge requests written by AI coding agents.",

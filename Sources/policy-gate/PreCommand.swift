@@ -3,7 +3,7 @@ import Foundation
 import PolicyEngine
 
 /// `policy-gate pre`: decides, before the agent runs, whether it may start as configured.
-struct PreCommand: ParsableCommand {
+struct PreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pre",
         abstract: "Check the agent's grants, permission mode, repository settings and CI context before it runs.",
@@ -12,6 +12,7 @@ struct PreCommand: ParsableCommand {
     @OptionGroup var repository: RepositoryOptions
     @OptionGroup var policy: PolicyOptions
     @OptionGroup var reporting: ReportOptions
+    @OptionGroup var annotation: AnnotateOptions
 
     @Option(name: .long, help: "The claude command line, as written in the job script.")
     var claudeArgs: String?
@@ -35,16 +36,23 @@ struct PreCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
-        try GateExit.guarded {
+    func run() async throws {
+        try await GateExit.guarded {
             let environment = ProcessInfo.processInfo.environment
             let root = repository.path(environment: environment)
             let source: PreStageCollector.InvocationSource = claudeArgs.map { .commandLine($0) }
                 ?? .ciJob(file: ciConfig ?? "", job: job ?? "")
             let outcome = try PreStage.run(repository: root, policySource: policy.source(repository: root), invocation: source,
                                            environment: environment, statePath: state)
-            try reporting.deliver(outcome.report, started: outcome.started, environment: environment)
-            return ExitCode(outcome.report.decision.exitCode)
+            var report = outcome.report
+            let times = try reporting.deliver(report, started: outcome.started, environment: environment)
+            // The decision is final before the network is touched: annotating can add notes, never change it.
+            let problems = await annotation.run(for: report, environment: environment)
+            if !problems.isEmpty {
+                report.notes += problems
+                try reporting.rewriteAuditRecords(report, times: times)
+            }
+            return ExitCode(report.decision.exitCode)
         }
     }
 }

@@ -35,9 +35,17 @@ struct ReportOptions: ParsableArguments {
         return result
     }
 
+    /// The scan times written into the reports, kept so a report written again says the same.
+    struct Times {
+        var start: String
+        var end: String
+    }
+
     /// Prints the console form and writes every requested report.
+    /// - Returns: the scan times used, for `rewriteAuditRecords(_:times:)`.
     /// - Throws: `ReportWriteError` when a report cannot be written (the gate then exits 2).
-    func deliver(_ report: GateReport, started: Date, environment: [String: String]) throws {
+    @discardableResult
+    func deliver(_ report: GateReport, started: Date, environment: [String: String]) throws -> Times {
         let requested = try parsed()
         let stdoutTaken = requested.contains { $0.path == "-" }
         let isTerminal = isatty(stdoutTaken ? 2 : 1) == 1
@@ -50,11 +58,20 @@ struct ReportOptions: ParsableArguments {
         } else {
             FileHandle.standardOutput.write(Data(console.utf8))
         }
-        let start = SecretDetectionReporter.timestamp(started)
-        let end = SecretDetectionReporter.timestamp(Date())
+        let times = Times(start: SecretDetectionReporter.timestamp(started), end: SecretDetectionReporter.timestamp(Date()))
         for (kind, path) in requested {
-            let text = try kind.render(report, startTime: start, endTime: end)
+            let text = try kind.render(report, startTime: times.start, endTime: times.end)
             try ReportFile.write(text, to: path)
+        }
+        return times
+    }
+
+    /// Writes the JSON audit records again (files only: standard output is already written), after
+    /// something was added to the report's notes.
+    /// - Throws: `ReportWriteError` when a record cannot be written.
+    func rewriteAuditRecords(_ report: GateReport, times: Times) throws {
+        for (kind, path) in try parsed() where kind == .json && path != "-" {
+            try ReportFile.write(try kind.render(report, startTime: times.start, endTime: times.end), to: path)
         }
     }
 }

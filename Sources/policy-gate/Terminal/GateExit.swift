@@ -14,13 +14,28 @@ enum GateExit {
         let code: ExitCode
         do {
             code = try body()
-        } catch let exit as ExitCode {
-            code = exit
         } catch {
-            StandardError.write("error: \(describe(error))")
-            code = couldNotDecide
+            code = exitCode(for: error)
         }
         throw code
+    }
+
+    /// Runs `body`, which may wait for the network; errors map to exit codes as in `guarded(_:)`.
+    static func guarded(_ body: () async throws -> ExitCode) async throws {
+        let code: ExitCode
+        do {
+            code = try await body()
+        } catch {
+            code = exitCode(for: error)
+        }
+        throw code
+    }
+
+    /// The exit code for what `body` threw: an `ExitCode` as it is, anything else one line on stderr and 2.
+    private static func exitCode(for error: any Error) -> ExitCode {
+        if let exit = error as? ExitCode { return exit }
+        StandardError.write("error: \(describe(error))")
+        return couldNotDecide
     }
 
     /// One line for an error: its own description when it has one.

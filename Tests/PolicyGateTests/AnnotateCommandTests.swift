@@ -1,0 +1,124 @@
+import Foundation
+import PolicyEngine
+import Testing
+
+/// `policy-gate pre --annotate`, the built binary against the fake GitLab, with an explicit environment.
+@Suite struct AnnotateCommandTests {
+    typealias Support = GitLabTestSupport
+
+    static let blockedCommand = "claude -p 'use TOKEN_HERE' --permission-mode acceptEdits --allowedTools 'Bash(*) Read' --debug"
+        .replacingOccurrences(of: "TOKEN_HERE", with: FakeSecrets.gitlabToken)
+    static let passingCommand = "claude -p 'fix the test' --permission-mode dontAsk --allowedTools 'Read,Edit,Bash(swift test:*)' mcp__gitlab"
+
+    /// Runs the binary on a thread of its own, so the fake server keeps the concurrency pool.
+    private func gate(_ arguments: [String], environment: [String: String]) async throws -> GateProcess.Outcome {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try GateProcess.run(arguments, environment: environment, timeout: 60) })
+            }
+        }
+    }
+
+    private func notes(inRecord path: String) throws -> [String] {
+        let record = try JSONDecoder().decode(PolicyEngine.JSONValue.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        guard case .array(let notes)? = record["notes"] else { return [] }
+        return notes.compactMap(\.stringValue)
+    }
+
+    private func expectClean(_ outcome: GateProcess.Outcome, token: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        let leaksToken = outcome.allOutput.contains(token)
+        let leaksSecret = outcome.allOutput.contains(FakeSecrets.gitlabToken)
+        #expect(!leaksToken, "the API token was printed", sourceLocation: sourceLocation)
+        #expect(!leaksSecret, "the raw secret was printed", sourceLocation: sourceLocation)
+    }
+
+    @Test func aBlockedStageIsAnnotatedOnceAndUpdatedOnTheNextRun() async throws {
+        let token = Support.makeToken()
+        let scratch = try ScratchDirectory()
+        _ = try GitCLI.repository(in: scratch)
+        let record = scratch.path + "/out/pre.json"
+        try await FakeGitLab.with(token: token) { gitlab in
+            let environment = Support.environment(gitlab, token: token)
+            let arguments = ["pre", "--repo", scratch.path, "--state", scratch.path + "/state.json", "--report", "json=" + record,
+                             "--annotate", "--claude-args", Self.blockedCommand]
+            let first = try await gate(arguments, environment: environment)
+            #expect(first.status == 1, "\(first.stderr)")
+            #expect(first.stderr.contains("policy-gate pre: annotated merge request !3: note created, "), "\(first.stderr)")
+            #expect(!first.stderr.contains("warning:"), "\(first.stderr)")
+            #expect(try notes(inRecord: record) == [])
+            expectClean(first, token: token)
+
+            let second = try await gate(arguments, environment: environment)
+            #expect(second.status == 1)
+            #expect(second.stderr.contains("note updated"), "\(second.stderr)")
+            expectClean(second, token: token)
+
+            let state = gitlab.state
+            let notes = await state.notes
+            #expect(notes.count == 1)
+            let body = try #require(notes.first?.body)
+            #expect(body.hasPrefix("<!-- policy-gate:stage=pre -->\n### :no_entry: policy-gate pre: blocked"))
+            #expect(body.contains("tools.unscoped"))
+            #expect(body.contains("[Job log](\(Support.jobURL))"))
+            #expect(await state.labels.contains("policy-gate::blocked"))
+            let statuses = await state.statuses
+            #expect(statuses.count == 2)
+            #expect(statuses.allSatisfy { $0.sha == Support.commitSHA && $0.body["state"]?.stringValue == "failed" })
+            let received = await state.received
+            #expect(received.allSatisfy { $0.hadExpectedToken })
+            Support.expectNoLeaks(received, AnnotationResult(), token: token, secrets: [FakeSecrets.gitlabToken])
+            let written = try String(contentsOfFile: record, encoding: .utf8)
+            #expect(!written.contains(token) && !written.contains(FakeSecrets.gitlabToken))
+        }
+    }
+
+    @Test(arguments: [(passingCommand, Int32(0)), (blockedCommand, Int32(1))])
+    func aFailedAnnotationIsANoteAndNeverChangesTheExitCode(command: String, status: Int32) async throws {
+        let token = Support.makeToken()
+        let scratch = try ScratchDirectory()
+        _ = try GitCLI.repository(in: scratch)
+        let record = scratch.path + "/pre.json"
+        try await FakeGitLab.with(token: token) { gitlab in
+            let wrong = Support.makeToken()
+            let outcome = try await gate(["pre", "--repo", scratch.path, "--state", scratch.path + "/s.json", "--report", "json=" + record,
+                                          "--annotate", "--claude-args", command],
+                                         environment: Support.environment(gitlab, token: wrong))
+            #expect(outcome.status == status, "\(outcome.stderr)")
+            let expected = "--annotate: cannot identify the token's user: GitLab refused the token (401) for GET /user: "
+                + "401 Unauthorized; the token is missing, expired or revoked, or is not an access token"
+            #expect(outcome.stderr.contains("warning: " + expected), "\(outcome.stderr)")
+            #expect(try notes(inRecord: record) == [expected])
+            expectClean(outcome, token: wrong)
+            #expect(await gitlab.state.received.count == 1)
+        }
+    }
+
+    @Test func withoutATokenNothingIsSent() async throws {
+        let scratch = try ScratchDirectory()
+        _ = try GitCLI.repository(in: scratch)
+        let record = scratch.path + "/pre.json"
+        try await FakeGitLab.with(token: Support.makeToken()) { gitlab in
+            let outcome = try await gate(["pre", "--repo", scratch.path, "--state", scratch.path + "/s.json", "--report", "json=" + record,
+                                          "--annotate", "--claude-args", Self.passingCommand],
+                                         environment: Support.environment(gitlab, token: nil))
+            #expect(outcome.status == 0, "\(outcome.stderr)")
+            #expect(outcome.stderr.contains("warning: --annotate: only CI_JOB_TOKEN is set"), "\(outcome.stderr)")
+            #expect(try notes(inRecord: record).count == 1)
+            #expect(await gitlab.state.received.isEmpty)
+        }
+    }
+
+    @Test func withoutTheFlagNothingIsSent() async throws {
+        let token = Support.makeToken()
+        let scratch = try ScratchDirectory()
+        _ = try GitCLI.repository(in: scratch)
+        try await FakeGitLab.with(token: token) { gitlab in
+            let outcome = try await gate(["pre", "--repo", scratch.path, "--state", scratch.path + "/s.json",
+                                          "--claude-args", Self.blockedCommand],
+                                         environment: Support.environment(gitlab, token: token))
+            #expect(outcome.status == 1)
+            #expect(!outcome.stderr.contains("annotate"))
+            #expect(await gitlab.state.received.isEmpty)
+        }
+    }
+}
