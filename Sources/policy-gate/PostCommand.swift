@@ -3,7 +3,7 @@ import Foundation
 import PolicyEngine
 
 /// `policy-gate post`: decides, after the agent ran, whether its change may merge.
-struct PostCommand: ParsableCommand {
+struct PostCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "post",
         abstract: "Check the agent's change and its transcript after it ran.",
@@ -16,6 +16,7 @@ struct PostCommand: ParsableCommand {
     @OptionGroup var repository: RepositoryOptions
     @OptionGroup var policy: PolicyOptions
     @OptionGroup var reporting: ReportOptions
+    @OptionGroup var annotation: AnnotateOptions
 
     @Option(name: .long, help: "The state file pre wrote (default: policy-gate-state.json, used when it exists).")
     var state: String = "policy-gate-state.json"
@@ -36,16 +37,16 @@ struct PostCommand: ParsableCommand {
         if head != nil && worktree { throw ValidationError("--head and --worktree cannot be used together") }
     }
 
-    func run() throws {
-        try GateExit.guarded {
+    func run() async throws {
+        try await GateExit.guarded {
             let environment = ProcessInfo.processInfo.environment
             let root = repository.path(environment: environment)
             let outcome = try PostStage.run(
                 request: .init(repository: root, base: base, head: head, worktree: worktree, transcriptPath: transcript,
                                environment: environment),
                 policy: policy, statePath: state)
-            try reporting.deliver(outcome.report, started: outcome.started, environment: environment)
-            return ExitCode(outcome.report.decision.exitCode)
+            return try await Delivery.deliver(outcome.report, started: outcome.started, reporting: reporting,
+                                              annotation: annotation, environment: environment)
         }
     }
 }
@@ -99,4 +100,20 @@ enum PostStage {
 
 struct StateError: Error, CustomStringConvertible {
     var description: String
+}
+
+/// Writes the reports, then annotates the merge request. The decision is final before the network is
+/// touched: annotation problems become notes in the audit record and never change the exit code.
+enum Delivery {
+    static func deliver(_ report: GateReport, started: Date, reporting: ReportOptions, annotation: AnnotateOptions,
+                        environment: [String: String]) async throws -> ExitCode {
+        var report = report
+        let times = try reporting.deliver(report, started: started, environment: environment)
+        let problems = await annotation.run(for: report, environment: environment)
+        if !problems.isEmpty {
+            report.notes += problems
+            try reporting.rewriteAuditRecords(report, times: times)
+        }
+        return ExitCode(report.decision.exitCode)
+    }
 }

@@ -44,15 +44,8 @@ struct PreCommand: AsyncParsableCommand {
                 ?? .ciJob(file: ciConfig ?? "", job: job ?? "")
             let outcome = try PreStage.run(repository: root, policySource: policy.source(repository: root), invocation: source,
                                            environment: environment, statePath: state)
-            var report = outcome.report
-            let times = try reporting.deliver(report, started: outcome.started, environment: environment)
-            // The decision is final before the network is touched: annotating can add notes, never change it.
-            let problems = await annotation.run(for: report, environment: environment)
-            if !problems.isEmpty {
-                report.notes += problems
-                try reporting.rewriteAuditRecords(report, times: times)
-            }
-            return ExitCode(report.decision.exitCode)
+            return try await Delivery.deliver(outcome.report, started: outcome.started, reporting: reporting,
+                                              annotation: annotation, environment: environment)
         }
     }
 }

@@ -4,7 +4,7 @@ import PolicyEngine
 
 /// `policy-gate run -- COMMAND ARGS…`: pre on the command's own argv, the agent (only if pre passes) with
 /// its stdout captured as the transcript, then post on the working tree. The exit code is the decision.
-struct RunCommand: ParsableCommand {
+struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run pre, then the agent command, then post, in one step.",
@@ -13,6 +13,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var repository: RepositoryOptions
     @OptionGroup var policy: PolicyOptions
     @OptionGroup var reporting: ReportOptions
+    @OptionGroup var annotation: AnnotateOptions
 
     @Option(name: .long, help: "Where to write the pre state (default: policy-gate-state.json).")
     var state: String = "policy-gate-state.json"
@@ -27,16 +28,16 @@ struct RunCommand: ParsableCommand {
         if command.isEmpty { throw ValidationError("give the agent command after --, e.g. -- claude -p \"…\" --output-format stream-json --verbose") }
     }
 
-    func run() throws {
-        try GateExit.guarded {
+    func run() async throws {
+        try await GateExit.guarded {
             let environment = ProcessInfo.processInfo.environment
             let root = repository.path(environment: environment)
             let pre = try PreStage.run(repository: root, policySource: policy.source(repository: root), invocation: .argv(command),
                                        environment: environment, statePath: state)
             guard pre.report.decision != .block else {
                 StandardError.write("policy-gate run: pre blocked the agent; it was not started")
-                try reporting.deliver(pre.report, started: pre.started, environment: environment)
-                return GateExit.blocked
+                return try await Delivery.deliver(pre.report, started: pre.started, reporting: reporting, annotation: annotation,
+                                                  environment: environment)
             }
             let status = try AgentProcess.run(command, transcriptPath: transcript, directory: root)
             let post = try PostStage.run(
@@ -48,8 +49,8 @@ struct RunCommand: ParsableCommand {
                 !pre.report.evaluatedRules.contains { $0.id == rule.id }
             }
             combined.inputs["invocation"] = pre.report.inputs["invocation"]
-            try reporting.deliver(combined, started: pre.started, environment: environment)
-            return ExitCode(combined.decision.exitCode)
+            return try await Delivery.deliver(combined, started: pre.started, reporting: reporting, annotation: annotation,
+                                              environment: environment)
         }
     }
 }

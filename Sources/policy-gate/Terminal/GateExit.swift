@@ -10,7 +10,6 @@ enum GateExit {
 
     /// Runs `body`; any error that is not an `ExitCode` becomes one line on stderr and exit 2.
     static func guarded(_ body: () throws -> ExitCode) throws {
-        MemoryTuning.apply()
         let code: ExitCode
         do {
             code = try body()
