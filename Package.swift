@@ -42,14 +42,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport"
+        ),
         .testTarget(
             name: "PolicyEngineTests",
-            dependencies: ["PolicyEngine"],
+            dependencies: ["PolicyEngine", "TestSupport"],
             exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "PolicyGateTests",
-            dependencies: ["PolicyEngine", .product(name: "FlyingFox", package: "FlyingFox")]
+            dependencies: ["PolicyEngine", "TestSupport", .product(name: "FlyingFox", package: "FlyingFox")]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import PolicyEngine
 
 /// Every built-in secret rule carries samples it must find and samples it must not; this runs them all,

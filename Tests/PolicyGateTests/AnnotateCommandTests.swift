@@ -1,6 +1,7 @@
 import Foundation
 import PolicyEngine
 import Testing
+import TestSupport
 
 /// `policy-gate pre --annotate`, the built binary against the fake GitLab, with an explicit environment.
 @Suite struct AnnotateCommandTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct PostCommandTests {
     /// A repository on a feature branch, with `change` applied and committed on top of the base.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct RunCommandTests {
     /// A stand-in for `claude`: edits files in the working tree and prints a stream-json transcript.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct ScanCommandTests {
     private func repositoryWithLeaks() throws -> (ScratchDirectory, GitCLI, base: String, head: String) {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import PolicyEngine
 
 /// Expected facts about the gitleaks file, generated from Python's tomllib by

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Test fixtures copied into the test bundle.
 enum Fixture {

@@ -1,10 +1,10 @@
 import Foundation
 
 /// A temporary folder for one test, removed when the value is released.
-final class ScratchDirectory {
-    let path: String
+public final class ScratchDirectory {
+    public let path: String
 
-    init() throws {
+    public init() throws {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("policy-gate-tests")
         let url = base.appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
@@ -15,11 +15,11 @@ final class ScratchDirectory {
         try? FileManager.default.removeItem(atPath: path)
     }
 
-    func write(_ relative: String, _ text: String) throws {
+    public func write(_ relative: String, _ text: String) throws {
         try write(relative, Data(text.utf8))
     }
 
-    func write(_ relative: String, _ data: Data) throws {
+    public func write(_ relative: String, _ data: Data) throws {
         let url = URL(fileURLWithPath: path).appendingPathComponent(relative)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try data.write(to: url)
@@ -27,16 +27,20 @@ final class ScratchDirectory {
 }
 
 /// Runs the `git` command line in a scratch repository, with a fixed identity and no user configuration.
-struct GitCLI {
-    let directory: String
+public struct GitCLI {
+    public let directory: String
+
+    public init(directory: String) {
+        self.directory = directory
+    }
 
     @discardableResult
-    func run(_ arguments: String...) throws -> String {
+    public func run(_ arguments: String...) throws -> String {
         try run(arguments)
     }
 
     @discardableResult
-    func run(_ arguments: [String]) throws -> String {
+    public func run(_ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["git", "-C", directory] + arguments
@@ -61,7 +65,7 @@ struct GitCLI {
     }
 
     /// Creates a repository with one commit holding `files`.
-    static func repository(in scratch: ScratchDirectory, files: [String: String] = ["README.md": "hello\n"]) throws -> GitCLI {
+    public static func repository(in scratch: ScratchDirectory, files: [String: String] = ["README.md": "hello\n"]) throws -> GitCLI {
         let git = GitCLI(directory: scratch.path)
         try git.run("init", "-q", "-b", "main")
         for (path, text) in files {
@@ -72,25 +76,24 @@ struct GitCLI {
         return git
     }
 
-    func commitAll(_ message: String = "change") throws -> String {
+    public func commitAll(_ message: String = "change") throws -> String {
         try run("add", "-A")
         try run("commit", "-q", "-m", message)
         return try run("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
 
-struct GitFailure: Error, CustomStringConvertible {
-    var arguments: [String]
-    var status: Int32
-    var description: String { "git \(arguments.joined(separator: " ")) exited \(status)" }
+public struct GitFailure: Error, CustomStringConvertible {
+    public var arguments: [String]
+    public var status: Int32
+    public var description: String { "git \(arguments.joined(separator: " ")) exited \(status)" }
 }
 
 /// Where the package lives, for fixtures shared with the rest of the repository.
-enum PackagePaths {
-    // Kept in sync with the engine tests; each test target compiles its own copy.
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().path
-    static let fixtures = root + "/Tests/PolicyEngineTests/Fixtures"
+public enum PackagePaths {
+    public static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+    public static let fixtures = root + "/Tests/PolicyEngineTests/Fixtures"
     /// The team's shared folder beside the checkout (gitleaks' default config lives there as benchmark data).
-    static let shared = root + "/../shared"
+    public static let shared = root + "/../shared"
 }
