@@ -86,7 +86,7 @@ enum PostStage {
         }
         let policy = try source.load()
         let rules = try PolicySource.secretRules(for: policy, repository: request.repository)
-        let ignored = try PolicySource.ignoredFingerprints(for: policy)
+        let ignored = try PolicySource.ignoredFingerprints(for: policy, repository: request.repository)
         let scanner = SecretScanner(ruleSet: rules, options: .init(honoursInlineAllowMarkers: policy.secrets.honourInlineAllow,
                                                                    ignoredFingerprints: ignored))
         let collected = try PostStageCollector(scanner: scanner).collect(request)

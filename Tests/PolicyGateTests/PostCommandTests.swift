@@ -179,3 +179,21 @@ import TestSupport
         #expect(outcome.status == 2 || rules["transcript.incomplete"] == "block")
     }
 }
+
+@Suite struct PostIgnoreFileTests {
+    @Test func theIgnoreFileComesFromTheBaseCommitNotTheChange() throws {
+        let scratch = try ScratchDirectory()
+        let git = try GitCLI.repository(in: scratch, files: [".policy-gate.yml": "secrets:\n  ignore: .policy-gate-ignore\n",
+                                                             ".policy-gate-ignore": "# accepted\n"])
+        try git.run("checkout", "-q", "-b", "agent")
+        let base = try git.run("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+        try scratch.write("conf.py", "TOKEN = '\(FakeSecrets.gitlabToken)'\n")
+        // The change tries to accept its own secret.
+        try scratch.write(".policy-gate-ignore", "conf.py:gitlab-pat:1\n")
+        _ = try git.commitAll()
+        let outcome = try GateProcess.run(["post", "--repo", scratch.path, "--base", base, "--state", scratch.path + "/none.json"])
+        #expect(outcome.status == 1)
+        #expect(outcome.stdout.contains("[secrets.leak]"))
+        #expect(outcome.stdout.contains("[workspace.protected-path]"))
+    }
+}

@@ -67,10 +67,17 @@ public enum PolicySource: Sendable {
         return (String(source[..<colon]), String(source[source.index(after: colon)...]))
     }
 
-    /// The accepted fingerprints the policy names, if any.
-    public static func ignoredFingerprints(for policy: Policy) throws(SecretRulesError) -> Set<String> {
-        guard let ignore = policy.secrets.ignore, policy.source != PolicyLoader.builtInName, !policy.source.contains(":") else {
-            return []
+    /// The accepted fingerprints the policy names, if any, read from the same trusted place as the policy
+    /// (the same commit for a policy read from a commit). A missing ignore file accepts nothing.
+    public static func ignoredFingerprints(for policy: Policy, repository: String? = nil) throws(SecretRulesError) -> Set<String> {
+        guard let ignore = policy.secrets.ignore, policy.source != PolicyLoader.builtInName else { return [] }
+        if let (revision, _) = committedSource(policy.source) {
+            guard let repository, let git = try? GitRepository(path: repository),
+                  let bytes = try? git.fileContents(at: revision, path: ignore) else { return [] }
+            guard let text = String(bytes: bytes, encoding: .utf8) else {
+                throw SecretRulesError(file: "\(revision):\(ignore)", line: nil, reason: "the ignore file is not valid UTF-8")
+            }
+            return IgnoreFile.parse(text)
         }
         let path = relative(ignore, to: policy.source)
         guard FileManager.default.fileExists(atPath: path) else { return [] }
