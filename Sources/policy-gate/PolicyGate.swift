@@ -11,6 +11,6 @@ struct PolicyGate: ParsableCommand {
         2 could not decide (bad input, policy, repository or internal error), 64 usage error.
         """,
         version: PolicyGateVersion.full,
-        subcommands: [PreCommand.self, ScanCommand.self, CheckPolicyCommand.self, ExplainCommand.self]
+        subcommands: [PreCommand.self, ScanCommand.self, CheckPolicyCommand.self, ExplainCommand.self, InitCommand.self]
     )
 }

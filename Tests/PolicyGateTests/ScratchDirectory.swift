@@ -87,9 +87,9 @@ struct GitFailure: Error, CustomStringConvertible {
 
 /// Where the package lives, for fixtures shared with the rest of the repository.
 enum PackagePaths {
-    // Kept in sync with the engine tests; each test target compiles its own copy.
+    // Each test target compiles its own copy; this file is Tests/PolicyGateTests/ScratchDirectory.swift.
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().path
+        .deletingLastPathComponent().path
     static let fixtures = root + "/Tests/PolicyEngineTests/Fixtures"
     /// The team's shared folder beside the checkout (gitleaks' default config lives there as benchmark data).
     static let shared = root + "/../shared"
