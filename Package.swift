@@ -48,7 +48,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PolicyGateTests",
-            dependencies: ["PolicyEngine"]
+            dependencies: ["PolicyEngine", .product(name: "Yams", package: "Yams")]
         ),
     ],
     swiftLanguageModes: [.v6]
