@@ -27,8 +27,10 @@ COPY Sources ./Sources
 COPY Tests ./Tests
 # The Swift runtime and Foundation are linked in (--static-swift-stdlib); libgit2 and PCRE2 stay
 # shared libraries from Debian, so the runtime images install the packages the -dev ones belong to.
+# What stays dynamic: libgit2 (and what it pulls in), libpcre2-8, libstdc++ and glibc. Stripping
+# takes the binary from about 99 MB to 66 MB.
 RUN swift build -c release --product policy-gate --static-swift-stdlib \
- && install -D -m 0755 "$(swift build -c release --show-bin-path)/policy-gate" /out/policy-gate
+ && install -D -s -m 0755 "$(swift build -c release --show-bin-path)/policy-gate" /out/policy-gate
 
 # ---- agent: policy-gate on Node.js, for jobs that install Claude Code and run it under the gate -----
 FROM ${NODE_IMAGE} AS agent
