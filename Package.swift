@@ -53,7 +53,8 @@ let package = Package(
         ),
         .testTarget(
             name: "PolicyGateTests",
-            dependencies: ["PolicyEngine", "TestSupport", .product(name: "FlyingFox", package: "FlyingFox")]
+            dependencies: ["PolicyEngine", "TestSupport", .product(name: "Yams", package: "Yams"),
+                           .product(name: "FlyingFox", package: "FlyingFox")]
         ),
     ],
     swiftLanguageModes: [.v6]

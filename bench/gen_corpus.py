@@ -24,6 +24,7 @@ import sys
 import time
 from pathlib import Path
 
+sys.dont_write_bytecode = True  # keep bench/ free of __pycache__
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import synth  # noqa: E402
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
+sys.dont_write_bytecode = True  # keep bench/ free of __pycache__
 sys.path.insert(0, str(BENCH))
 import synth as S  # noqa: E402
 import tools as T  # noqa: E402

@@ -80,7 +80,8 @@ enum PreStage {
             let first = factsList.first?.invocation
             let state = PreState(baseline: baseline, gitConfigSHA256: digests.config, hooks: digests.hooks,
                                  policySource: policy.source, policySHA256: policy.sha256,
-                                 grants: first?.allowedTools.map(\.text) ?? [], permissionMode: first?.permissionModeRaw)
+                                 grants: first?.allowedTools.map(\.text) ?? [], permissionMode: first?.permissionModeRaw,
+                                 jobID: environment["CI_JOB_ID"])
             try ReportFile.write(String(decoding: try JSONEncoding.encode(state), as: UTF8.self) + "\n", to: statePath)
         }
         let report = GateReport(stage: .pre, findings: findings, evaluatedRules: evaluated, policySource: policy.source,

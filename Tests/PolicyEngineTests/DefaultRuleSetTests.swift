@@ -34,7 +34,13 @@ import TestSupport
     }
 
     @Test func embeddedCopiesMatchTheRuleFiles() throws {
-        for (embedded, file) in [(EmbeddedDefaults.secretsTOML, "rules/secrets.toml"), (EmbeddedDefaults.policyYAML, "rules/policy.yml")] {
+        let copies = [
+            (EmbeddedDefaults.secretsTOML, "rules/secrets.toml"), (EmbeddedDefaults.policyYAML, "rules/policy.yml"),
+            (EmbeddedDefaults.starterPolicyYAML, "init/policy-gate.yml"),
+            (EmbeddedDefaults.starterCIIncludeYAML, "init/policy-gate.gitlab-ci.yml"),
+            (EmbeddedDefaults.claudeMarkdown, "CLAUDE.md.example"),
+        ]
+        for (embedded, file) in copies {
             var text = try String(contentsOfFile: PackagePaths.root + "/" + file, encoding: .utf8)
             if text.hasSuffix("\n") { text.removeLast() }
             #expect(embedded == text, "\(file) changed: run scripts/embed-defaults.sh")

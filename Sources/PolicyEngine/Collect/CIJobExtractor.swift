@@ -649,6 +649,10 @@ public struct CIJobExtractor: Sendable {
             let commandLine = baseLine + command.line - 1
             if ClaudeArgumentParser.isClaudeCommand(command.words) {
                 found.append(ClaudeCommand(argv: command.words, file: line.file, line: commandLine, section: line.section, nesting: nesting))
+            } else if let wrapped = Self.agentWrappedByGate(command.words), ClaudeArgumentParser.isClaudeCommand(wrapped) {
+                // `policy-gate run [options] -- claude …`: the agent is the command after `--`.
+                found.append(ClaudeCommand(argv: wrapped, file: line.file, line: commandLine, section: line.section,
+                                           nesting: nesting + ["policy-gate run"]))
             } else if nesting.count < 3, let (inner, how) = nestedScript(command.words) {
                 try collectClaude(in: inner, line: line, baseLine: commandLine, nesting: nesting + [how], job: job, into: &found)
             }
@@ -658,6 +662,13 @@ public struct CIJobExtractor: Sendable {
                 }
             }
         }
+    }
+
+    /// The agent command of `policy-gate run … -- COMMAND…`, if `words` is one.
+    static func agentWrappedByGate(_ words: [String]) -> [String]? {
+        guard let program = words.first, program == "policy-gate" || program.hasSuffix("/policy-gate"),
+              words.dropFirst().first == "run", let separator = words.firstIndex(of: "--") else { return nil }
+        return Array(words[(separator + 1)...])
     }
 
     /// The script a command hands to a shell: `bash -c 'text'`, `sh -ec 'text'`, `eval 'text' …`.

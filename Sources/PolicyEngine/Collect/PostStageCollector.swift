@@ -98,12 +98,14 @@ public struct PostStageCollector {
             transcriptSecrets = try secrets(in: transcript, name: URL(fileURLWithPath: path).lastPathComponent)
             transcript?.name = URL(fileURLWithPath: path).lastPathComponent
         }
+        // Git metadata is compared only when post runs in the job pre ran in (see PreState.jobID).
+        let sameJob = request.preState.map { $0.jobID == request.environment["CI_JOB_ID"] } ?? false
         let digests = try GitMetadataDigests.read(repository: request.repository)
         let root = URL(fileURLWithPath: request.repository).standardizedFileURL.path
         let facts = Facts(stage: .post, ci: CIContext(environment: request.environment), changeSet: ChangeSet(
             base: scan.base, head: scan.head, files: scan.files), changeSecrets: scan.findings, transcript: transcript,
             transcriptSecrets: transcriptSecrets, preState: request.preState,
-            gitMetadata: GitMetadata(configSHA256: digests.config, hooks: digests.hooks), workspaceRoot: root,
+            gitMetadata: sameJob ? GitMetadata(configSHA256: digests.config, hooks: digests.hooks) : nil, workspaceRoot: root,
             home: request.environment["HOME"], agentExitStatus: request.agentExitStatus)
         return Result(facts: facts, inputs: inputs)
     }

@@ -17,10 +17,13 @@ public struct PreState: Sendable, Codable, Equatable {
     public var grants: [String]
     /// The permission mode it was started in.
     public var permissionMode: String?
+    /// The CI job `pre` ran in. Git metadata is compared only within the same job: a later job gets a
+    /// fresh checkout whose `.git/config` the runner writes anew.
+    public var jobID: String?
 
     /// Creates a state.
     public init(baseline: String, gitConfigSHA256: String?, hooks: [String: String], policySource: String,
-                policySHA256: String, grants: [String], permissionMode: String?) {
+                policySHA256: String, grants: [String], permissionMode: String?, jobID: String? = nil) {
         self.baseline = baseline
         self.gitConfigSHA256 = gitConfigSHA256
         self.hooks = hooks
@@ -28,6 +31,7 @@ public struct PreState: Sendable, Codable, Equatable {
         self.policySHA256 = policySHA256
         self.grants = grants
         self.permissionMode = permissionMode
+        self.jobID = jobID
     }
 
     enum CodingKeys: String, CodingKey {
@@ -38,5 +42,6 @@ public struct PreState: Sendable, Codable, Equatable {
         case policySHA256 = "policy_sha256"
         case grants
         case permissionMode = "permission_mode"
+        case jobID = "job_id"
     }
 }

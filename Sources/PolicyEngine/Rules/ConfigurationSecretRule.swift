@@ -21,9 +21,9 @@ public enum ConfigurationSecretRule: PolicyRule {
 
     public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
         facts.configurationSecrets.map { secret in
-            Violation("\(secret.description.isEmpty ? secret.ruleID : secret.description) written literally in the configuration",
+            Violation("secret of rule '\(secret.ruleID)' written literally in the configuration\(secret.summary)",
                       location: .init(path: secret.path, line: secret.line), secretRule: secret.ruleID, evidence: secret.redacted,
-                      fingerprint: "ci.secret-in-config:\(secret.path):\(secret.line):\(secret.ruleID)")
+                      fingerprint: "\(secret.path):\(secret.line):\(secret.ruleID)")
         }
     }
 }

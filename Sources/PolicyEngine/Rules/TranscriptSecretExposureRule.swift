@@ -21,7 +21,7 @@ public enum TranscriptSecretExposureRule: PolicyRule {
 
     public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
         facts.transcriptSecrets.map { secret in
-            Violation("\(secret.description.isEmpty ? secret.ruleID : secret.description) in a tool call's input or output",
+            Violation("secret of rule '\(secret.ruleID)' in a tool call's input or output\(secret.summary)",
                       location: .init(path: secret.path, line: secret.line), secretRule: secret.ruleID, evidence: secret.redacted,
                       fingerprint: "\(secret.path):\(secret.line):\(secret.ruleID):\(secret.secretHash.prefix(12))")
         }

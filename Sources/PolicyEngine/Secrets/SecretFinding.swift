@@ -1,3 +1,5 @@
+import Foundation
+
 /// A secret found in scanned text. It never holds the secret itself: only a redacted preview and a hash.
 public struct SecretFinding: Sendable, Equatable, Codable, Hashable {
     /// The secret rule's id.
@@ -25,6 +27,13 @@ public struct SecretFinding: Sendable, Equatable, Codable, Hashable {
     public var tags: [String]
     /// Whether the line carried a `gitleaks:allow` or `policy-gate:allow` marker that was not honoured.
     public var hasAllowMarker: Bool
+
+    /// The rule's description as a message tail (`: GitLab personal access token`), without a final period.
+    public var summary: String {
+        var text = description.trimmingCharacters(in: .whitespacesAndNewlines)
+        while text.hasSuffix(".") { text.removeLast() }
+        return text.isEmpty ? "" : ": \(text)"
+    }
 
     /// gitleaks' fingerprint: `commit:path:rule:line`, or `path:rule:line` without a commit.
     public var fingerprint: String {
