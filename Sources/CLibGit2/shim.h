@@ -1,12 +1,25 @@
 #include <git2.h>
+#include <malloc.h>
 
-// git_libgit2_opts is variadic, which Swift cannot call; these fixed-signature wrappers set the two
-// limits that keep memory flat while large diffs are read: the bytes of pack files kept mapped, and
-// the size of the object cache.
+// git_libgit2_opts is variadic, which Swift cannot call; these fixed-signature wrappers set the
+// limits that keep memory flat while large diffs are read: the size of one mapped pack window, the
+// bytes of pack files kept mapped in all, and the size of the object cache.
+static inline int policy_gate_git_set_window_size(size_t bytes) {
+    return git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, bytes);
+}
+
 static inline int policy_gate_git_set_mapped_limit(size_t bytes) {
     return git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, bytes);
 }
 
 static inline int policy_gate_git_set_cache_limit(size_t bytes) {
     return git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)bytes);
+}
+
+// Blob buffers are allocated on the git reader threads and freed on the scanner threads. With one
+// malloc arena per thread and glibc's sliding mmap threshold, the freed memory stays with the
+// process; one arena and a fixed threshold give it back, so resident memory does not grow with the diff.
+static inline void policy_gate_limit_malloc_growth(void) {
+    mallopt(M_ARENA_MAX, 1);
+    mallopt(M_MMAP_THRESHOLD, 64 * 1024);
 }

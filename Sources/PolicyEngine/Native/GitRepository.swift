@@ -91,6 +91,11 @@ public final class GitRepository {
         let count = git_diff_num_deltas(diff)
         var index = share
         while index < count {
+            defer { index += max(1, shares) }
+            if let delta = git_diff_get_delta(diff, index),
+               try visitAddedFile(delta, headIsWorkingTree: target == .workingTree, visitor: visitor) {
+                continue
+            }
             var patch: OpaquePointer?
             try GitRepository.check(git_patch_from_diff(&patch, diff, index), "git_patch_from_diff")
             defer { git_patch_free(patch) }
@@ -102,8 +107,58 @@ public final class GitRepository {
                 try visitor.beginFile(file)
                 try visitor.endFile(isBinary: file.isBinary)
             }
-            index += max(1, shares)
         }
+    }
+
+    /// A new regular file is all added lines: read its content and hand out every line, without
+    /// running the line diff (most of the cost of a large change is new files).
+    /// - Returns: `false` when the delta is not a new regular file, so the caller diffs it.
+    private func visitAddedFile(_ delta: UnsafePointer<git_diff_delta>, headIsWorkingTree: Bool,
+                                visitor: any DiffVisitor) throws -> Bool {
+        let entry = delta.pointee
+        guard entry.status == GIT_DELTA_ADDED || entry.status == GIT_DELTA_UNTRACKED else { return false }
+        let mode = ChangedFile.Mode(gitMode: Int(entry.new_file.mode))
+        guard mode == .regular || mode == .executable else { return false }
+        let file = changedFile(from: delta, headIsWorkingTree: headIsWorkingTree)
+        if headIsWorkingTree {
+            guard let workingDirectory, let data = FileManager.default.contents(atPath: workingDirectory + file.path) else {
+                return false
+            }
+            try data.withUnsafeBytes { raw in
+                try visitLines(of: raw.bindMemory(to: UInt8.self), file: file, visitor: visitor)
+            }
+            return true
+        }
+        var oid = entry.new_file.id
+        var blob: OpaquePointer?
+        try GitRepository.check(git_blob_lookup(&blob, handle, &oid), "git_blob_lookup")
+        defer { git_blob_free(blob) }
+        let size = Int(git_blob_rawsize(blob))
+        let start = git_blob_rawcontent(blob)?.assumingMemoryBound(to: UInt8.self)
+        try visitLines(of: UnsafeBufferPointer(start: size > 0 ? start : nil, count: max(0, size)), file: file, visitor: visitor)
+        return true
+    }
+
+    /// Reports a whole file's content as added lines; content with a NUL byte in its first 8000 bytes
+    /// is binary, as git decides.
+    private func visitLines(of content: UnsafeBufferPointer<UInt8>, file: ChangedFile, visitor: any DiffVisitor) throws {
+        try visitor.beginFile(file)
+        let isBinary = content.prefix(8000).contains(0)
+        if !isBinary, !content.isEmpty {
+            try visitor.beginHunk()
+            var lineStart = 0
+            var lineNumber = 1
+            while lineStart < content.count {
+                var lineEnd = lineStart
+                while lineEnd < content.count, content[lineEnd] != 0x0A { lineEnd += 1 }
+                var contentEnd = lineEnd
+                if contentEnd > lineStart, content[contentEnd - 1] == 0x0D { contentEnd -= 1 }
+                try visitor.addedLine(UnsafeBufferPointer(rebasing: content[lineStart..<contentEnd]), lineNumber: lineNumber)
+                lineNumber += 1
+                lineStart = lineEnd + 1
+            }
+        }
+        try visitor.endFile(isBinary: isBinary || file.isBinary)
     }
 
     private func makeDiff(from base: String, to target: DiffTarget) throws(NativeError) -> OpaquePointer {
@@ -274,10 +329,13 @@ public final class GitRepository {
 final class LibGit2Session {
     init() {
         git_libgit2_init()
-        // Process-wide limits, set each time (cheap and idempotent): at most 64 MiB of pack files mapped
-        // and 16 MiB of cached objects, so reading a diff of any size keeps memory flat.
+        // Process-wide limits, set each time (cheap and idempotent): pack windows of 16 MiB, at most
+        // 64 MiB of pack files mapped, 16 MiB of cached objects, and malloc settings that return freed
+        // blob buffers, so reading a diff of any size keeps memory flat.
+        _ = policy_gate_git_set_window_size(16 << 20)
         _ = policy_gate_git_set_mapped_limit(64 << 20)
         _ = policy_gate_git_set_cache_limit(16 << 20)
+        policy_gate_limit_malloc_growth()
     }
 
     deinit { git_libgit2_shutdown() }
