@@ -107,19 +107,28 @@ public enum SecretScan {
     private static func readInParallel(path: String, base: String, target: GitRepository.DiffTarget,
                                        commit: String?, pipeline: ScanPipeline) throws -> [ChangedFile] {
         let readers = min(ProcessInfoCores.count, 4)
-        let results = Mutex<[Int: Swift.Result<[ChangedFile], any Error>]>([:])
-        DispatchQueue.concurrentPerform(iterations: readers) { share in
-            let collector = ChangeCollector(commit: commit) { pipeline.submit($0) }
-            let outcome = Swift.Result<[ChangedFile], any Error> {
-                let repository = try GitRepository(path: path)
-                try repository.diff(from: base, to: target, into: collector, share: share, of: readers)
-                return collector.files
+        let results = ReaderResults()
+        // Readers get threads of their own: they block when the scanners fall behind, and a blocked
+        // Dispatch worker would keep a scanner from running on the small Dispatch pool.
+        let finished = DispatchSemaphore(value: 0)
+        for share in 0..<readers {
+            let thread = Thread {
+                let collector = ChangeCollector(commit: commit) { pipeline.submit($0) }
+                let outcome = Swift.Result<[ChangedFile], any Error> {
+                    let repository = try GitRepository(path: path)
+                    try repository.diff(from: base, to: target, into: collector, share: share, of: readers)
+                    return collector.files
+                }
+                results.outcomes.withLock { $0[share] = outcome }
+                finished.signal()
             }
-            results.withLock { $0[share] = outcome }
+            thread.stackSize = 8 << 20
+            thread.start()
         }
+        for _ in 0..<readers { finished.wait() }
         var files: [ChangedFile] = []
         for share in 0..<readers {
-            switch results.withLock({ $0[share] }) {
+            switch results.outcomes.withLock({ $0[share] }) {
             case .success(let found)?:
                 files += found
             case .failure(let error as NativeError)?:
@@ -131,6 +140,11 @@ public enum SecretScan {
             }
         }
         return files.sorted { $0.path < $1.path }
+    }
+
+    /// What each reader thread ended with.
+    private final class ReaderResults: Sendable {
+        let outcomes = Mutex<[Int: Swift.Result<[ChangedFile], any Error>]>([:])
     }
 
     private static func resolve(_ revision: String, in repository: GitRepository, path: String) throws -> String {
