@@ -29,6 +29,8 @@ public struct SecretAllowlist: Sendable {
     public var stopwords: [String]
     /// For a global allowlist: the rule ids it applies to instead of all rules.
     public var targetRules: [String]
+    /// All stopwords in one automaton: gitleaks' generic rule alone has over a thousand of them.
+    private let stopwordMatcher: KeywordAutomaton?
 
     /// Creates an allowlist.
     public init(description: String = "", condition: Condition = .or, commits: Set<String> = [],
@@ -42,6 +44,7 @@ public struct SecretAllowlist: Sendable {
         self.regexes = regexes
         self.stopwords = stopwords
         self.targetRules = targetRules
+        stopwordMatcher = stopwords.isEmpty ? nil : KeywordAutomaton(keywordsPerRule: [stopwords])
     }
 
     /// Whether this allowlist can skip a whole fragment before any pattern runs:
@@ -107,8 +110,12 @@ public struct SecretAllowlist: Sendable {
     }
 
     private func containsStopword(_ secret: String) -> Bool {
-        guard !stopwords.isEmpty else { return false }
-        let lowered = secret.lowercased()
-        return stopwords.contains { lowered.contains($0) }
+        guard let stopwordMatcher else { return false }
+        var hit = [false]
+        var bytes = Array(secret.utf8)
+        // The automaton folds ASCII case; other letters are lowered the way gitleaks lowers them.
+        if bytes.contains(where: { $0 >= 0x80 }) { bytes = Array(secret.lowercased().utf8) }
+        bytes.withUnsafeBufferPointer { _ = stopwordMatcher.markRules(in: $0, hits: &hit) }
+        return hit[0]
     }
 }
