@@ -94,6 +94,8 @@ public enum SecretScan {
                 }
             } catch let error as NativeError {
                 throw error
+            } catch let error as DirectoryScanner.ReadError {
+                throw InputError(description: error.description)
             } catch {
                 throw InputError(description: "\(path): cannot read the folder: \(error.localizedDescription)")
             }
