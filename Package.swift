@@ -54,7 +54,8 @@ let package = Package(
         ),
         .testTarget(
             name: "PolicyGateTests",
-            dependencies: ["PolicyEngine"]
+            dependencies: ["PolicyEngine"],
+            exclude: ["Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]
