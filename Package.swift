@@ -25,11 +25,17 @@ let package = Package(
             pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"])]
         ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(
             name: "PolicyEngine",
             dependencies: [
                 "CLibGit2",
                 "CPCRE2",
+                "CZlib",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -54,7 +60,8 @@ let package = Package(
         .testTarget(
             name: "PolicyGateTests",
             dependencies: ["PolicyEngine", "TestSupport", .product(name: "Yams", package: "Yams"),
-                           .product(name: "FlyingFox", package: "FlyingFox")]
+                           .product(name: "FlyingFox", package: "FlyingFox")],
+            exclude: ["Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

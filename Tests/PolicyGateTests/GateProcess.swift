@@ -7,6 +7,8 @@ struct GateProcess {
         var status: Int32
         var stdout: String
         var stderr: String
+        /// Whether a signal ended the process (then `status` is the signal number, not an exit code).
+        var wasSignaled = false
 
         /// Everything the process printed, for leak checks.
         var allOutput: String { stdout + stderr }
@@ -58,7 +60,7 @@ struct GateProcess {
         }
         process.waitUntilExit()
         return Outcome(status: process.terminationStatus, stdout: collected.text(isError: false),
-                       stderr: collected.text(isError: true))
+                       stderr: collected.text(isError: true), wasSignaled: process.terminationReason == .uncaughtSignal)
     }
 
     struct TimeoutError: Error, CustomStringConvertible {

@@ -86,6 +86,12 @@ public struct GitCLI {
 public struct GitFailure: Error, CustomStringConvertible {
     public var arguments: [String]
     public var status: Int32
+
+    public init(arguments: [String], status: Int32) {
+        self.arguments = arguments
+        self.status = status
+    }
+
     public var description: String { "git \(arguments.joined(separator: " ")) exited \(status)" }
 }
 

@@ -128,6 +128,8 @@ public struct CIJobExtractor: Sendable {
     /// The main file's name, used in messages.
     public let fileName: String
     private let root: [Entry]
+    /// Position of each top-level key in `root`, so looking up a job does not scan the whole file.
+    private let rootIndex: [String: Int]
     private let hasIncludes: Bool
 
     static let reservedKeys: Set<String> = [
@@ -148,17 +150,36 @@ public struct CIJobExtractor: Sendable {
         self.fileName = fileName
         var merged: [Entry] = []
         var includes = false
+        var budget = ExpansionBudget()
         for file in includedFiles + [SourceFile(name: fileName, text: yaml)] {
-            let entries = try Self.load(file)
+            let entries = try Self.load(file, budget: &budget)
             includes = includes || entries.contains { $0.key == "include" }
             merged = Self.deepMerge(merged, entries)
         }
+        let mergedIndex = Self.index(merged)
         var resolved: [Entry] = []
         for entry in merged {
-            resolved.append(Entry(key: entry.key, value: try Self.resolveReferences(entry.value, root: merged, depth: 0), origin: entry.origin))
+            resolved.append(Entry(key: entry.key, value: try Self.resolveReferences(entry.value, root: merged, rootIndex: mergedIndex,
+                                                                                    depth: 0, budget: &budget),
+                                  origin: entry.origin))
         }
         root = resolved
+        rootIndex = Self.index(resolved)
         hasIncludes = includes
+    }
+
+    /// The position of each key's first entry.
+    static func index(_ entries: [Entry]) -> [String: Int] {
+        var result: [String: Int] = [:]
+        for (offset, entry) in entries.enumerated() where result[entry.key] == nil {
+            result[entry.key] = offset
+        }
+        return result
+    }
+
+    /// The top-level entry named `key`.
+    private func rootEntry(_ key: String) -> Entry? {
+        rootIndex[key].map { root[$0] }
     }
 
     /// Every job name (hidden templates included), in file order.
@@ -174,12 +195,13 @@ public struct CIJobExtractor: Sendable {
     /// - Throws: ``CIJobExtractorError`` when the job does not exist (with close names), `extends` is
     ///   broken, a script entry is not a string, or a variable has no usable value.
     public func job(named name: String) throws(CIJobExtractorError) -> Job {
-        guard let entry = root.first(where: { $0.key == name }), !Self.reservedKeys.contains(name) else {
+        guard let entry = rootEntry(name), !Self.reservedKeys.contains(name) else {
             throw CIJobExtractorError.jobNotFound(
                 file: fileName, job: name, suggestions: Self.closeNames(to: name, in: jobNames), hasIncludes: hasIncludes)
         }
         var chain: [String] = []
-        var entries = try resolveExtends(name, origin: entry.origin, path: [], ancestors: &chain)
+        var budget = ExpansionBudget()
+        var entries = try resolveExtends(name, origin: entry.origin, path: [], ancestors: &chain, budget: &budget)
         let inherit = entries.first { $0.key == "inherit" }?.value
         let defaults = defaultEntries()
         for key in ["before_script", "after_script", "image"] where !entries.contains(where: { $0.key == key }) {
@@ -282,13 +304,35 @@ public struct CIJobExtractor: Sendable {
         var origin: Origin
     }
 
+    // MARK: - Expansion budget
+
+    /// Counts the nodes built while the file is read (an alias or `!reference` copies its whole target
+    /// each time it is used) and the steps of resolving a job's `extends`, so that a few lines whose
+    /// aliases, references or parents multiply ("billion laughs") fail with an error instead of
+    /// exhausting time and memory.
+    struct ExpansionBudget {
+        /// The most nodes (and extends steps) one reading may build; far above real configurations.
+        static let limit = 200_000
+        private(set) var spent = 0
+
+        mutating func spend(_ count: Int = 1, file: String, line: Int) throws(CIJobExtractorError) {
+            spent += count
+            guard spent <= Self.limit else {
+                throw CIJobExtractorError.invalidStructure(
+                    file: file, line: line,
+                    reason: "the configuration expands to more than \(Self.limit) YAML nodes "
+                        + "(anchors, !reference tags or extends that multiply)")
+            }
+        }
+    }
+
     // MARK: - YAML to tree
 
     /// The deepest flow-collection nesting accepted; deeper input is refused before YAML parsing,
     /// whose recursion could otherwise exhaust the stack.
     static let maximumFlowDepth = 200
 
-    static func load(_ file: SourceFile) throws(CIJobExtractorError) -> [Entry] {
+    static func load(_ file: SourceFile, budget: inout ExpansionBudget) throws(CIJobExtractorError) -> [Entry] {
         if let line = lineExceedingFlowDepth(file.text) {
             throw CIJobExtractorError.invalidStructure(
                 file: file.name, line: line, reason: "brackets nested more than \(maximumFlowDepth) levels deep")
@@ -309,7 +353,7 @@ public struct CIJobExtractor: Sendable {
             documents.removeFirst()
         }
         guard let document = documents.last else { return [] }
-        guard case .mapping(let entries, _) = try convert(document, file: file.name) else {
+        guard case .mapping(let entries, _) = try convert(document, file: file.name, budget: &budget) else {
             throw CIJobExtractorError.invalidStructure(
                 file: file.name, line: document.mark?.line ?? 1, reason: "the top level must be a mapping of keywords and jobs")
         }
@@ -355,8 +399,10 @@ public struct CIJobExtractor: Sendable {
         }
     }
 
-    static func convert(_ node: Node, file: String) throws(CIJobExtractorError) -> Value {
+    static func convert(_ node: Node, file: String, budget: inout ExpansionBudget) throws(CIJobExtractorError) -> Value {
         let line = node.mark?.line ?? 1
+        // An alias shares its anchor's nodes, so counting here counts the tree as expanded.
+        try budget.spend(file: file, line: line)
         switch node {
         case .scalar(let scalar):
             let tag = node.tag.rawValue
@@ -387,11 +433,12 @@ public struct CIJobExtractor: Sendable {
                 throw CIJobExtractorError.invalidStructure(file: file, line: line, reason: "unknown YAML tag '\(tag)'")
             }
             var items: [Value] = []
-            for item in sequence { items.append(try convert(item, file: file)) }
+            for item in sequence { items.append(try convert(item, file: file, budget: &budget)) }
             return .sequence(items, origin: Origin(file: file, line: line))
         case .mapping(let mapping):
             var explicit: [Entry] = []
             var merged: [Entry] = []
+            var mergedKeys: Set<String> = []
             for (keyNode, valueNode) in mapping {
                 let keyLine = keyNode.mark?.line ?? line
                 if keyNode.tag.rawValue == Tag.Name.merge.rawValue {
@@ -404,11 +451,11 @@ public struct CIJobExtractor: Sendable {
                             file: file, line: keyLine, reason: "a '<<' merge key takes a mapping or a list of mappings")
                     }
                     for source in sources {
-                        guard case .mapping(let entries, _) = try convert(source, file: file) else {
+                        guard case .mapping(let entries, _) = try convert(source, file: file, budget: &budget) else {
                             throw CIJobExtractorError.invalidStructure(
                                 file: file, line: keyLine, reason: "a '<<' merge key takes a mapping or a list of mappings")
                         }
-                        for entry in entries where !merged.contains(where: { $0.key == entry.key }) {
+                        for entry in entries where mergedKeys.insert(entry.key).inserted {
                             merged.append(entry)
                         }
                     }
@@ -417,10 +464,11 @@ public struct CIJobExtractor: Sendable {
                 guard case .scalar(let keyScalar) = keyNode else {
                     throw CIJobExtractorError.invalidStructure(file: file, line: keyLine, reason: "mapping keys must be scalars")
                 }
-                explicit.append(Entry(key: keyScalar.string, value: try convert(valueNode, file: file),
+                explicit.append(Entry(key: keyScalar.string, value: try convert(valueNode, file: file, budget: &budget),
                                       origin: Origin(file: file, line: keyLine)))
             }
-            let result = explicit + merged.filter { entry in !explicit.contains { $0.key == entry.key } }
+            let explicitKeys = Set(explicit.map(\.key))
+            let result = explicit + merged.filter { !explicitKeys.contains($0.key) }
             return .mapping(result, origin: Origin(file: file, line: line))
         case .alias:
             throw CIJobExtractorError.invalidStructure(file: file, line: line, reason: "unresolved YAML alias")
@@ -429,18 +477,25 @@ public struct CIJobExtractor: Sendable {
 
     // MARK: - References, merging, extends
 
-    static func resolveReferences(_ value: Value, root: [Entry], depth: Int) throws(CIJobExtractorError) -> Value {
+    static func resolveReferences(_ value: Value, root: [Entry], rootIndex: [String: Int], depth: Int,
+                                  budget: inout ExpansionBudget) throws(CIJobExtractorError) -> Value {
+        // Each reference copies its target, so a few references to references can multiply like aliases.
+        try budget.spend(file: value.origin.file, line: value.origin.line)
         switch value {
         case .scalar:
             return value
         case .sequence(let items, let origin):
             var resolved: [Value] = []
-            for item in items { resolved.append(try resolveReferences(item, root: root, depth: depth)) }
+            for item in items {
+                resolved.append(try resolveReferences(item, root: root, rootIndex: rootIndex, depth: depth, budget: &budget))
+            }
             return .sequence(resolved, origin: origin)
         case .mapping(let entries, let origin):
             var resolved: [Entry] = []
             for entry in entries {
-                resolved.append(Entry(key: entry.key, value: try resolveReferences(entry.value, root: root, depth: depth), origin: entry.origin))
+                resolved.append(Entry(key: entry.key, value: try resolveReferences(entry.value, root: root, rootIndex: rootIndex,
+                                                                                   depth: depth, budget: &budget),
+                                      origin: entry.origin))
             }
             return .mapping(resolved, origin: origin)
         case .reference(let path, let origin):
@@ -450,7 +505,8 @@ public struct CIJobExtractor: Sendable {
             var current: [Entry] = root
             var target: Value?
             for (offset, part) in path.enumerated() {
-                guard let found = current.first(where: { $0.key == part })?.value else { target = nil; break }
+                let found = offset == 0 ? rootIndex[part].map { root[$0].value } : current.first(where: { $0.key == part })?.value
+                guard let found else { target = nil; break }
                 target = found
                 if offset < path.count - 1 {
                     guard case .mapping(let next, _) = found else { target = nil; break }
@@ -460,35 +516,40 @@ public struct CIJobExtractor: Sendable {
             guard let target else {
                 throw CIJobExtractorError.referenceNotFound(file: origin.file, line: origin.line, path: path)
             }
-            return try resolveReferences(target, root: root, depth: depth + 1)
+            return try resolveReferences(target, root: root, rootIndex: rootIndex, depth: depth + 1, budget: &budget)
         }
     }
 
     /// GitLab's deep merge: hashes merge key by key, anything else is replaced by `overlay`'s value.
     static func deepMerge(_ base: [Entry], _ overlay: [Entry]) -> [Entry] {
         var result = base
+        var positions = index(base)
         for entry in overlay {
-            if let index = result.firstIndex(where: { $0.key == entry.key }) {
+            if let index = positions[entry.key] {
                 if case .mapping(let old, _) = result[index].value, case .mapping(let new, let origin) = entry.value {
                     result[index] = Entry(key: entry.key, value: .mapping(deepMerge(old, new), origin: origin), origin: entry.origin)
                 } else {
                     result[index] = entry
                 }
             } else {
+                positions[entry.key] = result.count
                 result.append(entry)
             }
         }
         return result
     }
 
-    func resolveExtends(_ name: String, origin: Origin, path: [String], ancestors: inout [String]) throws(CIJobExtractorError) -> [Entry] {
+    func resolveExtends(_ name: String, origin: Origin, path: [String], ancestors: inout [String],
+                        budget: inout ExpansionBudget) throws(CIJobExtractorError) -> [Entry] {
+        // A job may extend several parents that extend several parents each: count the work, not just the depth.
+        try budget.spend(file: origin.file, line: origin.line)
         if path.contains(name) {
             throw CIJobExtractorError.extendsCycle(file: origin.file, line: origin.line, chain: path + [name])
         }
         guard path.count <= 11 else {
             throw CIJobExtractorError.extendsTooDeep(file: origin.file, line: origin.line, job: path.first ?? name)
         }
-        guard let entry = root.first(where: { $0.key == name }) else {
+        guard let entry = rootEntry(name) else {
             throw CIJobExtractorError.extendsNotFound(
                 file: origin.file, line: origin.line, job: path.last ?? name, parent: name, hasIncludes: hasIncludes)
         }
@@ -517,7 +578,9 @@ public struct CIJobExtractor: Sendable {
         var merged: [Entry] = []
         for parent in parents {
             let extendsOrigin = entries.first { $0.key == "extends" }?.origin ?? entry.origin
-            let parentEntries = try resolveExtends(parent, origin: extendsOrigin, path: path + [name], ancestors: &ancestors)
+            let parentEntries = try resolveExtends(parent, origin: extendsOrigin, path: path + [name], ancestors: &ancestors,
+                                                   budget: &budget)
+            try budget.spend(parentEntries.count, file: extendsOrigin.file, line: extendsOrigin.line)
             if !ancestors.contains(parent) { ancestors.append(parent) }
             merged = Self.deepMerge(merged, parentEntries)
         }
@@ -528,11 +591,11 @@ public struct CIJobExtractor: Sendable {
 
     func defaultEntries() -> [Entry] {
         var result: [Entry] = []
-        if case .mapping(let entries, _)? = root.first(where: { $0.key == "default" })?.value {
+        if case .mapping(let entries, _)? = rootEntry("default")?.value {
             result = entries
         }
         for key in ["before_script", "after_script", "image"] where !result.contains(where: { $0.key == key }) {
-            if let global = root.first(where: { $0.key == key }) { result.append(global) }
+            if let global = rootEntry(key) { result.append(global) }
         }
         return result
     }
@@ -558,7 +621,7 @@ public struct CIJobExtractor: Sendable {
 
     func variables(job: String, own: Value?, inherit: Value?) throws(CIJobExtractorError) -> [String: String] {
         var result: [String: String] = [:]
-        if case .mapping(let globals, _)? = root.first(where: { $0.key == "variables" })?.value {
+        if case .mapping(let globals, _)? = rootEntry("variables")?.value {
             for entry in globals where try inherits(entry.key, from: inherit, kind: "variables", job: job) {
                 result[entry.key] = try variableValue(entry)
             }

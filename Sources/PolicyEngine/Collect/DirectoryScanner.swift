@@ -3,17 +3,20 @@ import Foundation
 /// Walks a folder and cuts its text files into fragments for the secret scanner (`scan --dir`).
 ///
 /// `.git` folders and paths matched by the rule set's global path allowlists are pruned; binary files
-/// (a NUL byte in the first 8 KiB) are skipped; symbolic links are not followed.
+/// (a NUL byte in the first 8 KiB) are skipped; symbolic links are not followed. Files of any size are
+/// read as a stream, so memory stays flat; a file that cannot be read is an error, not a skip.
 public struct DirectoryScanner {
-    /// Files larger than this are skipped and listed in `skipped`.
-    public var maxFileSize: Int
     /// Files that were not scanned, with the reason.
     public private(set) var skipped: [(path: String, reason: String)] = []
 
-    /// Creates a walker.
-    public init(maxFileSize: Int = 100 << 20) {
-        self.maxFileSize = maxFileSize
+    /// A folder or file under it could not be read.
+    public struct ReadError: Error, Sendable, CustomStringConvertible {
+        /// What could not be read and why.
+        public var description: String
     }
+
+    /// Creates a walker.
+    public init() {}
 
     /// Walks `root` and sends every chunk of every text file to `onFragment`.
     /// - Parameters:
@@ -25,7 +28,7 @@ public struct DirectoryScanner {
         let rootURL = URL(fileURLWithPath: root).standardizedFileURL
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: rootURL.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: root])
+            throw ReadError(description: "\(root): no such folder (or a symbolic link that leads nowhere)")
         }
         let pathAllowlists = ruleSet.globalAllowlists.filter { $0.condition == .or && $0.targetRules.isEmpty && !$0.paths.isEmpty }
         var stack = [""]
@@ -42,21 +45,16 @@ public struct DirectoryScanner {
                 if type == .typeDirectory {
                     stack.append(path)
                 } else if type == .typeRegular {
-                    try scanFile(full, path: path, size: (attributes[.size] as? NSNumber)?.intValue ?? 0, onFragment: onFragment)
+                    try scanFile(full, path: path, onFragment: onFragment)
                 }
             }
         }
     }
 
-    private mutating func scanFile(_ full: String, path: String, size: Int,
-                                   onFragment: @escaping (ScanFragment) throws -> Void) throws {
-        guard size <= maxFileSize else {
-            skipped.append((path, "larger than \(maxFileSize) bytes"))
-            return
-        }
+    private mutating func scanFile(_ full: String, path: String, onFragment: @escaping (ScanFragment) throws -> Void) throws {
         guard let handle = FileHandle(forReadingAtPath: full) else {
-            skipped.append((path, "not readable"))
-            return
+            // A file the gate cannot read is a file it cannot vouch for.
+            throw ReadError(description: "\(path): cannot open the file for reading")
         }
         defer { try? handle.close() }
         let head = try handle.read(upToCount: 8192) ?? Data()

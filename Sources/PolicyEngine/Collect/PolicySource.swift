@@ -29,8 +29,14 @@ public enum PolicySource: Sendable {
                 throw PolicyError(file: "\(revision):\(PolicySource.fileName)", line: nil, reason: "cannot read: \(error.description)")
             }
             // When the target branch has no policy file, the built-in default applies, as it would there.
-            guard let bytes = try? git.fileContents(at: revision, path: PolicySource.fileName) else {
+            // Any other failure (a damaged object) is an error: falling back would swap the policy.
+            let bytes: [UInt8]
+            do {
+                bytes = try git.fileContents(at: revision, path: PolicySource.fileName)
+            } catch where error.function == "git_tree_entry_bypath" && error.code == -3 {
                 return try PolicyLoader.builtIn()
+            } catch {
+                throw PolicyError(file: "\(revision):\(PolicySource.fileName)", line: nil, reason: "cannot read: \(error.description)")
             }
             guard let text = String(bytes: bytes, encoding: .utf8) else {
                 throw PolicyError(file: "\(revision):\(PolicySource.fileName)", line: nil, reason: "the file is not valid UTF-8")

@@ -86,11 +86,25 @@ public struct PreStageCollector {
         let invocation: AgentInvocation
         do {
             invocation = try ClaudeArgumentParser.parse(argv, source: source)
+            // Inline JSON that Claude Code would read must at least be readable: a value the gate cannot
+            // parse could grant anything. (File paths are read by Claude Code at run time, not here.)
+            for value in invocation.settings where Self.isInlineJSON(value) {
+                _ = try ClaudeSettings.decode(Data(value.utf8), path: "\(source): --settings")
+            }
+            for value in invocation.mcpConfigs where Self.isInlineJSON(value) {
+                _ = try ClaudeSettings.decodeMCPServers(Data(value.utf8), path: "\(source): --mcp-config")
+            }
         } catch {
             throw CollectError(description: String(describing: error))
         }
         return Facts(stage: .pre, ci: ci, invocation: invocation, invocationSource: source, ciJob: job,
                      repositorySettings: settings, configurationSecrets: secrets)
+    }
+
+    /// Whether a `--settings` / `--mcp-config` value is JSON text rather than a file path.
+    static func isInlineJSON(_ value: String) -> Bool {
+        let first = value.first { !$0.isWhitespace }
+        return first == "{" || first == "["
     }
 
     /// Reads `.claude/settings.json`, `.claude/settings.local.json` and `.mcp.json` when present.
@@ -99,7 +113,13 @@ public struct PreStageCollector {
         var found: [ClaudeSettings] = []
         for relative in [".claude/settings.json", ".claude/settings.local.json", ".mcp.json"] {
             let full = repository + "/" + relative
-            guard FileManager.default.fileExists(atPath: full) else { continue }
+            guard FileManager.default.fileExists(atPath: full) else {
+                // A symbolic link that leads nowhere (or loops) may point at a file that appears later in the job.
+                if (try? FileManager.default.destinationOfSymbolicLink(atPath: full)) != nil {
+                    throw CollectError(description: "\(relative): a symbolic link that leads nowhere; the gate cannot tell what it grants")
+                }
+                continue
+            }
             guard let data = FileManager.default.contents(atPath: full) else {
                 throw CollectError(description: "\(relative): cannot read the file")
             }

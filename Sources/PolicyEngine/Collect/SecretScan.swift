@@ -68,7 +68,8 @@ public enum SecretScan {
             do {
                 repository = try GitRepository(path: path)
             } catch {
-                throw InputError(description: "\(path): not a git repository: \(error.message)")
+                let what = error.function == "git_repository_open_ext" ? "not a git repository" : "cannot read the repository"
+                throw InputError(description: "\(path): \(what): \(error.message)")
             }
             let baseCommit = try resolve(base, in: repository, path: path)
             var headCommit: String?
@@ -93,6 +94,8 @@ public enum SecretScan {
                 }
             } catch let error as NativeError {
                 throw error
+            } catch let error as DirectoryScanner.ReadError {
+                throw InputError(description: error.description)
             } catch {
                 throw InputError(description: "\(path): cannot read the folder: \(error.localizedDescription)")
             }
@@ -115,7 +118,8 @@ public enum SecretScan {
             let thread = Thread {
                 let collector = ChangeCollector(commit: commit) { pipeline.submit($0) }
                 let outcome = Swift.Result<[ChangedFile], any Error> {
-                    let repository = try GitRepository(path: path)
+                    // `run` opened (and checked) the same repository just before.
+                    let repository = try GitRepository(path: path, checksLooseObjects: false)
                     try repository.diff(from: base, to: target, into: collector, share: share, of: readers)
                     return collector.files
                 }

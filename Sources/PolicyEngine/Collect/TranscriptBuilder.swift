@@ -26,6 +26,16 @@ struct TranscriptBuilder {
     private static let ignoredTypes: Set<String> = ["stream_event", "rate_limit_event"]
     /// Content block types that are tool calls.
     private static let toolUseTypes: Set<String> = ["tool_use", "server_tool_use", "mcp_tool_use"]
+    /// The input fields the audit reads, by tool, and whether the tool always sends them. Claude Code
+    /// writes them as strings; a call whose field is missing or of another type cannot be audited.
+    private static let auditedFields: [String: [(key: String, isRequired: Bool)]] = [
+        "Bash": [("command", true)], "PowerShell": [("command", true)], "Monitor": [("command", false)],
+        "Read": [("file_path", true)], "Write": [("file_path", true)], "Edit": [("file_path", true)],
+        "MultiEdit": [("file_path", true)], "View": [("file_path", true)],
+        "NotebookEdit": [("notebook_path", true)], "NotebookRead": [("notebook_path", true)],
+        "Glob": [("pattern", true), ("path", false)], "Grep": [("pattern", true), ("path", false)], "LS": [("path", false)],
+        "WebFetch": [("url", true)],
+    ]
 
     // MARK: - Input
 
@@ -152,6 +162,17 @@ struct TranscriptBuilder {
         } else {
             input = .null
             add(.init(kind: .malformedEvent, line: line, reason: "tool_use \(Self.safe(id)) has no 'input'"))
+        }
+        if let fields = input.objectValue {
+            for field in Self.auditedFields[name] ?? [] {
+                let value = fields[field.key]
+                if value == nil ? field.isRequired : value?.stringValue == nil {
+                    add(.init(kind: .malformedEvent, line: line,
+                              reason: "tool_use \(Self.safe(id)) (\(Self.safe(name))) has no string '\(field.key)' to audit"))
+                }
+            }
+        } else if block["input"] != nil {
+            add(.init(kind: .malformedEvent, line: line, reason: "tool_use \(Self.safe(id)) has an 'input' that is not an object"))
         }
         let call = Transcript.ToolCall(id: id, name: name, input: input, parentToolUseID: parent, line: line)
         if let existing = callIndexByID[id] {

@@ -34,6 +34,10 @@ public enum TranscriptReader {
             throw .unreadable(file: path, reason: "cannot open the file for reading")
         }
         defer { try? handle.close() }
+        // A regular file's size is known up front: refuse an oversized one without reading it.
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber, size.int64Value > Int64(sizeLimit) {
+            throw .tooLarge(file: path, limit: sizeLimit)
+        }
         var data = Data()
         let chunkSize = 4 * 1024 * 1024
         while data.count <= sizeLimit {

@@ -64,6 +64,9 @@ private struct Parser {
     var hunkStartLine = 0
     var inBinaryPatch = false
     var sawGitHeader = false
+    /// Files reported so far, and the first line that was not blank: text with no file header is not a diff.
+    var filesSeen = 0
+    var firstContentLine: Int?
 
     init(source: String, visitor: any DiffVisitor) {
         self.source = source
@@ -82,6 +85,9 @@ private struct Parser {
             return
         }
         let text = String(decoding: bytes, as: UTF8.self)
+        if firstContentLine == nil, bytes.contains(where: { $0 != 0x20 && $0 != 0x09 }) {
+            firstContentLine = lineNumber
+        }
         if text.hasPrefix("diff --git ") {
             try finishFile()
             sawGitHeader = true
@@ -238,6 +244,7 @@ private struct Parser {
                 try visitor.beginFile(file)
             }
             try visitor.endFile(isBinary: file.isBinary)
+            filesSeen += 1
         }
         pending = nil
         pendingStarted = false
@@ -250,6 +257,11 @@ private struct Parser {
                                  reason: "diff ends inside the hunk starting here (truncated input?)")
         }
         try finishFile()
+        if filesSeen == 0, let line = firstContentLine {
+            // Scanning nothing and passing would read a wrong file (a transcript, a log) as a clean change.
+            throw DiffParseError(source: source, line: line,
+                                 reason: "no file header ('diff --git' or '---'/'+++') in non-empty input: not a unified diff")
+        }
     }
 }
 
@@ -271,6 +283,8 @@ private struct HunkHeader {
             return (start, count)
         }
         guard let old = range(parts[1]), let new = range(parts[2]) else { return nil }
+        // Line numbers count up from the start, so start + count must fit; a header that claims more is a lie.
+        guard !old.0.addingReportingOverflow(old.1).overflow, !new.0.addingReportingOverflow(new.1).overflow else { return nil }
         oldCount = old.1
         newStart = new.0 == 0 ? 1 : new.0
         newCount = new.1

@@ -18,14 +18,21 @@ public final class GitRepository {
     private let library = LibGit2Session()
 
     /// Opens the repository that contains `path` (like `git -C path`).
-    /// - Throws: `NativeError` when there is no repository there.
-    public init(path: String) throws(NativeError) {
+    /// - Parameters:
+    ///   - path: a folder inside the repository.
+    ///   - checksLooseObjects: inflate every loose object first (``LooseObjectCheck``), since libgit2
+    ///     hangs on a truncated one; pass `false` only when this process has just checked the same repository.
+    /// - Throws: `NativeError` when there is no repository there, or a loose object is damaged.
+    public init(path: String, checksLooseObjects: Bool = true) throws(NativeError) {
         var repository: OpaquePointer?
         try GitRepository.check(git_repository_open_ext(&repository, path, 0, nil), "git_repository_open_ext")
         guard let repository else {
             throw NativeError(library: .libgit2, function: "git_repository_open_ext", code: -1, message: "no repository")
         }
         handle = repository
+        if checksLooseObjects {
+            try LooseObjectCheck.verify(objectsDirectory: String(cString: git_repository_commondir(repository)) + "objects")
+        }
     }
 
     deinit {

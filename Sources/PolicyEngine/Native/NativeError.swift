@@ -14,7 +14,8 @@ public struct NativeError: Error, Sendable, Equatable, CustomStringConvertible {
     public let code: Int
     /// The library's message.
     public let message: String
-    /// For a PCRE2 compile error: the byte offset in the pattern where compilation failed.
+    /// For a PCRE2 compile error: the byte offset in the pattern where compilation failed. For a PCRE2
+    /// match error from a windowed search: the byte offset in the subject where the failed search began.
     public let offset: Int?
 
     /// Creates an error value.

@@ -30,6 +30,8 @@ public final class PCRE2Pattern: @unchecked Sendable {
     public let source: String
     /// Number of capture groups in the pattern.
     public let captureCount: Int
+    /// The match and depth limits every match runs under.
+    public let limits: Limits
     private let code: OpaquePointer
     private let matchContext: OpaquePointer
     /// Whether the JIT compilation has been attempted; it is done on first use, so loading a large
@@ -45,6 +47,7 @@ public final class PCRE2Pattern: @unchecked Sendable {
     /// - Throws: `NativeError` with PCRE2's message and the offset of the error in the pattern.
     public init(_ source: String, caseInsensitive: Bool = false, limits: Limits = Limits()) throws(NativeError) {
         self.source = source
+        self.limits = limits
         let options = UInt32(PCRE2_UTF) | UInt32(PCRE2_MATCH_INVALID_UTF) | UInt32(PCRE2_DOLLAR_ENDONLY)
             | UInt32(PCRE2_USE_OFFSET_LIMIT) | (caseInsensitive ? UInt32(PCRE2_CASELESS) : 0)
         guard let compileContext = pcre2_compile_context_create_8(nil) else {
@@ -95,7 +98,8 @@ public final class PCRE2Pattern: @unchecked Sendable {
     /// Calls `body` for every non-overlapping match that *starts* inside one of `windows` (sorted byte
     /// ranges); a match may run past the end of its window. This lets the scanner try a pattern only
     /// near its keywords instead of over the whole text.
-    /// - Throws: `NativeError` when a limit is hit, or what `body` throws.
+    /// - Throws: `NativeError` when a limit is hit (its `offset` is where in the subject the failed search
+    ///   began), or what `body` throws.
     public func forEachMatch(in subject: UnsafeBufferPointer<UInt8>, startingIn windows: [Range<Int>],
                              _ body: ([Range<Int>?]) throws -> Void) throws {
         guard let context = pcre2_match_context_copy_8(matchContext) else {
@@ -106,8 +110,15 @@ public final class PCRE2Pattern: @unchecked Sendable {
         for window in windows {
             var start = max(window.lowerBound, resume)
             pcre2_set_offset_limit_8(context, window.upperBound)
-            while start <= window.upperBound, start <= subject.count,
-                  let groups = try firstMatch(in: subject, from: start, context: context), let whole = groups[0] {
+            while start <= window.upperBound, start <= subject.count {
+                let found: [Range<Int>?]?
+                do {
+                    found = try firstMatch(in: subject, from: start, context: context)
+                } catch {
+                    throw NativeError(library: error.library, function: error.function, code: error.code,
+                                      message: error.message, offset: start)
+                }
+                guard let groups = found, let whole = groups[0] else { break }
                 try body(groups)
                 start = whole.isEmpty ? whole.upperBound + 1 : whole.upperBound
             }
@@ -195,6 +206,14 @@ public final class PCRE2Pattern: @unchecked Sendable {
         return String(decoding: buffer.prefix(Int(length) - 1), as: UTF8.self)
     }
 
+    /// The JIT stack a search is retried with when PCRE2's default one overflows: 8 MiB.
+    public static let largeJITStack = 8 << 20
+
+    /// Whether `error` says a search ran out of JIT stack even after the retry.
+    public static func isJITStackError(_ error: NativeError) -> Bool {
+        error.library == .pcre2 && error.code == Int(PCRE2_ERROR_JIT_STACKLIMIT)
+    }
+
     // MARK: - Private
 
     private static let unset = ~Int(0)
@@ -202,7 +221,7 @@ public final class PCRE2Pattern: @unchecked Sendable {
     /// Retries a match whose JIT stack overflowed with a larger, private stack.
     private func matchWithLargeJITStack(_ base: UnsafePointer<UInt8>, _ length: Int, _ start: Int,
                                         _ matchData: OpaquePointer, _ matchContext: OpaquePointer) throws(NativeError) -> Int32 {
-        guard let stack = pcre2_jit_stack_create_8(64 * 1024, 8 * 1024 * 1024, nil),
+        guard let stack = pcre2_jit_stack_create_8(64 * 1024, PCRE2Pattern.largeJITStack, nil),
               let context = pcre2_match_context_copy_8(matchContext) else {
             throw NativeError(library: .pcre2, function: "pcre2_jit_stack_create", code: -1, message: "out of memory")
         }

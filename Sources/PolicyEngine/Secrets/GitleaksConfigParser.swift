@@ -145,8 +145,12 @@ struct GitleaksConfigParser {
 
     private func integer(_ table: TOMLTable, _ key: String) throws(SecretRulesError) -> Int64? {
         guard let value = table[key] else { return nil }
-        guard case .integer(let number) = value, number >= 0, number < 1_000_000 else {
+        guard case .integer(let number) = value else {
             throw typeError(table, key, expected: "a small non-negative integer", got: value)
+        }
+        guard number >= 0, number < 1_000_000 else {
+            throw SecretRulesError(file: file, line: table.line(of: key) ?? table.line,
+                                   reason: "'\(key)' must be a small non-negative integer, not \(number)")
         }
         return number
     }
@@ -156,6 +160,8 @@ struct GitleaksConfigParser {
         case nil: return nil
         case .integer(let number)?: return Double(number)
         case .float(let number)? where number.isFinite: return number
+        case .float(let number)?:
+            throw SecretRulesError(file: file, line: table.line(of: key) ?? table.line, reason: "'\(key)' must be a finite number, not \(number)")
         case let value?: throw typeError(table, key, expected: "a number", got: value)
         }
     }

@@ -106,6 +106,11 @@ public enum SecretRulesLoader {
             }
             global.append(try compileAllowlist(allowlist, context: "global allowlist", file: config.file))
         }
+        guard !rules.isEmpty else {
+            // A scan with no rules finds nothing and would pass everything.
+            throw SecretRulesError(file: config.file, line: nil,
+                                   reason: "defines no rules (add [[rules]], or [extend] useDefault = true)")
+        }
         return SecretRuleSet(source: source, rules: rules, globalAllowlists: global)
     }
 

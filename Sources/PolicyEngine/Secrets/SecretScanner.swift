@@ -31,8 +31,17 @@ public struct SecretScanner: Sendable {
 
     /// Scans one fragment.
     /// - Returns: the findings, in the order they were found.
-    /// - Throws: `NativeError` when a pattern hits PCRE2's match or depth limit: the text could not be checked.
+    /// - Throws: `SecretScanError` when a pattern hits PCRE2's match or depth limit: the text could not be checked.
     public func scan(_ fragment: ScanFragment) throws -> [SecretFinding] {
+        do {
+            return try scanUnchecked(fragment)
+        } catch let error as NativeError {
+            // A rule's own pattern is reported with its line by `findCandidates`; this is an allowlist or path pattern.
+            throw SecretScanError(path: fragment.path, line: fragment.firstLine, ruleID: nil, error: error, limits: PCRE2Pattern.Limits())
+        }
+    }
+
+    private func scanUnchecked(_ fragment: ScanFragment) throws -> [SecretFinding] {
         for allowlist in ruleSet.globalAllowlists where allowlist.targetRules.isEmpty {
             if try allowlist.allowsFragment(path: fragment.path, commit: fragment.commit) { return [] }
         }
@@ -74,11 +83,16 @@ public struct SecretScanner: Sendable {
         for (index, rule) in ruleSet.rules.enumerated() {
             let ranges = rule.keywords.isEmpty ? everything : windows.windows(for: index)
             guard !ranges.isEmpty, let regex = rule.regex, try ruleApplies(rule, to: fragment) else { continue }
-            try regex.forEachMatch(in: buffer, startingIn: ranges) { groups in
-                if let candidate = try candidate(rule: rule, index: index, groups: groups, buffer: buffer,
-                                                 fragment: fragment, lines: &lines) {
-                    candidates.append(candidate)
+            do {
+                try regex.forEachMatch(in: buffer, startingIn: ranges) { groups in
+                    if let candidate = try candidate(rule: rule, index: index, groups: groups, buffer: buffer,
+                                                     fragment: fragment, lines: &lines) {
+                        candidates.append(candidate)
+                    }
                 }
+            } catch let error as NativeError where error.library == .pcre2 {
+                let line = fragment.firstLine + lines.lineIndex(of: min(error.offset ?? 0, buffer.count))
+                throw SecretScanError(path: fragment.path, line: line, ruleID: rule.id, error: error, limits: regex.limits)
             }
         }
         return candidates
