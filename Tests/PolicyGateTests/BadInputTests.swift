@@ -140,6 +140,7 @@ struct BadInput: Sendable, CustomTestStringConvertible {
         .init(fixture: "ci/invalid-utf8.yml", command: .preCIJob, exit: 2, message: "not valid UTF-8"),
         .init(fixture: "ci/deep-flow.yml", command: .preCIJob, exit: 2, message: ":2: brackets nested more than 200 levels deep"),
         .init(fixture: "ci/deep-block.yml", command: .preCIJob, exit: 2, message: "Maximum nesting level reached"),
+        .init(fixture: "ci/deep-block-990.yml", command: .preCIJob, exit: 2, message: ":3: mappings and lists nested more than 100 levels deep"),
         .init(fixture: "ci/billion-laughs.yml", command: .preCIJob, exit: 2, message: "expands to more than 200000 YAML nodes", timeout: 60),
         .init(fixture: "ci/reference-laughs.yml", command: .preCIJob, exit: 2, message: "expands to more than 200000 YAML nodes", timeout: 60),
         .init(fixture: "ci/extends-fan-out.yml", command: .preCIJob, exit: 2, message: "expands to more than 200000 YAML nodes", timeout: 60),

@@ -31,6 +31,10 @@ struct GateProcess {
         process.executableURL = binary
         process.arguments = arguments
         var base = ["PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
+        // A sanitizer build (scripts/sanitizers.sh) configures the binary's runtime the same way as the tests'.
+        for name in ["ASAN_OPTIONS", "TSAN_OPTIONS", "LSAN_OPTIONS"] {
+            if let value = ProcessInfo.processInfo.environment[name] { base[name] = value }
+        }
         base.merge(environment) { _, new in new }
         process.environment = base
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }

@@ -399,10 +399,19 @@ public struct CIJobExtractor: Sendable {
         }
     }
 
-    static func convert(_ node: Node, file: String, budget: inout ExpansionBudget) throws(CIJobExtractorError) -> Value {
+    /// The deepest nesting of mappings and sequences accepted, as GitLab's own `max_yaml_depth`; the
+    /// conversion recurses once per level.
+    static let maximumDepth = 100
+
+    static func convert(_ node: Node, file: String, budget: inout ExpansionBudget,
+                        depth: Int = 0) throws(CIJobExtractorError) -> Value {
         let line = node.mark?.line ?? 1
         // An alias shares its anchor's nodes, so counting here counts the tree as expanded.
         try budget.spend(file: file, line: line)
+        guard depth <= maximumDepth else {
+            throw CIJobExtractorError.invalidStructure(
+                file: file, line: line, reason: "mappings and lists nested more than \(maximumDepth) levels deep")
+        }
         switch node {
         case .scalar(let scalar):
             let tag = node.tag.rawValue
@@ -433,7 +442,7 @@ public struct CIJobExtractor: Sendable {
                 throw CIJobExtractorError.invalidStructure(file: file, line: line, reason: "unknown YAML tag '\(tag)'")
             }
             var items: [Value] = []
-            for item in sequence { items.append(try convert(item, file: file, budget: &budget)) }
+            for item in sequence { items.append(try convert(item, file: file, budget: &budget, depth: depth + 1)) }
             return .sequence(items, origin: Origin(file: file, line: line))
         case .mapping(let mapping):
             var explicit: [Entry] = []
@@ -451,7 +460,7 @@ public struct CIJobExtractor: Sendable {
                             file: file, line: keyLine, reason: "a '<<' merge key takes a mapping or a list of mappings")
                     }
                     for source in sources {
-                        guard case .mapping(let entries, _) = try convert(source, file: file, budget: &budget) else {
+                        guard case .mapping(let entries, _) = try convert(source, file: file, budget: &budget, depth: depth + 1) else {
                             throw CIJobExtractorError.invalidStructure(
                                 file: file, line: keyLine, reason: "a '<<' merge key takes a mapping or a list of mappings")
                         }
@@ -464,7 +473,7 @@ public struct CIJobExtractor: Sendable {
                 guard case .scalar(let keyScalar) = keyNode else {
                     throw CIJobExtractorError.invalidStructure(file: file, line: keyLine, reason: "mapping keys must be scalars")
                 }
-                explicit.append(Entry(key: keyScalar.string, value: try convert(valueNode, file: file, budget: &budget),
+                explicit.append(Entry(key: keyScalar.string, value: try convert(valueNode, file: file, budget: &budget, depth: depth + 1),
                                       origin: Origin(file: file, line: keyLine)))
             }
             let explicitKeys = Set(explicit.map(\.key))
