@@ -25,6 +25,27 @@ import Testing
         #expect(findings.first?.redacted.contains("Q7fK2pL9") == false)
     }
 
+    @Test func messagesQuotingASecretAreRedacted() throws {
+        let scanner = SecretScanner(ruleSet: try ruleSet(tokenRule))
+        let message = "unknown rule id 'demo_Q7fK2pL9xW4mZ8rT' (did you mean 'demo'?)"
+        #expect(scanner.redactingSecrets(in: message) == "unknown rule id 'demo…#\(SecretRedaction.hash("demo_Q7fK2pL9xW4mZ8rT").prefix(8))' (did you mean 'demo'?)")
+        #expect(scanner.redactingSecrets(in: "unknown rule id 'secret.leak'") == "unknown rule id 'secret.leak'")
+    }
+
+    @Test func aPatternThatHitsTheMatchLimitIsOneErrorWithPathLineAndRule() throws {
+        let rules = try ruleSet("""
+        [[rules]]
+        id = "nested"
+        regex = '''(a+)+b'''
+        keywords = ["aaaa"]
+        """)
+        let lines = ["first", "second", String(repeating: "a", count: 5000) + "!b"]
+        #expect(throws: SecretScanError(path: "x.txt", line: 2, ruleID: "nested", reason: "match limit exceeded (PCRE2 match limit "
+                                        + "10000000, depth limit 100000); this text was not checked: simplify the pattern")) {
+            try SecretScanner(ruleSet: rules).scan(ScanFragment(path: "x.txt", lines: lines, firstLine: 1))
+        }
+    }
+
     @Test func keywordPrefilterSkipsRulesWithoutAHit() throws {
         // The regex would match, but the keyword is absent, so the rule does not run (gitleaks' semantics).
         let rules = try ruleSet("""

@@ -21,10 +21,13 @@ public enum Evaluator {
             evaluated.append((description.id, setting))
             guard let action = setting.findingAction else { continue }
             for violation in rule.evaluate(facts, policy: policy) {
+                // Messages, evidence and fingerprints quote the input (a mode, a command, a path); a token
+                // pasted there must not reach a report.
                 findings.append(Finding(
-                    rule: description.id, action: violation.isInformational ? .info : action, message: violation.message, location: violation.location,
-                    secretRule: violation.secretRule, evidence: violation.evidence,
-                    fingerprint: violation.fingerprint.map { "\(description.id):\($0)" }))
+                    rule: description.id, action: violation.isInformational ? .info : action,
+                    message: SecretRedaction.scrub(violation.message), location: violation.location,
+                    secretRule: violation.secretRule, evidence: violation.evidence.map(SecretRedaction.scrub),
+                    fingerprint: violation.fingerprint.map { "\(description.id):\(SecretRedaction.scrub($0))" }))
             }
         }
         var seen = Set<String>()

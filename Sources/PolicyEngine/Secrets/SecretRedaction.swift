@@ -18,4 +18,15 @@ public enum SecretRedaction {
         let prefix = secret.count >= 12 ? String(secret.prefix(4)) : ""
         return "\(prefix)…#\(digest)"
     }
+
+    /// The built-in rules, compiled once, used to scrub messages (immutable, so safe to share).
+    private static let messageScanner: SecretScanner? = try? SecretScanner(
+        ruleSet: SecretRulesLoader.builtIn(), options: .init(honoursInlineAllowMarkers: false))
+
+    /// `text` with every secret the built-in rules find replaced by its redacted form; see
+    /// ``SecretScanner/redactingSecrets(in:)``.
+    public static func scrub(_ text: String) -> String {
+        guard let scanner = messageScanner else { return "(text withheld: the built-in secret rules did not load)" }
+        return scanner.redactingSecrets(in: text)
+    }
 }

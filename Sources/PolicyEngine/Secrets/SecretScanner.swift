@@ -1,3 +1,5 @@
+import Foundation
+
 /// Finds secrets in fragments of text with a rule set: keyword prefilter, pattern, secret group,
 /// entropy, allowlists, inline markers, composite rules, generic de-duplication and ignored fingerprints.
 ///
@@ -59,6 +61,29 @@ public struct SecretScanner: Sendable {
     /// Scans text lines as if they were one fragment (for samples and tests).
     public func scan(lines: String, path: String = "sample.txt") throws -> [SecretFinding] {
         try scan(ScanFragment(path: path, bytes: Array(lines.utf8), firstLine: 1))
+    }
+
+    /// `text` with every secret the rules find in it replaced by its redacted form (`glpa…#1a2b3c4d`).
+    ///
+    /// For messages that quote their input (an unknown rule id, a permission mode, a job name, a
+    /// command): a token pasted into the wrong place must not reach a log.
+    /// - Returns: the scrubbed text, or a placeholder when the text could not be checked.
+    public func redactingSecrets(in text: String) -> String {
+        let bytes = Array(text.utf8)
+        let candidates: [Candidate]
+        do {
+            candidates = try bytes.withUnsafeBufferPointer { buffer in
+                try findCandidates(in: buffer, fragment: ScanFragment(path: "message", bytes: bytes, firstLine: 1))
+            }
+        } catch {
+            return "(text withheld: it could not be checked for secrets)"
+        }
+        var result = text
+        // Longest first, so a secret that contains another is replaced whole.
+        for secret in Set(candidates.map(\.secret)).sorted(by: { $0.count > $1.count }) where !secret.isEmpty {
+            result = result.replacingOccurrences(of: secret, with: SecretRedaction.redact(secret))
+        }
+        return result
     }
 
     // MARK: - Matching

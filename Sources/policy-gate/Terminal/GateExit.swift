@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PolicyEngine
 
 /// Maps outcomes to the gate's exit codes. Left alone, ArgumentParser turns any error into exit 1,
 /// which would read as "blocked"; the gate must say 2 when it could not decide.
@@ -37,9 +38,9 @@ enum GateExit {
         return couldNotDecide
     }
 
-    /// One line for an error: its own description when it has one.
+    /// One line for an error: its own description when it has one, with any secret it quotes redacted.
     static func describe(_ error: any Error) -> String {
         let text = error is CocoaError ? error.localizedDescription : String(describing: error)
-        return text.split(separator: "\n").joined(separator: " ")
+        return SecretRedaction.scrub(text.split(separator: "\n").joined(separator: " "))
     }
 }
