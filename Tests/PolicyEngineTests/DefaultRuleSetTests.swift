@@ -39,6 +39,7 @@ import TestSupport
             (EmbeddedDefaults.starterPolicyYAML, "init/policy-gate.yml"),
             (EmbeddedDefaults.starterCIIncludeYAML, "init/policy-gate.gitlab-ci.yml"),
             (EmbeddedDefaults.claudeMarkdown, "CLAUDE.md.example"),
+            (EmbeddedDefaults.componentYAML, "templates/policy-gate.yml"),
         ]
         for (embedded, file) in copies {
             var text = try String(contentsOfFile: PackagePaths.root + "/" + file, encoding: .utf8)

@@ -61,7 +61,7 @@ public struct PreStageCollector {
             }
             let secrets = try scanner.scan(ScanFragment(path: file, bytes: Array(data), firstLine: 1))
             do {
-                let extractor = try CIJobExtractor(yaml: yaml, fileName: file)
+                let extractor = try CIConfigurationReader(repository: repository).extractor(file: file, text: yaml)
                 let job = try extractor.job(named: jobName)
                 let commands = try extractor.claudeCommands(in: job)
                 guard !commands.isEmpty else {
