@@ -25,10 +25,11 @@ struct GateProcess {
         return folder.appendingPathComponent("policy-gate")
     }
 
+    /// Runs the gate, or `executable` when given (the pipeline tests run job scripts with bash).
     static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:],
-                    directory: String? = nil, timeout: TimeInterval = 120) throws -> Outcome {
+                    directory: String? = nil, timeout: TimeInterval = 120, executable: URL? = nil) throws -> Outcome {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable ?? binary
         process.arguments = arguments
         var base = ["PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
         // A sanitizer build (scripts/sanitizers.sh) configures the binary's runtime the same way as the tests'.
@@ -60,7 +61,7 @@ struct GateProcess {
         try? input.fileHandleForWriting.close()
         if group.wait(timeout: .now() + timeout) == .timedOut {
             process.terminate()
-            throw TimeoutError(arguments: arguments)
+            throw TimeoutError(arguments: [process.executableURL?.lastPathComponent ?? "?"] + arguments)
         }
         process.waitUntilExit()
         return Outcome(status: process.terminationStatus, stdout: collected.text(isError: false),
@@ -69,7 +70,7 @@ struct GateProcess {
 
     struct TimeoutError: Error, CustomStringConvertible {
         var arguments: [String]
-        var description: String { "policy-gate \(arguments.joined(separator: " ")) did not finish in time" }
+        var description: String { "\(arguments.joined(separator: " ")) did not finish in time" }
     }
 }
 

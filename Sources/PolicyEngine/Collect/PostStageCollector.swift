@@ -105,9 +105,23 @@ public struct PostStageCollector {
         let facts = Facts(stage: .post, ci: CIContext(environment: request.environment), changeSet: ChangeSet(
             base: scan.base, head: scan.head, files: scan.files), changeSecrets: scan.findings, transcript: transcript,
             transcriptSecrets: transcriptSecrets, preState: request.preState,
-            gitMetadata: sameJob ? GitMetadata(configSHA256: digests.config, hooks: digests.hooks) : nil, workspaceRoot: root,
+            gitMetadata: sameJob ? GitMetadata(configSHA256: digests.config, hooks: digests.hooks) : nil,
+            workspaceRoot: Self.agentWorkspaceRoot(repository: root, transcriptCWD: transcript?.initEvent?.cwd),
             home: request.environment["HOME"], agentExitStatus: request.agentExitStatus)
         return Result(facts: facts, inputs: inputs)
+    }
+
+    /// Where the agent's checkout was. When the agent ran in a job of its own, its checkout was another
+    /// folder (GitLab runners name it `…/<runner>/<slot>/<group>/<project>`), and the transcript's paths
+    /// are in that folder, which the transcript's `cwd` names. That `cwd` is taken as the agent's root
+    /// only when it is absolute and ends in the same folder name as this checkout; anything else (a `cwd`
+    /// of `/`, a subfolder, another project) keeps this checkout as the root, so paths are judged strictly.
+    static func agentWorkspaceRoot(repository root: String, transcriptCWD cwd: String?) -> String {
+        guard let cwd, cwd.hasPrefix("/") else { return root }
+        let agentRoot = PathScope.normalize(cwd)
+        let name = URL(fileURLWithPath: root).lastPathComponent
+        guard agentRoot != "/", !name.isEmpty, URL(fileURLWithPath: agentRoot).lastPathComponent == name else { return root }
+        return agentRoot
     }
 
     /// Runs the scanner over every tool call's input and result text.

@@ -33,7 +33,9 @@ public struct Facts: Sendable {
     public var preState: PreState?
     /// Digests of `.git/config` and `.git/hooks` now.
     public var gitMetadata: GitMetadata?
-    /// The repository root (absolute), for path checks of the transcript.
+    /// The root (absolute) of the checkout the agent worked in, for path checks of the transcript: the
+    /// repository root, or the agent job's own checkout when it ran in another job (see
+    /// `PostStageCollector.agentWorkspaceRoot`).
     public var workspaceRoot: String?
     /// The home folder of the job, for `~` in paths.
     public var home: String?
