@@ -180,4 +180,42 @@ import Testing
         Array("uSHERS".utf8).withUnsafeBufferPointer { _ = automaton.markRules(in: $0, hits: &hits) }
         #expect(hits == [true, true, true, false])
     }
+
+    /// The automaton's hits equal a naive search, in order of end offset, also for texts long enough to
+    /// be scanned as two halves and with keywords across the middle.
+    @Test(arguments: [17, 4095, 4096, 4097, 10_001, 70_000])
+    func keywordAutomatonHitsMatchANaiveSearch(length: Int) {
+        let keywords = [["token"], ["glpat-", "gldt-"], ["AKIA"], ["key", "secret_key"], ["t"]]
+        let automaton = KeywordAutomaton(keywordsPerRule: keywords)
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("tokenGLPATglpat-akiaKEYsecret_ \n=xyz".utf8)
+        var text = (0..<length).map { _ in alphabet.randomElement(using: &generator)! }
+        // A keyword straddling the middle and one at each end.
+        for (keyword, position) in [("SECRET_KEY", length / 2 - 4), ("gldt-", 0), ("token", length - 5)] where position >= 0 {
+            for (offset, byte) in keyword.utf8.enumerated() where position + offset < length { text[position + offset] = byte }
+        }
+        var found: [Pair] = []
+        text.withUnsafeBufferPointer { buffer in automaton.forEachHit(in: buffer) { found.append(Pair(rule: $0, end: $1)) } }
+        // A rule is reported once per end offset, even when two of its keywords end there.
+        var expected: Set<Pair> = []
+        let folded = text.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        for (rule, words) in keywords.enumerated() {
+            for word in Set(words.map { Array($0.lowercased().utf8) }) where word.count <= folded.count {
+                for start in 0...(folded.count - word.count) where Array(folded[start..<(start + word.count)]) == word {
+                    expected.insert(Pair(rule: rule, end: start + word.count))
+                }
+            }
+        }
+        #expect(found.map(\.end) == found.map(\.end).sorted(), "hits are not in order of end offset")
+        let missing = expected.subtracting(found).sorted().prefix(5)
+        let extra = Set(found).subtracting(expected).sorted().prefix(5)
+        #expect(missing.isEmpty && extra.isEmpty && found.count == expected.count,
+                "missing \(Array(missing)), extra \(Array(extra)), \(found.count) found, \(expected.count) expected")
+    }
+
+    struct Pair: Comparable, Hashable {
+        var rule: Int
+        var end: Int
+        static func < (lhs: Pair, rhs: Pair) -> Bool { (lhs.end, lhs.rule) < (rhs.end, rhs.rule) }
+    }
 }

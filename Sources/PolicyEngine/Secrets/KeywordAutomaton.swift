@@ -1,9 +1,22 @@
 /// An Aho–Corasick automaton over ASCII-case-folded bytes that finds, in one pass, which rules'
 /// keywords occur anywhere in a text.
 ///
-/// The automaton is a full DFA (256 transitions per state), so scanning is one table lookup per byte.
+/// The automaton is a full DFA, so scanning is one table lookup per byte. Each lookup depends on the
+/// one before, so the scan waits for memory on every byte; three things shorten that wait: the columns
+/// are byte classes rather than bytes (every byte in no keyword is one class, and the two cases of a
+/// letter are one), which keeps the table a few hundred KiB instead of megabytes; an entry holds the
+/// next state's row offset, so no multiplication sits between two lookups, and says whether that
+/// state ends a keyword; and a long text is scanned as two halves in one loop, so two lookups are in
+/// flight at once.
 public struct KeywordAutomaton: Sendable {
-    private let transitions: [Int32]
+    /// The class of each byte value; class 0 holds every byte that occurs in no keyword.
+    private let byteClasses: [UInt8]
+    private let classCount: Int
+    /// `transitions[row + class]`, where `row` is a state's number times `classCount`, is the next
+    /// state's row shifted left by one, with the low bit set when that state ends a keyword.
+    private let transitions: [UInt32]
+    /// The longest keyword, in bytes: how far before a split point the second half must start.
+    private let longestKeyword: Int
     /// For state `s`, `outputRules[outputOffsets[s]..<outputOffsets[s + 1]]` are the rules whose keyword
     /// ends there (including through failure links).
     private let outputOffsets: [Int32]
@@ -66,7 +79,30 @@ public struct KeywordAutomaton: Sendable {
                 }
             }
         }
-        transitions = goto.flatMap { $0 }
+        // Byte classes: one per folded byte that some keyword uses, and class 0 for all the others.
+        var used = [Bool](repeating: false, count: 256)
+        for keyword in keywordsPerRule.joined() {
+            for byte in keyword.utf8 { used[Int(KeywordAutomaton.fold(byte))] = true }
+        }
+        let representatives = [-1] + (0..<256).filter { used[$0] }
+        var classOfFolded = [UInt8](repeating: 0, count: 256)
+        for (index, byte) in representatives.enumerated() where byte >= 0 {
+            classOfFolded[byte] = UInt8(index)
+        }
+        let classes = (0..<256).map { classOfFolded[Int(KeywordAutomaton.fold(UInt8($0)))] }
+        byteClasses = classes
+        classCount = representatives.count
+        var table: [UInt32] = []
+        table.reserveCapacity(goto.count * representatives.count)
+        for row in goto {
+            for byte in representatives {
+                // Every byte of class 0 occurs in no keyword, so from any state it leads back to the root.
+                let next = byte < 0 ? 0 : Int(row[byte])
+                table.append(UInt32(next * representatives.count) << 1 | (output[next].isEmpty ? 0 : 1))
+            }
+        }
+        transitions = table
+        longestKeyword = keywordsPerRule.joined().map(\.utf8.count).max() ?? 0
         var offsets: [Int32] = [0]
         for rules in output {
             offsets.append(offsets[offsets.count - 1] + Int32(rules.count))
@@ -83,46 +119,92 @@ public struct KeywordAutomaton: Sendable {
     @discardableResult
     public func markRules(in text: UnsafeBufferPointer<UInt8>, hits: inout [Bool]) -> Int {
         var newlySet = 0
-        var state = 0
-        transitions.withUnsafeBufferPointer { table in
-            outputOffsets.withUnsafeBufferPointer { offsets in
-                for byte in text {
-                    state = Int(table[state &* 256 &+ Int(KeywordAutomaton.fold(byte))])
-                    let lower = Int(offsets[state])
-                    let upper = Int(offsets[state &+ 1])
-                    if lower < upper {
-                        for index in lower..<upper {
-                            let rule = Int(outputRules[index])
-                            if !hits[rule] {
-                                hits[rule] = true
-                                newlySet += 1
-                            }
-                        }
-                    }
-                }
+        forEachHit(in: text) { rule, _ in
+            if !hits[rule] {
+                hits[rule] = true
+                newlySet += 1
             }
         }
         return newlySet
     }
 
-    /// Calls `body` with the rule index and the end offset (exclusive) of every keyword occurrence.
+    /// Texts shorter than this are scanned as one stream.
+    static let splitThreshold = 4096
+
+    /// Calls `body` with the rule index and the end offset (exclusive) of every keyword occurrence, in
+    /// increasing order of end offset.
     public func forEachHit(in text: UnsafeBufferPointer<UInt8>, _ body: (Int, Int) -> Void) {
-        var state = 0
-        transitions.withUnsafeBufferPointer { table in
-            outputOffsets.withUnsafeBufferPointer { offsets in
-                outputRules.withUnsafeBufferPointer { rules in
-                    for (offset, byte) in text.enumerated() {
-                        state = Int(table[state &* 256 &+ Int(KeywordAutomaton.fold(byte))])
-                        let lower = Int(offsets[state])
-                        let upper = Int(offsets[state &+ 1])
-                        if lower < upper {
-                            for index in lower..<upper {
-                                body(Int(rules[index]), offset + 1)
-                            }
-                        }
-                    }
+        let count = text.count
+        guard count >= Self.splitThreshold else {
+            scan(text, from: 0, to: count, reportAfter: 0, body)
+            return
+        }
+        // The second half starts early enough to see every keyword that ends after the middle; its hits
+        // are held back so that all hits reach `body` in order.
+        let middle = count / 2
+        var secondHalf: [(rule: Int, end: Int)] = []
+        scanTwo(text, first: 0..<middle, second: max(0, middle - longestKeyword)..<count, reportSecondAfter: middle,
+                first: body, second: { secondHalf.append(($0, $1)) })
+        for hit in secondHalf { body(hit.rule, hit.end) }
+    }
+
+    private func scan(_ text: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, reportAfter limit: Int,
+                      _ body: (Int, Int) -> Void) {
+        byteClasses.withUnsafeBufferPointer { classes in
+            transitions.withUnsafeBufferPointer { table in
+                var row = 0
+                var offset = start
+                while offset < end {
+                    let entry = table[row &+ Int(classes[Int(text[offset])])]
+                    row = Int(entry &>> 1)
+                    offset &+= 1
+                    if entry & 1 != 0, offset > limit { emit(row: row, end: offset, body) }
                 }
             }
+        }
+    }
+
+    /// Two independent scans in one loop, so the processor overlaps their table lookups.
+    private func scanTwo(_ text: UnsafeBufferPointer<UInt8>, first: Range<Int>, second: Range<Int>, reportSecondAfter limit: Int,
+                         first firstBody: (Int, Int) -> Void, second secondBody: (Int, Int) -> Void) {
+        var rowA = 0
+        var rowB = 0
+        var offsetA = first.lowerBound
+        var offsetB = second.lowerBound
+        byteClasses.withUnsafeBufferPointer { classes in
+            transitions.withUnsafeBufferPointer { table in
+                let steps = min(first.count, second.count)
+                for _ in 0..<steps {
+                    let entryA = table[rowA &+ Int(classes[Int(text[offsetA])])]
+                    let entryB = table[rowB &+ Int(classes[Int(text[offsetB])])]
+                    rowA = Int(entryA &>> 1)
+                    rowB = Int(entryB &>> 1)
+                    offsetA &+= 1
+                    offsetB &+= 1
+                    if entryA & 1 != 0 { emit(row: rowA, end: offsetA, firstBody) }
+                    if entryB & 1 != 0, offsetB > limit { emit(row: rowB, end: offsetB, secondBody) }
+                }
+                while offsetA < first.upperBound {
+                    let entry = table[rowA &+ Int(classes[Int(text[offsetA])])]
+                    rowA = Int(entry &>> 1)
+                    offsetA &+= 1
+                    if entry & 1 != 0 { emit(row: rowA, end: offsetA, firstBody) }
+                }
+                while offsetB < second.upperBound {
+                    let entry = table[rowB &+ Int(classes[Int(text[offsetB])])]
+                    rowB = Int(entry &>> 1)
+                    offsetB &+= 1
+                    if entry & 1 != 0, offsetB > limit { emit(row: rowB, end: offsetB, secondBody) }
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    private func emit(row: Int, end: Int, _ body: (Int, Int) -> Void) {
+        let state = row / classCount
+        for index in Int(outputOffsets[state])..<Int(outputOffsets[state &+ 1]) {
+            body(Int(outputRules[index]), end)
         }
     }
 
