@@ -58,6 +58,54 @@ public final class ChangeCollector: DiffVisitor {
         lastLine = lineNumber
     }
 
+    /// Cuts the lines straight into fragments of whole lines, each copied once.
+    public func addedLines(_ content: UnsafeBufferPointer<UInt8>, firstLine: Int) throws {
+        guard current?.newMode != .symlink else {
+            // The symlink target is taken from the first line, as `addedLine` does.
+            try addEachLine(of: content, firstLine: firstLine)
+            return
+        }
+        try flush()
+        guard !content.isEmpty else { return }
+        // A final newline ends the last line; it does not start another.
+        let end = content.last == 0x0A ? content.count - 1 : content.count
+        var start = 0
+        var line = firstLine
+        while true {
+            let cut = fragmentEnd(in: content, from: start, to: end)
+            let chunk = UnsafeBufferPointer(rebasing: content[start..<cut])
+            let lines = Self.newlineCount(chunk) + 1
+            if lines == 1, chunk.count > ChangeCollector.longLineLimit {
+                try emitLongLine(chunk, lineNumber: line)
+            } else if !chunk.isEmpty, let path = current?.path {
+                try onFragment(ScanFragment(path: path, commit: commit, bytes: Array(chunk), firstLine: line))
+            }
+            current?.addedLines += lines
+            line += lines
+            if cut >= end { break }
+            start = cut + 1
+        }
+        lastLine = line - 1
+    }
+
+    /// Where a fragment starting at `start` ends: at the last newline within `fragmentLimit` bytes, or at
+    /// the end of the line when that one line is longer.
+    private func fragmentEnd(in content: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int {
+        if end - start <= fragmentLimit { return end }
+        var cut = start + fragmentLimit
+        while cut > start, content[cut] != 0x0A { cut -= 1 }
+        if cut > start { return cut }
+        cut = start + fragmentLimit
+        while cut < end, content[cut] != 0x0A { cut += 1 }
+        return cut
+    }
+
+    static func newlineCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var count = 0
+        for byte in bytes where byte == 0x0A { count += 1 }
+        return count
+    }
+
     public func removedLine() throws {
         current?.removedLines += 1
     }

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Runs the secret scanner over one input: a unified diff, a git range or working tree, or a folder.
 /// Reading and scanning overlap: the reader feeds a `ScanPipeline` that scans on all cores.
@@ -148,7 +147,7 @@ public enum SecretScan {
 
     /// What each reader thread ended with.
     private final class ReaderResults: Sendable {
-        let outcomes = Mutex<[Int: Swift.Result<[ChangedFile], any Error>]>([:])
+        let outcomes = Locked<[Int: Swift.Result<[ChangedFile], any Error>]>([:])
     }
 
     private static func resolve(_ revision: String, in repository: GitRepository, path: String) throws -> String {

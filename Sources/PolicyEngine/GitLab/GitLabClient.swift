@@ -180,27 +180,31 @@ public struct GitLabClient: Sendable {
         case failed(any Error, neverSent: Bool)
     }
 
-    /// One try, raced against the timeout; the loser is cancelled.
+    /// One try, raced against the timeout; the loser is cancelled. The reply is not waited for once the
+    /// timeout has won: a transport that is slow to notice its cancellation cannot stretch the bound.
     private func sendOnce(_ request: TransportRequest, timeout: TimeInterval) async -> Outcome {
         let transport = transport
-        return await withTaskGroup(of: Outcome.self) { group in
-            group.addTask {
-                do {
-                    return .reply(try await transport.send(request))
-                } catch {
-                    // These codes mean the request never left, so even a POST may be repeated.
-                    let unsent: [URLError.Code] = [.cannotConnectToHost, .cannotFindHost, .dnsLookupFailed, .notConnectedToInternet]
-                    return .failed(error, neverSent: (error as? URLError).map { unsent.contains($0.code) } ?? false)
-                }
+        let racers = Locked<[Task<Void, Never>]>([])
+        let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
+            let race = FirstOutcome(continuation)
+            racers.withLock { tasks in
+                tasks.append(Task {
+                    do {
+                        race.finish(.reply(try await transport.send(request)))
+                    } catch {
+                        // These codes mean the request never left, so even a POST may be repeated.
+                        let unsent: [URLError.Code] = [.cannotConnectToHost, .cannotFindHost, .dnsLookupFailed, .notConnectedToInternet]
+                        race.finish(.failed(error, neverSent: (error as? URLError).map { unsent.contains($0.code) } ?? false))
+                    }
+                })
+                tasks.append(Task {
+                    try? await Task.sleep(nanoseconds: UInt64(timeout * 1_000_000_000))
+                    race.finish(.timedOut)
+                })
             }
-            group.addTask {
-                try? await Task.sleep(nanoseconds: UInt64(timeout * 1_000_000_000))
-                return .timedOut
-            }
-            let first = await group.next() ?? .timedOut
-            group.cancelAll()
-            return first
         }
+        racers.withLock { tasks in tasks.forEach { $0.cancel() } }
+        return outcome
     }
 
     // MARK: - Helpers
@@ -362,5 +366,22 @@ extension GitLabError {
     func after(attempts: Int, token: GitLabToken, note: String? = nil) -> GitLabError {
         let parts = [detail.isEmpty ? nil : detail, "\(attempts) attempt\(attempts == 1 ? "" : "s")", note].compactMap { $0 }
         return GitLabError(kind, request: request, status: status, detail: parts.joined(separator: "; "), token: token)
+    }
+}
+
+/// Resumes a continuation with the first outcome it is given and ignores the rest.
+private final class FirstOutcome<Outcome: Sendable>: Sendable {
+    private let continuation: Locked<CheckedContinuation<Outcome, Never>?>
+
+    init(_ continuation: CheckedContinuation<Outcome, Never>) {
+        self.continuation = Locked(continuation)
+    }
+
+    func finish(_ outcome: Outcome) {
+        let waiting = continuation.withLock { pending in
+            defer { pending = nil }
+            return pending
+        }
+        waiting?.resume(returning: outcome)
     }
 }

@@ -153,6 +153,12 @@ public final class GitRepository {
         let isBinary = content.prefix(8000).contains(0)
         if !isBinary, !content.isEmpty {
             try visitor.beginHunk()
+            // Without carriage returns the content already is the lines joined by newlines.
+            if let base = content.baseAddress, memchr(base, 0x0D, content.count) == nil {
+                try visitor.addedLines(content, firstLine: 1)
+                try visitor.endFile(isBinary: file.isBinary)
+                return
+            }
             var lineStart = 0
             var lineNumber = 1
             while lineStart < content.count {

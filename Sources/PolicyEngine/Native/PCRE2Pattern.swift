@@ -37,7 +37,7 @@ public final class PCRE2Pattern: @unchecked Sendable {
     /// Whether the JIT compilation has been attempted; it is done on first use, so loading a large
     /// rule set costs nothing for rules whose keywords never appear.
     private let jitAttempted = Atomic<Bool>(false)
-    private let jitLock = Mutex<Void>(())
+    private let jitLock = Locked<Void>(())
 
     /// Compiles a pattern.
     /// - Parameters:

@@ -1,5 +1,4 @@
 import Dispatch
-import Synchronization
 
 /// Scans fragments on all cores while the producer (git, or a diff reader) keeps reading.
 ///
@@ -13,7 +12,7 @@ public final class ScanPipeline: Sendable {
     private let group = DispatchGroup()
     private let slots: DispatchSemaphore
     private let state = Shared()
-    private let pending = Mutex(Pending())
+    private let pending = Locked(Pending())
     private let batchLimit: Int
 
     private struct Pending {
@@ -31,8 +30,8 @@ public final class ScanPipeline: Sendable {
     }
 
     private final class Shared: Sendable {
-        let findings = Mutex<[SecretFinding]>([])
-        let error = Mutex<(any Error)?>(nil)
+        let findings = Locked<[SecretFinding]>([])
+        let error = Locked<(any Error)?>(nil)
     }
 
     /// Creates a pipeline.
