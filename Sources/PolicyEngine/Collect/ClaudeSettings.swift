@@ -200,6 +200,9 @@ public struct ClaudeSettings: Sendable, Hashable {
     public var topLevelKeys: [String] = []
     /// The 1-based line of each key that was read, by dotted path (`permissions.allow`, `env`, `hooks`).
     public var keyLines: [String: Int] = [:]
+    /// Whether the command line names this file (`--settings FILE`, `--mcp-config FILE`): Claude Code
+    /// then loads it whatever `--setting-sources` and `--strict-mcp-config` say.
+    public var loadedByCommandLine = false
 
     /// Creates empty settings for a path.
     /// - Parameter path: The display path.

@@ -83,22 +83,20 @@ public struct PreStageCollector {
 
     private func facts(argv: [String], source: String, ci: CIContext, settings: [ClaudeSettings],
                        secrets: [SecretFinding], job: CIJobFacts?) throws -> Facts {
-        let invocation: AgentInvocation
+        var invocation: AgentInvocation
+        var loaded = settings
         do {
             invocation = try ClaudeArgumentParser.parse(argv, source: source)
             // Inline JSON that Claude Code would read must at least be readable: a value the gate cannot
-            // parse could grant anything. (File paths are read by Claude Code at run time, not here.)
-            for value in invocation.settings where Self.isInlineJSON(value) {
-                _ = try ClaudeSettings.decode(Data(value.utf8), path: "\(source): --settings")
-            }
-            for value in invocation.mcpConfigs where Self.isInlineJSON(value) {
-                _ = try ClaudeSettings.decodeMCPServers(Data(value.utf8), path: "\(source): --mcp-config")
-            }
+            // parse could grant anything. Files the command line names inside the repository are read
+            // like the repository's settings; other files are the pipeline's, read by Claude Code.
+            try CommandLineSettings.foldInline(into: &invocation, source: source)
+            loaded += try CommandLineSettings.repositoryFiles(named: invocation, repository: repository)
         } catch {
             throw CollectError(description: String(describing: error))
         }
         return Facts(stage: .pre, ci: ci, invocation: invocation, invocationSource: source, ciJob: job,
-                     repositorySettings: settings, configurationSecrets: secrets)
+                     repositorySettings: loaded, configurationSecrets: secrets)
     }
 
     /// Whether a `--settings` / `--mcp-config` value is JSON text rather than a file path.

@@ -8,7 +8,8 @@ extension Facts {
                            ciJob: CIJobFacts? = nil) throws -> Facts {
         var words = try ShellWords.split(commandLine)
         if !ClaudeArgumentParser.isClaudeCommand(words) { words.insert("claude", at: 0) }
-        let invocation = try ClaudeArgumentParser.parse(words, source: "--claude-args")
+        var invocation = try ClaudeArgumentParser.parse(words, source: "--claude-args")
+        try CommandLineSettings.foldInline(into: &invocation, source: "--claude-args")
         var parsed: [ClaudeSettings] = []
         for (path, json) in settings {
             if path.hasSuffix(".mcp.json") {

@@ -14,6 +14,12 @@ public enum PermissionModeForbiddenRule: PolicyRule {
             RuleExample("acceptEdits is allowed by default", violations: 0) { try .pre("-p task --permission-mode acceptEdits") },
             RuleExample("the manual alias means default", violations: 0) { try .pre("-p task --permission-mode=manual") },
             RuleExample("bypassPermissions", violations: 1) { try .pre("-p task --permission-mode bypassPermissions") },
+            RuleExample("bypassPermissions as the default mode of inline --settings JSON", violations: 1) {
+                try .pre(#"-p task --settings '{"permissions":{"defaultMode":"bypassPermissions"}}'"#)
+            },
+            RuleExample("--permission-mode wins over the default mode of inline --settings", violations: 0) {
+                try .pre(#"-p task --permission-mode plan --settings '{"permissions":{"defaultMode":"bypassPermissions"}}'"#)
+            },
             RuleExample("--dangerously-skip-permissions", violations: 1) { try .pre("-p task --dangerously-skip-permissions") },
             RuleExample("--allow-dangerously-skip-permissions", violations: 1) {
                 try .pre("-p task --permission-mode plan --allow-dangerously-skip-permissions")

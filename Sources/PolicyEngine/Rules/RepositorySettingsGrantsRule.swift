@@ -2,7 +2,8 @@
 /// `.mcp.json`) that widen the agent beyond the policy: allow rules, a default mode, hooks (they run
 /// in `-p` with no trust prompt), `env`, `apiKeyHelper`, MCP servers (and CI variables interpolated
 /// into them). Files the invocation does not load (`--bare`, `--setting-sources` without `project`/
-/// `local`, `--strict-mcp-config` for `.mcp.json`) are not reported. Reads `Facts.repositorySettings`.
+/// `local`, `--strict-mcp-config` for `.mcp.json`) are not reported, unless the command line names them
+/// (`--settings FILE`, `--mcp-config FILE` inside the repository). Reads `Facts.repositorySettings`.
 public enum RepositorySettingsGrantsRule: PolicyRule {
     public static let description = RuleDescription(
         id: "settings.repo-grants",
@@ -28,6 +29,12 @@ public enum RepositorySettingsGrantsRule: PolicyRule {
                          settings: [(".claude/settings.json", #"{"permissions":{"allow":["Bash"]}}"#),
                                     (".mcp.json", #"{"mcpServers":{"s":{"command":"srv"}}}"#)])
             },
+            RuleExample("a repository file given to --settings is loaded whatever --setting-sources says", violations: 1) {
+                var facts = try Facts.pre("-p task --setting-sources user --settings ci/agent-settings.json",
+                                          settings: [("ci/agent-settings.json", #"{"permissions":{"allow":["Bash"]}}"#)])
+                facts.repositorySettings[0].loadedByCommandLine = true
+                return facts
+            },
             RuleExample("allow rules, env and apiKeyHelper", violations: 3) {
                 try .pre("-p task", settings: [(".claude/settings.local.json",
                                                 #"{"permissions":{"allow":["Bash"]},"env":{"A":"b"},"apiKeyHelper":"./key.sh"}"#)])
@@ -42,7 +49,7 @@ public enum RepositorySettingsGrantsRule: PolicyRule {
         var violations: [Violation] = []
         for settings in facts.repositorySettings {
             let isMCPFile = settings.path.hasSuffix(".mcp.json")
-            if isMCPFile ? !loadsMCPFile : !loadsProjectSettings { continue }
+            if !settings.loadedByCommandLine, isMCPFile ? !loadsMCPFile : !loadsProjectSettings { continue }
             func add(_ what: String, key: String) {
                 violations.append(Violation("\(settings.path) \(what)",
                                             location: .init(path: settings.path, line: settings.keyLines[key]),

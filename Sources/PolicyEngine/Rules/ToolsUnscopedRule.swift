@@ -19,6 +19,9 @@ public enum ToolsUnscopedRule: PolicyRule {
                 try .pre("-p task --permission-mode acceptEdits --allowedTools \"Bash(*) Read(*) Edit(*) Write(*) mcp__gitlab\" --debug")
             },
             RuleExample("bare Bash and every MCP server", violations: 2) { try .pre("-p task --allowedTools Bash,mcp__*") },
+            RuleExample("a blanket grant in inline --settings JSON", violations: 1) {
+                try .pre(#"-p task --allowedTools Read --settings '{"permissions":{"allow":["Bash(*)"]}}'"#)
+            },
             RuleExample("an interpreter with a wildcard", violations: 1) { try .pre("-p task --allowedTools 'Bash(python -c *)'") },
             RuleExample("reading from the filesystem root", violations: 1) { try .pre("-p task --allowedTools 'Read(//**)'") },
         ])

@@ -1,0 +1,50 @@
+import Foundation
+
+/// What `--settings` and `--mcp-config` bring into a session, read as Claude Code reads them, so the
+/// rules see grants that do not come through `--allowedTools`.
+enum CommandLineSettings {
+    /// Folds `--settings` JSON given inline into the invocation. Claude Code applies it on top of every
+    /// other settings source, so its `permissions.allow` and `permissions.deny` are grants of the command
+    /// line like `--allowedTools` and `--disallowedTools`, and its `permissions.defaultMode` is the mode
+    /// when `--permission-mode` is absent; the tool and mode rules then check them.
+    /// - Throws: ``ClaudeSettingsError`` when the JSON cannot be read: it could grant anything.
+    static func foldInline(into invocation: inout AgentInvocation, source: String) throws(ClaudeSettingsError) {
+        for value in invocation.settings where PreStageCollector.isInlineJSON(value) {
+            let inline = try ClaudeSettings.decode(Data(value.utf8), path: "\(source): --settings")
+            invocation.allowedTools += inline.allow
+            invocation.disallowedTools += inline.deny
+            if invocation.permissionModeRaw == nil, let raw = inline.defaultModeRaw {
+                invocation.permissionModeRaw = raw
+                invocation.permissionMode = inline.defaultMode
+            }
+        }
+        for value in invocation.mcpConfigs where PreStageCollector.isInlineJSON(value) {
+            _ = try ClaudeSettings.decodeMCPServers(Data(value.utf8), path: "\(source): --mcp-config")
+        }
+    }
+
+    /// The repository's own files that `--settings` and `--mcp-config` name, relative to the repository
+    /// root where claude starts: anyone who can push can edit them, so they are judged like
+    /// `.claude/settings.json`. Other paths (and `$VARIABLE`s) belong to the pipeline and are read by
+    /// Claude Code when it starts; a named file that does not exist yet is not read either.
+    static func repositoryFiles(named invocation: AgentInvocation, repository: String) throws -> [ClaudeSettings] {
+        let root = URL(fileURLWithPath: repository).standardizedFileURL.path
+        var found: [ClaudeSettings] = []
+        let named = invocation.settings.map { ($0, false) } + invocation.mcpConfigs.map { ($0, true) }
+        for (value, isMCP) in named where !PreStageCollector.isInlineJSON(value) && !value.contains("$") {
+            let full = URL(fileURLWithPath: value, relativeTo: URL(fileURLWithPath: root + "/")).standardizedFileURL.path
+            guard full.hasPrefix(root + "/"), let data = FileManager.default.contents(atPath: full) else { continue }
+            let relative = String(full.dropFirst(root.count + 1))
+            var settings: ClaudeSettings
+            if isMCP {
+                settings = ClaudeSettings(path: relative)
+                settings.mcpServers = try ClaudeSettings.decodeMCPServers(data, path: relative)
+            } else {
+                settings = try ClaudeSettings.decode(data, path: relative)
+            }
+            settings.loadedByCommandLine = true
+            found.append(settings)
+        }
+        return found
+    }
+}
