@@ -14,6 +14,8 @@ public struct SecretRuleSet: Sendable {
     let indexByID: [String: Int]
     /// Per rule: whether its pattern spans lines (its matches may start far before the keyword).
     let spansLines: [Bool]
+    /// Per rule: how far before a keyword's end its matches can start, when that is known (`KeywordReach`).
+    var keywordReach: [Int?]
 
     /// Builds a rule set.
     public init(source: String, rules: [SecretRule], globalAllowlists: [SecretAllowlist]) {
@@ -24,6 +26,7 @@ public struct SecretRuleSet: Sendable {
         automaton = KeywordAutomaton(keywordsPerRule: sorted.map(\.keywords))
         alwaysRun = sorted.indices.filter { sorted[$0].keywords.isEmpty }
         spansLines = sorted.map(\.spansLines)
+        keywordReach = sorted.map { rule in rule.regex.flatMap { KeywordReach.of(pattern: $0.source, keywords: rule.keywords) } }
         indexByID = Dictionary(sorted.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { first, _ in first })
     }
 

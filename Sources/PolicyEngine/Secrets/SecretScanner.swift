@@ -100,7 +100,11 @@ public struct SecretScanner: Sendable {
     private func findCandidates(in buffer: UnsafeBufferPointer<UInt8>, fragment: ScanFragment) throws -> [Candidate] {
         var windows = KeywordWindows(ruleCount: ruleSet.rules.count, buffer: buffer)
         ruleSet.automaton.forEachHit(in: buffer) { rule, end in
-            windows.add(rule: rule, hitEnd: end, reachesBack: ruleSet.spansLines[rule])
+            if let reach = ruleSet.keywordReach[rule] {
+                windows.add(rule: rule, hitEnd: end, reach: reach)
+            } else {
+                windows.add(rule: rule, hitEnd: end, reachesBack: ruleSet.spansLines[rule])
+            }
         }
         var lines = LineIndex(buffer: buffer)
         var candidates: [Candidate] = []
@@ -229,7 +233,8 @@ public struct SecretScanner: Sendable {
 
 /// For each rule, the byte ranges where a match containing one of its keywords can start: from the
 /// start of the line before a keyword occurrence (or up to 8 KiB before it, for patterns that span
-/// lines) to the end of the keyword's own line, merged.
+/// lines) to the end of the keyword's own line, merged; for rules with a known reach, only the
+/// `KeywordReach` bytes before the keyword's end.
 struct KeywordWindows {
     private let buffer: UnsafeBufferPointer<UInt8>
     private var ranges: [[Range<Int>]]
@@ -262,6 +267,18 @@ struct KeywordWindows {
             ranges[rule][ranges[rule].count - 1] = last.lowerBound..<lineEnd
         } else {
             ranges[rule].append(start..<lineEnd)
+        }
+    }
+
+    /// A hit of a rule whose matches start at most `reach` bytes before a keyword's end, on its line.
+    mutating func add(rule: Int, hitEnd: Int, reach: Int) {
+        var start = hitEnd
+        let earliest = max(0, hitEnd - reach)
+        while start > earliest, buffer[start - 1] != 0x0A { start -= 1 }
+        if let last = ranges[rule].last, start <= last.upperBound {
+            ranges[rule][ranges[rule].count - 1] = last.lowerBound..<max(last.upperBound, hitEnd)
+        } else {
+            ranges[rule].append(start..<hitEnd)
         }
     }
 

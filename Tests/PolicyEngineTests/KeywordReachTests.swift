@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import PolicyEngine
+
+@Suite struct KeywordReachTests {
+    static let generic = #"(?i)[\w.-]{0,50}?(?:access|auth|(?-i:[Aa]pi|API)|credential|creds|key|passw(?:or)?d|secret|token)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([\w.=-]{10,150}|[a-z0-9][a-z0-9+/]{11,}={0,3})(?:[\x60'"\s;]|\\[nr]|$)"#
+    static let genericKeywords = ["access", "api", "auth", "key", "credential", "creds", "passwd", "password", "secret", "token"]
+
+    @Test(arguments: [
+        (generic, genericKeywords, 60),
+        (#"(?i)[\w.-]{0,50}?(?:adafruit)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>)([a-z0-9_-]{32})"#, ["adafruit"], 58),
+        (#"[\w.-]{0,10}(?:glpat-|gldt-)x"#, ["glpat-", "gldt-"], 16),
+    ])
+    func theReachOfTheSemiGenericShape(pattern: String, keywords: [String], reach: Int) {
+        #expect(KeywordReach.of(pattern: pattern, keywords: keywords) == reach)
+    }
+
+    @Test(arguments: [
+        // An alternative without a keyword: a match need not contain one near its start.
+        (generic, ["access", "api", "auth", "key", "credential", "creds", "passwd", "secret", "token"]),
+        (#"(?i)[\w.-]{0,50}?(?:apikey|[a-z]+)=(\w+)"#, ["apikey"]),
+        (#"(?i)[\w.-]{0,50}?(?:api\w*key)=(\w+)"#, ["api"]),
+        (#"(?i)[\w\s.-]{0,50}?(?:apikey)=(\w+)"#, ["apikey"]),
+        (#"(?i)\b(?:apikey)=(\w+)"#, ["apikey"]),
+        (#"(?i)[\w.-]{0,50}?(?:apikey"#, ["apikey"]),
+    ])
+    func patternsOfAnotherShapeKeepTheLineWindows(pattern: String, keywords: [String]) {
+        #expect(KeywordReach.of(pattern: pattern, keywords: keywords) == nil)
+    }
+
+    @Test func gitleaksSemiGenericRulesGetAReach() throws {
+        let rules = try SecretRulesLoader.load(path: PackagePaths.shared + "/bench/gitleaks-8.30.1.toml")
+        #expect(rules.keywordReach[try #require(rules.indexByID["generic-api-key"])] == 60)
+        // 82 of the 101 semi-generic rules: the others have keywords that are not in their group.
+        #expect(rules.keywordReach.compactMap { $0 }.count >= 80)
+    }
+
+    /// The narrower windows find exactly what the line windows find, on text built to put keywords far
+    /// from the match start, several per line, at line starts and across lines.
+    @Test func findingsAreTheSameWithAndWithoutReach() throws {
+        let withReach = try SecretRulesLoader.load(path: PackagePaths.shared + "/bench/gitleaks-8.30.1.toml")
+        var withoutReach = withReach
+        withoutReach.keywordReach = Array(repeating: nil, count: withReach.rules.count)
+        var generator = SeededGenerator(state: 42)
+        let words = ["api", "key", "token", "secret", "auth", "password", "access", "creds", "x", "value", "my_service"]
+        var lines: [String] = []
+        for _ in 0..<4000 {
+            let name = (0..<Int.random(in: 1...6, using: &generator)).map { _ in words.randomElement(using: &generator)! }
+                .joined(separator: ["_", ".", "-", ""].randomElement(using: &generator)!)
+            let padding = String(repeating: "a", count: Int.random(in: 0...70, using: &generator))
+            let value = String((0..<Int.random(in: 4...40, using: &generator)).map { _ in
+                "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/=-".randomElement(using: &generator)!
+            })
+            let separator = [" = ", ": ", "=", " => ", ":=", "\n= ", "\t"].randomElement(using: &generator)!
+            lines.append([padding + name + separator + "\"" + value + "\"", name + separator + value, "# " + name,
+                          name + " " + name + separator + value].randomElement(using: &generator)!)
+        }
+        let fragment = ScanFragment(path: "config/app.env", bytes: Array(lines.joined(separator: "\n").utf8), firstLine: 1)
+        let expected = try SecretScanner(ruleSet: withoutReach).scan(fragment).map { "\($0.ruleID) \($0.line):\($0.column) \($0.secretHash)" }
+        let found = try SecretScanner(ruleSet: withReach).scan(fragment).map { "\($0.ruleID) \($0.line):\($0.column) \($0.secretHash)" }
+        #expect(expected.count > 100, "the text should hold many candidates")
+        #expect(found == expected)
+    }
+}
