@@ -156,7 +156,8 @@ struct ClaudeSettingsTests {
     struct WrongTypeCase: Sendable, CustomTestStringConvertible {
         let json: String
         let message: String
-        var testDescription: String { json }
+        /// The JSON with string values masked: some cases hold token-shaped values, which a test log must not show.
+        var testDescription: String { json.replacingOccurrences(of: #""[^"]*""#, with: "\"…\"", options: .regularExpression) }
     }
 
     static let wrongTypeCases: [WrongTypeCase] = [
