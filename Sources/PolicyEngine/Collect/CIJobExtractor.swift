@@ -333,6 +333,9 @@ public struct CIJobExtractor: Sendable {
     static let maximumFlowDepth = 200
 
     static func load(_ file: SourceFile, budget: inout ExpansionBudget) throws(CIJobExtractorError) -> [Entry] {
+        if let line = YAMLAliasKeys.firstLine(in: file.text) {
+            throw CIJobExtractorError.invalidStructure(file: file.name, line: line, reason: YAMLAliasKeys.refusal)
+        }
         if let line = lineExceedingFlowDepth(file.text) {
             throw CIJobExtractorError.invalidStructure(
                 file: file.name, line: line, reason: "brackets nested more than \(maximumFlowDepth) levels deep")

@@ -39,6 +39,9 @@ struct PolicyDocument {
     static func read(text: String, source: String, defaults: PolicyDocument,
                      knownRuleIDs: [String]) throws(PolicyError) -> PolicyDocument {
         let root: Node?
+        if let line = YAMLAliasKeys.firstLine(in: text) {
+            throw PolicyError(file: source, line: line, reason: YAMLAliasKeys.refusal)
+        }
         do {
             root = try Yams.compose(yaml: text)
         } catch {
