@@ -33,6 +33,9 @@ product=$(product_for "$target")
 # The sanitizer flags apply to PolicyEngine and its dependencies too. The linker's "cannot export local
 # symbol" warnings from the ASan runtime are noise; the log is kept in fuzz/.build/build.log.
 mkdir -p "$here/.build"
+# SwiftPM keeps the build plan of a path dependency across builds and misses files added to it since;
+# dropping the cached plan makes it list PolicyEngine's sources again (compilation stays incremental).
+rm -f "$here/.build/debug.yaml" "$here"/.build/*/debug/description.json
 if ! swift build --package-path "$here" -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library \
     --product "$product" > "$here/.build/build.log" 2>&1; then
     grep -v "Cannot export local symbol" "$here/.build/build.log" | tail -40 >&2
