@@ -11,6 +11,7 @@ import TestSupport
         (generic, genericKeywords, 60),
         (#"(?i)[\w.-]{0,50}?(?:adafruit)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>)([a-z0-9_-]{32})"#, ["adafruit"], 58),
         (#"[\w.-]{0,10}(?:glpat-|gldt-)x"#, ["glpat-", "gldt-"], 16),
+        (#"[\w.-]{0,10}(?:key)(?:a|[|]|\|)x"#, ["key"], 13),
     ])
     func theReachOfTheSemiGenericShape(pattern: String, keywords: [String], reach: Int) {
         #expect(KeywordReach.of(pattern: pattern, keywords: keywords) == reach)
@@ -24,6 +25,10 @@ import TestSupport
         (#"(?i)[\w\s.-]{0,50}?(?:apikey)=(\w+)"#, ["apikey"]),
         (#"(?i)\b(?:apikey)=(\w+)"#, ["apikey"]),
         (#"(?i)[\w.-]{0,50}?(?:apikey"#, ["apikey"]),
+        // The group is not in every match: optional, repeated, or one side of a top-level alternation.
+        (#"(?i)[\w.-]{0,50}?(?:apikey)?=(\w+)"#, ["apikey"]),
+        (#"(?i)[\w.-]{0,50}?(?:apikey){0,2}=(\w+)"#, ["apikey"]),
+        (#"(?i)[\w.-]{0,50}?(?:apikey)=(\w+)|token_(\w+)"#, ["apikey", "token_"]),
     ])
     func patternsOfAnotherShapeKeepTheLineWindows(pattern: String, keywords: [String]) {
         #expect(KeywordReach.of(pattern: pattern, keywords: keywords) == nil)

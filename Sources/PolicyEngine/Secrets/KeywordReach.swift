@@ -27,6 +27,11 @@ enum KeywordReach {
         guard rest.hasPrefix("(?:") || rest.hasPrefix("(") else { return nil }
         var parser = LiteralGroupParser(text: Array(rest.utf8))
         guard let alternatives = parser.parseGroup(), !alternatives.isEmpty else { return nil }
+        // The group must be in every match: not optional or repeated, and not one side of a top-level `|`.
+        if let next = parser.next, [UInt8(ascii: "?"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "{")].contains(next) {
+            return nil
+        }
+        guard !hasTopLevelAlternation(Array(pattern.utf8)) else { return nil }
         let lowered = keywords.map { $0.lowercased() }.filter { !$0.isEmpty }
         for alternative in alternatives {
             let text = String(decoding: alternative, as: UTF8.self).lowercased()
@@ -34,6 +39,36 @@ enum KeywordReach {
         }
         return prefixLimit + (alternatives.map(\.count).max() ?? 0)
     }
+}
+
+/// Whether `|` occurs outside every group and class, making the whole pattern an alternation.
+private func hasTopLevelAlternation(_ pattern: [UInt8]) -> Bool {
+    var depth = 0
+    var inClass = false
+    var position = 0
+    while position < pattern.count {
+        let byte = pattern[position]
+        if byte == UInt8(ascii: "\\") {
+            position += 2
+            continue
+        }
+        if inClass {
+            if byte == UInt8(ascii: "]") { inClass = false }
+        } else if byte == UInt8(ascii: "[") {
+            inClass = true
+            // A `]` first in a class (or after `^`) is a member, not the end.
+            if position + 1 < pattern.count, pattern[position + 1] == UInt8(ascii: "^") { position += 1 }
+            if position + 1 < pattern.count, pattern[position + 1] == UInt8(ascii: "]") { position += 1 }
+        } else if byte == UInt8(ascii: "(") {
+            depth += 1
+        } else if byte == UInt8(ascii: ")") {
+            depth -= 1
+        } else if byte == UInt8(ascii: "|"), depth == 0 {
+            return true
+        }
+        position += 1
+    }
+    return false
 }
 
 /// Expands a regex group made only of literal characters, single-character classes, nested groups
@@ -84,6 +119,9 @@ private struct LiteralGroupParser {
     }
 
     private var peek: UInt8? { position < text.count ? text[position] : nil }
+
+    /// The character after what has been parsed.
+    var next: UInt8? { peek }
 
     private mutating func parseAtom() -> [[UInt8]]? {
         guard let byte = peek else { return nil }
