@@ -16,6 +16,13 @@ static inline int policy_gate_git_set_cache_limit(size_t bytes) {
     return git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)bytes);
 }
 
+// The agent runner reads a checkout that the agent's user owned during the run. libgit2 runs nothing
+// from a repository's config (no hooks, filter drivers or fsmonitor), so the ownership check that
+// protects git's command line is not needed here and would refuse that checkout.
+static inline int policy_gate_git_skip_owner_validation(void) {
+    return git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
+}
+
 // Blob buffers are allocated on the git reader threads and freed on the scanner threads. With one
 // malloc arena per thread and glibc's sliding mmap threshold, the freed memory stays with the
 // process; one arena and a fixed threshold give it back, so resident memory does not grow with the diff.

@@ -11,7 +11,7 @@ struct PolicyGate: AsyncParsableCommand {
         2 could not decide (bad input, policy, repository or internal error), 64 usage error.
         """,
         version: PolicyGateVersion.full,
-        subcommands: [PreCommand.self, PostCommand.self, RunCommand.self, ScanCommand.self, CheckPolicyCommand.self,
+        subcommands: [PreCommand.self, AgentCommand.self, PostCommand.self, RunCommand.self, ScanCommand.self, CheckPolicyCommand.self,
                       ExplainCommand.self, InitCommand.self]
     )
 }

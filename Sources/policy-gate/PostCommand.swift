@@ -33,29 +33,47 @@ struct PostCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The agent's --output-format stream-json (or json) output.")
     var transcript: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "The folder the agent job handed off with policy-gate agent (manifest.json, agent.bundle, transcript.jsonl).",
+        discussion: "The manifest is verified with POLICY_GATE_HANDOFF_KEY; its head, transcript and git metadata are what is judged."))
+    var handoff: String?
+
     func validate() throws {
         if head != nil && worktree { throw ValidationError("--head and --worktree cannot be used together") }
+        if handoff != nil && (worktree || transcript != nil || base != nil) {
+            throw ValidationError("--handoff names the base, head and transcript itself: drop --base, --worktree and --transcript")
+        }
     }
 
     func run() async throws {
         try await GateExit.guarded {
             let environment = ProcessInfo.processInfo.environment
             let root = repository.path(environment: environment)
-            let outcome = try PostStage.run(
-                request: .init(repository: root, base: base, head: head, worktree: worktree, transcriptPath: transcript,
-                               environment: environment),
-                policy: policy, statePath: state)
+            var request = PostStageCollector.Request(repository: root, base: base, head: head, worktree: worktree,
+                                                     transcriptPath: transcript, environment: environment)
+            request.preState = try Self.readState(state)
+            let source = try Gate.postPolicySource(explicit: policy.explicitSource(repository: root), request: request)
+            let trusted = try Gate.TrustedInputs(source: source, repository: root)
+            var verified: Handoff.Verified?
+            if let handoff {
+                let checked = try Handoff.verify(folder: handoff, environment: environment, policy: trusted.policy,
+                                                 expectedBase: request.preState?.baseline)
+                if let head, try GitRepository(path: root).resolveCommit(head) != checked.manifest.head {
+                    throw StateError(description: "--head \(head) is not the commit the hand-off manifest names")
+                }
+                request.base = checked.manifest.base
+                request.head = checked.manifest.head
+                request.transcriptPath = checked.transcriptPath
+                request.agentExitStatus = checked.manifest.agentExitStatus
+                request.gitMetadataChanges = checked.manifest.metadataChanges
+                request.lingeringProcesses = checked.manifest.lingeringProcesses
+                verified = checked
+            }
+            var outcome = try Gate.post(request, trusted: trusted)
+            if let verified { outcome.report.record(verified) }
             return try await Delivery.deliver(outcome.report, started: outcome.started, reporting: reporting,
                                               annotation: annotation, environment: environment)
         }
-    }
-}
-
-/// The `post` stage as one call, shared by `post` and `run`.
-enum PostStage {
-    struct Outcome {
-        var report: GateReport
-        var started: Date
     }
 
     /// The state file, when it exists; a file that exists but cannot be read is an error.
@@ -70,31 +88,27 @@ enum PostStage {
             throw StateError(description: "\(path): the pre state file is not valid (\(error.localizedDescription))")
         }
     }
+}
 
-    static func run(request: PostStageCollector.Request, policy options: PolicyOptions, statePath: String) throws -> Outcome {
-        let started = Date()
-        var request = request
-        if request.preState == nil {
-            request.preState = try readState(statePath)
+extension GateReport {
+    /// Records the verified hand-off: how the agent ran, and whether the manifest was authenticated.
+    mutating func record(_ handoff: Handoff.Verified) {
+        let manifest = handoff.manifest
+        inputs["handoff_pipeline"] = manifest.pipelineID
+        inputs["handoff_job"] = manifest.jobID
+        inputs["agent_exit_status"] = String(manifest.agentExitStatus)
+        inputs["isolation"] = manifest.isolation.mode + (manifest.isolation.user.map { " (user \($0))" } ?? "")
+        inputs["agent_environment"] = manifest.isolation.environment.joined(separator: " ")
+        inputs["handoff_authenticated"] = handoff.authenticated ? "yes" : "no"
+        if !handoff.authenticated {
+            notes.append("The hand-off was not authenticated (agent.handoff_authentication: none): its files could have been replaced between the jobs.")
         }
-        // The policy comes from a trusted place: an explicit file or ref, else the base commit (never the change).
-        let source: PolicySource
-        if options.policy != nil || options.policyRef != nil {
-            source = options.source(repository: request.repository)
-        } else {
-            source = .reference(repository: request.repository, revision: try PostStageCollector.base(for: request))
+        if manifest.isolation.mode == "none" {
+            notes.append("The agent was not isolated (agent.isolation: none): it ran as the gate's own user, so it could have changed the evidence this verdict rests on.")
         }
-        let policy = try source.load()
-        let rules = try PolicySource.secretRules(for: policy, repository: request.repository)
-        let ignored = try PolicySource.ignoredFingerprints(for: policy, repository: request.repository)
-        let scanner = SecretScanner(ruleSet: rules, options: .init(honoursInlineAllowMarkers: policy.secrets.honourInlineAllow,
-                                                                   ignoredFingerprints: ignored))
-        let collected = try PostStageCollector(scanner: scanner).collect(request)
-        let outcome = Evaluator.evaluate(collected.facts, policy: policy)
-        let report = GateReport(stage: .post, findings: outcome.findings, evaluatedRules: outcome.evaluatedRules,
-                                policySource: policy.source, policySHA256: policy.sha256, inputs: collected.inputs,
-                                ci: CIContext(environment: request.environment))
-        return Outcome(report: report, started: started)
+        for line in manifest.skipped {
+            notes.append(SecretRedaction.scrub("Left out of the agent's commit: \(line)"))
+        }
     }
 }
 
@@ -106,13 +120,13 @@ struct StateError: Error, CustomStringConvertible {
 /// touched: annotation problems become notes in the audit record and never change the exit code.
 enum Delivery {
     static func deliver(_ report: GateReport, started: Date, reporting: ReportOptions, annotation: AnnotateOptions,
-                        environment: [String: String]) async throws -> ExitCode {
+                        environment: [String: String], checkout: String? = nil) async throws -> ExitCode {
         var report = report
-        let times = try reporting.deliver(report, started: started, environment: environment)
+        let times = try reporting.deliver(report, started: started, environment: environment, checkout: checkout)
         let problems = await annotation.run(for: report, environment: environment)
         if !problems.isEmpty {
             report.notes += problems
-            try reporting.rewriteAuditRecords(report, times: times)
+            try reporting.rewriteAuditRecords(report, times: times, checkout: checkout)
         }
         return ExitCode(report.decision.exitCode)
     }

@@ -42,52 +42,11 @@ struct PreCommand: AsyncParsableCommand {
             let root = repository.path(environment: environment)
             let source: PreStageCollector.InvocationSource = claudeArgs.map { .commandLine($0) }
                 ?? .ciJob(file: ciConfig ?? "", job: job ?? "")
-            let outcome = try PreStage.run(repository: root, policySource: policy.source(repository: root), invocation: source,
-                                           environment: environment, statePath: state)
+            let outcome = try Gate.pre(repository: root, policySource: policy.source(repository: root), invocation: source,
+                                       environment: environment)
+            try ReportFile.write(String(decoding: try JSONEncoding.encode(outcome.state), as: UTF8.self) + "\n", to: state)
             return try await Delivery.deliver(outcome.report, started: outcome.started, reporting: reporting,
                                               annotation: annotation, environment: environment)
         }
-    }
-}
-
-/// The `pre` stage as one call, shared by `pre` and `run`.
-enum PreStage {
-    struct Outcome {
-        var report: GateReport
-        var started: Date
-    }
-
-    static func run(repository: String, policySource: PolicySource, invocation: PreStageCollector.InvocationSource,
-                    environment: [String: String], statePath: String?) throws -> Outcome {
-        let started = Date()
-        let policy = try policySource.load()
-        let secretRules = try PolicySource.secretRules(for: policy)
-        let scanner = SecretScanner(ruleSet: secretRules, options: .init(honoursInlineAllowMarkers: false))
-        let collector = PreStageCollector(repository: repository, environment: environment, scanner: scanner)
-        let factsList = try collector.collect(invocation)
-        var findings: [Finding] = []
-        var evaluated: [(id: String, action: RuleAction)] = []
-        for facts in factsList {
-            let outcome = Evaluator.evaluate(facts, policy: policy)
-            findings += outcome.findings
-            evaluated = outcome.evaluatedRules
-        }
-        var seen = Set<String>()
-        findings = findings.filter { seen.insert($0.fingerprint).inserted }
-        let baseline = try GitRepository(path: repository).resolveCommit("HEAD")
-        if let statePath {
-            let digests = try GitMetadataDigests.read(repository: repository)
-            let first = factsList.first?.invocation
-            let state = PreState(baseline: baseline, gitConfigSHA256: digests.config, hooks: digests.hooks,
-                                 policySource: policy.source, policySHA256: policy.sha256,
-                                 grants: first?.allowedTools.map(\.text) ?? [], permissionMode: first?.permissionModeRaw,
-                                 jobID: environment["CI_JOB_ID"])
-            try ReportFile.write(String(decoding: try JSONEncoding.encode(state), as: UTF8.self) + "\n", to: statePath)
-        }
-        let report = GateReport(stage: .pre, findings: findings, evaluatedRules: evaluated, policySource: policy.source,
-                                policySHA256: policy.sha256,
-                                inputs: ["baseline": baseline, "invocation": factsList.first?.invocationSource ?? ""],
-                                ci: CIContext(environment: environment))
-        return Outcome(report: report, started: started)
     }
 }

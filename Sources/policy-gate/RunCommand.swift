@@ -2,24 +2,26 @@ import ArgumentParser
 import Foundation
 import PolicyEngine
 
-/// `policy-gate run -- COMMAND ARGS…`: pre on the command's own argv, the agent (only if pre passes) with
-/// its stdout captured as the transcript, then post on the working tree. The exit code is the decision.
+/// `policy-gate run -- COMMAND ARGS…`: pre on the command's own argv, the agent (only if pre passes) as a
+/// user of its own with its stdout as the transcript, then post on what it left. The exit code is the decision.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run pre, then the agent command, then post, in one step.",
-        discussion: "Exit codes: 0 pass, 1 blocked (by pre or post), 2 could not decide. A failed or killed agent is reported.")
+        abstract: "Run pre, then the agent command as an unprivileged user, then post, in one step.",
+        discussion: """
+        Everything the verdict rests on stays in memory or in a private folder: the policy (from the \
+        merge request's target branch in a GitLab pipeline), the transcript (the agent's standard \
+        output through a pipe) and the gate's own commit of the working tree. After the agent exits, \
+        every process of its user is killed before anything is read. The commit is left in \
+        <handoff>/agent.bundle and the transcript in <handoff>/transcript.jsonl for later lines of the job. \
+        Exit codes: 0 pass, 1 blocked (by pre or post), 2 could not decide.
+        """)
 
     @OptionGroup var repository: RepositoryOptions
     @OptionGroup var policy: PolicyOptions
+    @OptionGroup var agent: AgentRunOptions
     @OptionGroup var reporting: ReportOptions
     @OptionGroup var annotation: AnnotateOptions
-
-    @Option(name: .long, help: "Where to write the pre state (default: policy-gate-state.json).")
-    var state: String = "policy-gate-state.json"
-
-    @Option(name: .long, help: "Where to keep the agent's output (default: policy-gate-transcript.jsonl).")
-    var transcript: String = "policy-gate-transcript.jsonl"
 
     @Argument(parsing: .postTerminator, help: "The agent command, after --.")
     var command: [String] = []
@@ -31,86 +33,48 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         try await GateExit.guarded {
             let environment = ProcessInfo.processInfo.environment
-            let root = repository.path(environment: environment)
-            let pre = try PreStage.run(repository: root, policySource: policy.source(repository: root), invocation: .argv(command),
-                                       environment: environment, statePath: state)
+            let root = URL(fileURLWithPath: repository.path(environment: environment)).standardizedFileURL.path
+            let source = try Gate.agentPolicySource(explicit: policy.explicitSource(repository: root), repository: root,
+                                                    environment: environment)
+            let trusted = try Gate.TrustedInputs(source: source, repository: root)
+            let pre = try Gate.pre(repository: root, policy: trusted.policy, invocation: .argv(command), environment: environment)
             guard pre.report.decision != .block else {
                 StandardError.write("policy-gate run: pre blocked the agent; it was not started")
                 return try await Delivery.deliver(pre.report, started: pre.started, reporting: reporting, annotation: annotation,
-                                                  environment: environment)
+                                                  environment: environment, checkout: root)
             }
-            let status = try AgentProcess.run(command, transcriptPath: transcript, directory: root)
-            let post = try PostStage.run(
-                request: .init(repository: root, worktree: true, transcriptPath: transcript, agentExitStatus: status, environment: environment),
-                policy: policy, statePath: state)
-            var combined = post.report
-            combined.findings = (pre.report.findings + post.report.findings).sorted(by: Finding.reportOrder)
-            combined.evaluatedRules = pre.report.evaluatedRules + post.report.evaluatedRules.filter { rule in
-                !pre.report.evaluatedRules.contains { $0.id == rule.id }
-            }
-            combined.inputs["invocation"] = pre.report.inputs["invocation"]
+            let session = try AgentSession(log: { StandardError.write($0) })
+            defer { session.close() }
+            let work = try await session.run(.init(repository: root, command: command, environment: environment,
+                                                   user: agent.agentUser, timeout: agent.duration, gateFolder: agent.handoff),
+                                             policy: trusted.policy)
+            let post = try Gate.post(AgentSession.postRequest(for: work, checkout: root, environment: environment), trusted: trusted)
+            var combined = Gate.combine(pre: pre.report, post: post.report)
+            combined.record(work)
+            let folder = root + "/" + agent.handoff
+            try WorkspaceFile.write(try session.bundle(work), to: folder + "/" + Handoff.bundleName, checkout: root)
+            try WorkspaceFile.write(try Data(contentsOf: URL(fileURLWithPath: work.transcriptPath)),
+                                    to: folder + "/" + Handoff.transcriptName, checkout: root)
             return try await Delivery.deliver(combined, started: pre.started, reporting: reporting, annotation: annotation,
-                                              environment: environment)
+                                              environment: environment, checkout: root)
         }
     }
 }
 
-/// Runs the agent with its standard output written to the transcript file and summarised on stderr.
-enum AgentProcess {
-    /// Runs the command and returns its exit status (128 + signal when it was killed).
-    static func run(_ command: [String], transcriptPath: String, directory: String) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = command
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        guard FileManager.default.createFile(atPath: transcriptPath, contents: nil),
-              let file = FileHandle(forWritingAtPath: transcriptPath) else {
-            throw StateError(description: "\(transcriptPath): cannot create the transcript file")
+extension GateReport {
+    /// Records how the agent ran: the identities of its work, its isolation and the variables it got.
+    mutating func record(_ work: AgentSession.Work) {
+        inputs["base"] = work.base
+        inputs["head"] = work.head
+        inputs["transcript_sha256"] = work.transcriptSHA256
+        inputs["agent_exit_status"] = String(work.exitStatus)
+        inputs["isolation"] = work.isolation.mode + (work.isolation.user.map { " (user \($0))" } ?? "")
+        inputs["agent_environment"] = work.isolation.environment.joined(separator: " ")
+        if work.isolation.mode == "none" {
+            notes.append("The agent was not isolated (agent.isolation: none): it ran as the gate's own user, so it could have changed the evidence this verdict rests on.")
         }
-        defer { try? file.close() }
-        do {
-            try process.run()
-        } catch {
-            throw StateError(description: "\(command[0]): cannot start the agent: \(error.localizedDescription)")
-        }
-        var pending = Data()
-        while true {
-            let chunk = pipe.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            try file.write(contentsOf: chunk)
-            pending.append(chunk)
-            while let newline = pending.firstIndex(of: 0x0A) {
-                summarize(pending[pending.startIndex..<newline])
-                pending.removeSubrange(pending.startIndex...newline)
-            }
-        }
-        process.waitUntilExit()
-        let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
-        if status != 0 {
-            StandardError.write("policy-gate run: the agent exited with status \(status)")
-        }
-        return status
-    }
-
-    /// One line per event, with tool names only: inputs may hold secrets and are never echoed.
-    static func summarize(_ line: Data) {
-        guard let object = try? JSONSerialization.jsonObject(with: line) as? [String: Any], let type = object["type"] as? String else {
-            return
-        }
-        switch type {
-        case "assistant":
-            let content = (object["message"] as? [String: Any])?["content"] as? [[String: Any]] ?? []
-            for block in content where block["type"] as? String == "tool_use" {
-                StandardError.write("[agent] tool: \(block["name"] as? String ?? "?")")
-            }
-        case "result":
-            StandardError.write("[agent] result: \(object["subtype"] as? String ?? "?")")
-        case "system":
-            StandardError.write("[agent] session started")
-        default:
-            break
+        for line in work.skipped {
+            notes.append(SecretRedaction.scrub("Left out of the agent's commit: \(line)"))
         }
     }
 }

@@ -22,6 +22,13 @@ public struct PostStageCollector {
         public var agentExitStatus: Int32?
         /// GitLab's predefined variables.
         public var environment: [String: String]
+        /// The agent's checkout, when the gate ran the agent and the change is read from elsewhere (its
+        /// private copy): the transcript's paths are judged against it.
+        public var agentCheckout: String?
+        /// What the agent runner saw change in `.git` during the run.
+        public var gitMetadataChanges: [String]?
+        /// Processes of the agent the runner had to kill after it exited.
+        public var lingeringProcesses: Int?
 
         /// Creates a request.
         public init(repository: String, base: String? = nil, head: String? = nil, worktree: Bool = false, transcriptPath: String? = nil,
@@ -100,14 +107,17 @@ public struct PostStageCollector {
         }
         // Git metadata is compared only when post runs in the job pre ran in (see PreState.jobID).
         let sameJob = request.preState.map { $0.jobID == request.environment["CI_JOB_ID"] } ?? false
-        let digests = try GitMetadataDigests.read(repository: request.repository)
+        // A bare copy (the runner's private repository) has no working-tree metadata of its own.
+        let digests = sameJob ? try GitMetadataDigests.read(repository: request.repository) : nil
         let root = URL(fileURLWithPath: request.repository).standardizedFileURL.path
         let facts = Facts(stage: .post, ci: CIContext(environment: request.environment), changeSet: ChangeSet(
             base: scan.base, head: scan.head, files: scan.files), changeSecrets: scan.findings, transcript: transcript,
             transcriptSecrets: transcriptSecrets, preState: request.preState,
-            gitMetadata: sameJob ? GitMetadata(configSHA256: digests.config, hooks: digests.hooks) : nil,
-            workspaceRoot: Self.agentWorkspaceRoot(repository: root, transcriptCWD: transcript?.initEvent?.cwd),
-            home: request.environment["HOME"], agentExitStatus: request.agentExitStatus)
+            gitMetadata: sameJob ? digests.map { GitMetadata(configSHA256: $0.config, hooks: $0.hooks) } : nil,
+            workspaceRoot: request.agentCheckout.map { PathScope.normalize($0) }
+                ?? Self.agentWorkspaceRoot(repository: root, transcriptCWD: transcript?.initEvent?.cwd),
+            home: request.environment["HOME"], agentExitStatus: request.agentExitStatus,
+            gitMetadataChanges: request.gitMetadataChanges, lingeringProcesses: request.lingeringProcesses)
         return Result(facts: facts, inputs: inputs)
     }
 

@@ -2938,6 +2938,17 @@ version: 1
 agent:
   # Permission modes the agent may run in. bypassPermissions is never acceptable.
   permission_modes: [default, acceptEdits, plan, dontAsk]
+  # `policy-gate run` and `policy-gate agent` start the agent as a user of its own (required; the gate
+  # must run as root), or as the gate's own user (none: the audit record and the note say so).
+  isolation: required
+  # The agent's user, NAME, UID or UID:GID (default 65532:65532; no passwd entry is needed).
+  # user: "65532:65532"
+  # Variables of the job the agent receives, besides PATH, the locale, a fresh HOME and GitLab's
+  # non-secret pipeline variables. Everything else (CI_JOB_TOKEN, tokens, POLICY_GATE_*) is withheld.
+  environment: [ANTHROPIC_API_KEY, ANTHROPIC_AUTH_TOKEN, ANTHROPIC_MODEL]
+  # post refuses a hand-off without a manifest authenticated with POLICY_GATE_HANDOFF_KEY (required),
+  # unless this is none.
+  handoff_authentication: required
   tools:
     # A granted tool must be covered by one of these…
     allow:

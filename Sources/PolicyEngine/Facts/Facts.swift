@@ -41,13 +41,19 @@ public struct Facts: Sendable {
     public var home: String?
     /// The agent's exit status, when the gate ran it (`run`).
     public var agentExitStatus: Int32?
+    /// What changed in the `.git` metadata during the agent's run (one line per path), when the gate
+    /// ran the agent and took snapshots before and after it.
+    public var gitMetadataChanges: [String]?
+    /// Processes of the agent still running after it exited, when the gate ran it as its own user.
+    public var lingeringProcesses: Int?
 
     /// Creates facts.
     public init(stage: Stage, ci: CIContext = CIContext(), invocation: AgentInvocation? = nil, invocationSource: String? = nil,
                 ciJob: CIJobFacts? = nil, repositorySettings: [ClaudeSettings] = [], configurationSecrets: [SecretFinding] = [],
                 changeSet: ChangeSet? = nil, changeSecrets: [SecretFinding] = [], transcript: Transcript? = nil,
                 transcriptSecrets: [SecretFinding] = [], preState: PreState? = nil, gitMetadata: GitMetadata? = nil,
-                workspaceRoot: String? = nil, home: String? = nil, agentExitStatus: Int32? = nil) {
+                workspaceRoot: String? = nil, home: String? = nil, agentExitStatus: Int32? = nil,
+                gitMetadataChanges: [String]? = nil, lingeringProcesses: Int? = nil) {
         self.stage = stage
         self.ci = ci
         self.invocation = invocation
@@ -64,5 +70,7 @@ public struct Facts: Sendable {
         self.workspaceRoot = workspaceRoot
         self.home = home
         self.agentExitStatus = agentExitStatus
+        self.gitMetadataChanges = gitMetadataChanges
+        self.lingeringProcesses = lingeringProcesses
     }
 }

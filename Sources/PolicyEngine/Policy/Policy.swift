@@ -8,6 +8,15 @@ public struct Policy: Sendable {
         public var allow: [PermissionRule]
         /// A granted tool must meet none of these.
         public var deny: [PermissionRule]
+        /// `required`: the agent runs as a user of its own (the gate must be root); `none`: it may run as
+        /// the gate's user, and the record says it was not isolated.
+        public var isolationRequired: Bool = true
+        /// The agent's user (`NAME`, `UID` or `UID:GID`), when not the default 65532:65532.
+        public var user: String?
+        /// Variables of the job the agent receives besides the built-in allow-list (its API key).
+        public var environment: [String] = []
+        /// Whether `post` insists on a hand-off manifest authenticated with `POLICY_GATE_HANDOFF_KEY`.
+        public var handoffAuthentication: Bool = true
     }
 
     /// `workspace:` — what the change may touch.

@@ -10,10 +10,25 @@ extension PolicyDocument {
             }
             modes.append(parsed)
         }
+        for (key, value) in [("agent.isolation", isolation), ("agent.handoff_authentication", handoffAuthentication)]
+        where !["required", "none"].contains(value) {
+            throw PolicyError(file: source, line: nil, reason: "\(key): '\(value)' is not one of required, none")
+        }
+        for name in agentEnvironment where name.value.hasPrefix("POLICY_GATE_") || name.value.isEmpty {
+            throw PolicyError(file: source, line: name.line,
+                              reason: "agent.environment: '\(name.value)' cannot be passed to the agent (the gate's own variables never are)")
+        }
+        if let agentUser {
+            do { _ = try AgentUser.parse(agentUser) } catch {
+                throw PolicyError(file: source, line: nil, reason: "agent.user: \(error.description)")
+            }
+        }
         return Policy(
             source: source, sha256: sha256, version: version,
             agent: .init(permissionModes: modes, allow: try rules(allow, "agent.tools.allow", source),
-                         deny: try rules(deny, "agent.tools.deny", source)),
+                         deny: try rules(deny, "agent.tools.deny", source), isolationRequired: isolation == "required",
+                         user: agentUser, environment: agentEnvironment.map(\.value),
+                         handoffAuthentication: handoffAuthentication == "required"),
             workspace: .init(writable: try globs(writable, "workspace.writable", source),
                              protected: try globs(protected, "workspace.protected", source),
                              maxChangedFiles: maxChangedFiles, maxChangedLines: maxChangedLines),

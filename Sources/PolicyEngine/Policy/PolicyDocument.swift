@@ -21,11 +21,15 @@ struct PolicyDocument {
     var honourInlineAllow = false
     var allowedHosts: [Located<String>] = []
     var ruleActions: [String: RuleAction] = [:]
+    var isolation = "required"
+    var agentUser: String?
+    var agentEnvironment: [Located<String>] = []
+    var handoffAuthentication = "required"
 
     /// The schema: every key the file may use, by section.
     static let schema: [String: [String]] = [
         "": ["version", "agent", "workspace", "branches", "secrets", "transcript", "rules"],
-        "agent": ["permission_modes", "tools"],
+        "agent": ["permission_modes", "tools", "isolation", "user", "environment", "handoff_authentication"],
         "agent.tools": ["allow", "deny"],
         "workspace": ["writable", "protected", "max_changed_files", "max_changed_lines"],
         "branches": ["protected"],
@@ -63,6 +67,11 @@ struct PolicyDocument {
                 for (agentKey, agentValue) in try reader.mapping(value.node, path: "agent") {
                     switch agentKey.value {
                     case "permission_modes": document.permissionModes = try reader.strings(agentValue, path: "agent.permission_modes")
+                    case "isolation": document.isolation = try reader.string(agentValue, path: "agent.isolation")
+                    case "user": document.agentUser = try reader.string(agentValue, path: "agent.user")
+                    case "environment": document.agentEnvironment = try reader.strings(agentValue, path: "agent.environment")
+                    case "handoff_authentication":
+                        document.handoffAuthentication = try reader.string(agentValue, path: "agent.handoff_authentication")
                     default:
                         for (toolKey, toolValue) in try reader.mapping(agentValue.node, path: "agent.tools") {
                             if toolKey.value == "allow" {

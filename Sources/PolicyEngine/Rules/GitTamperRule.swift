@@ -1,5 +1,7 @@
-/// Post stage. `.git/config` or a file under `.git/hooks` differs from the digests `pre` recorded
-/// (added, changed or removed). Reads `Facts.preState` and `Facts.gitMetadata`.
+/// Post stage. The `.git` metadata changed during the agent's run: any difference between the
+/// snapshots the agent runner took before and after it (`Facts.gitMetadataChanges`), or, when `pre`
+/// and `post` ran in the same job, `.git/config` or a file under `.git/hooks` differs from the digests
+/// `pre` recorded (`Facts.preState`, `Facts.gitMetadata`).
 public enum GitTamperRule: PolicyRule {
     public static let description = RuleDescription(
         id: "workspace.git-tamper",
@@ -22,6 +24,16 @@ public enum GitTamperRule: PolicyRule {
                 .post([], preState: state(config: "c1", hooks: [:]),
                       gitMetadata: GitMetadata(configSHA256: "c2", hooks: ["post-checkout": "h9"]))
             },
+            RuleExample("the runner saw .git/info/attributes added", violations: 1) {
+                var facts = Facts.post([])
+                facts.gitMetadataChanges = [".git/info/attributes was added"]
+                return facts
+            },
+            RuleExample("the runner saw no change", violations: 0) {
+                var facts = Facts.post([])
+                facts.gitMetadataChanges = []
+                return facts
+            },
         ])
 
     static func state(config: String?, hooks: [String: String]) -> PreState {
@@ -30,8 +42,10 @@ public enum GitTamperRule: PolicyRule {
     }
 
     public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
-        guard let before = facts.preState, let now = facts.gitMetadata else { return [] }
-        var violations: [Violation] = []
+        var violations = (facts.gitMetadataChanges ?? []).map { change in
+            Violation("\(change) during the agent's run", location: .init(path: String(change.prefix { $0 != " " })))
+        }
+        guard let before = facts.preState, let now = facts.gitMetadata else { return violations }
         if before.gitConfigSHA256 != now.configSHA256 {
             violations.append(Violation(".git/config changed during the agent's run", location: .init(path: ".git/config")))
         }

@@ -15,6 +15,7 @@ public enum RuleRegistry {
         OutsideScopeRule.self,
         SymlinkEscapeRule.self,
         GitTamperRule.self,
+        LingeringProcessRule.self,
         SubmoduleRule.self,
         DiffTooLargeRule.self,
         SecretLeakRule.self,

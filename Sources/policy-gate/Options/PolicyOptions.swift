@@ -15,6 +15,13 @@ struct PolicyOptions: ParsableArguments {
         }
     }
 
+    /// The source the flags name, if any.
+    func explicitSource(repository: String) -> PolicySource? {
+        if let policy { return .file(policy) }
+        if let policyRef { return .reference(repository: repository, revision: policyRef) }
+        return nil
+    }
+
     func source(repository: String) -> PolicySource {
         if let policy { return .file(policy) }
         if let policyRef { return .reference(repository: repository, revision: policyRef) }

@@ -45,7 +45,7 @@ struct ReportOptions: ParsableArguments {
     /// - Returns: the scan times used, for `rewriteAuditRecords(_:times:)`.
     /// - Throws: `ReportWriteError` when a report cannot be written (the gate then exits 2).
     @discardableResult
-    func deliver(_ report: GateReport, started: Date, environment: [String: String]) throws -> Times {
+    func deliver(_ report: GateReport, started: Date, environment: [String: String], checkout: String? = nil) throws -> Times {
         let requested = try parsed()
         let stdoutTaken = requested.contains { $0.path == "-" }
         let isTerminal = isatty(stdoutTaken ? 2 : 1) == 1
@@ -61,7 +61,7 @@ struct ReportOptions: ParsableArguments {
         let times = Times(start: SecretDetectionReporter.timestamp(started), end: SecretDetectionReporter.timestamp(Date()))
         for (kind, path) in requested {
             let text = try kind.render(report, startTime: times.start, endTime: times.end)
-            try ReportFile.write(text, to: path)
+            try ReportFile.write(text, to: path, checkout: checkout)
         }
         return times
     }
@@ -69,18 +69,24 @@ struct ReportOptions: ParsableArguments {
     /// Writes the JSON audit records again (files only: standard output is already written), after
     /// something was added to the report's notes.
     /// - Throws: `ReportWriteError` when a record cannot be written.
-    func rewriteAuditRecords(_ report: GateReport, times: Times) throws {
+    func rewriteAuditRecords(_ report: GateReport, times: Times, checkout: String? = nil) throws {
         for (kind, path) in try parsed() where kind == .json && path != "-" {
-            try ReportFile.write(try kind.render(report, startTime: times.start, endTime: times.end), to: path)
+            try ReportFile.write(try kind.render(report, startTime: times.start, endTime: times.end), to: path, checkout: checkout)
         }
     }
 }
 
 /// Writes a report file (creating its folder) or standard output.
 enum ReportFile {
-    static func write(_ text: String, to path: String) throws {
+    /// - Parameter checkout: a checkout the agent owned: a report inside it is written without
+    ///   following any link the agent may have left on its path.
+    static func write(_ text: String, to path: String, checkout: String? = nil) throws {
         if path == "-" {
             FileHandle.standardOutput.write(Data(text.utf8))
+            return
+        }
+        if let checkout {
+            try WorkspaceFile.write(Data(text.utf8), to: path, checkout: checkout)
             return
         }
         do {

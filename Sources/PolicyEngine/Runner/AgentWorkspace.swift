@@ -1,0 +1,98 @@
+import Foundation
+import Subprocess
+import SystemPackage
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What the agent's user needs before it starts: the checkout made its own, a fresh home and
+/// temporary folder that nothing else uses, and `setpriv` to keep set-user-id programs from raising
+/// its privileges.
+struct AgentWorkspace {
+    /// The agent's home and temporary folder.
+    var home: String
+    var temporary: String
+    /// The path of `setpriv` when the agent runs as its own user and the tool exists.
+    var noNewPrivileges: String?
+    /// The checkout's owner before it was given to the agent, to give it back afterwards.
+    var originalOwner: AgentUser?
+    private var root: String
+
+    static let setprivCandidates = ["/usr/bin/setpriv", "/bin/setpriv"]
+
+    static func prepare(_ configuration: AgentRunner.Configuration) async throws(RunnerError) -> AgentWorkspace {
+        var template = Array("/tmp/policy-gate-agent.XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw RunnerError("/tmp: cannot create the agent's home (\(String(cString: strerror(errno))))")
+        }
+        let root = String(cString: made)
+        var workspace = AgentWorkspace(home: root + "/home", temporary: root + "/tmp", noNewPrivileges: nil, root: root)
+        do {
+            for folder in [workspace.home, workspace.temporary] {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false,
+                                                        attributes: [.posixPermissions: 0o700])
+            }
+        } catch {
+            workspace.remove()
+            throw RunnerError("\(root): cannot create the agent's home")
+        }
+        guard let user = configuration.user else { return workspace }
+        guard geteuid() == 0 else {
+            workspace.remove()
+            throw RunnerError("running the agent as \(user) needs root; run the gate as root or set agent.isolation: none in the policy")
+        }
+        do throws(RunnerError) {
+            chmod(root, 0o711)
+            for folder in [workspace.home, workspace.temporary] where chown(folder, user.uid, user.gid) != 0 {
+                throw RunnerError("\(folder): cannot give the agent's home to \(user)")
+            }
+            try reachable(configuration.checkout, by: user)
+            var info = stat()
+            guard stat(configuration.checkout, &info) == 0 else { throw RunnerError("\(configuration.checkout): cannot read the checkout") }
+            workspace.originalOwner = AgentUser(uid: info.st_uid, gid: info.st_gid)
+            try await giveCheckout(configuration.checkout, to: user)
+            workspace.noNewPrivileges = setprivCandidates.first { access($0, X_OK) == 0 }
+        } catch {
+            workspace.remove()
+            throw error
+        }
+        return workspace
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(atPath: root)
+    }
+
+    /// Every folder above the checkout must let others through, or the agent cannot reach its work.
+    private static func reachable(_ checkout: String, by user: AgentUser) throws(RunnerError) {
+        var folder = URL(fileURLWithPath: checkout).standardizedFileURL.deletingLastPathComponent().path
+        while folder != "/" && !folder.isEmpty {
+            var info = stat()
+            if stat(folder, &info) == 0, (info.st_mode & 0o001) == 0, info.st_uid != user.uid {
+                throw RunnerError("\(folder): the agent user \(user) cannot reach the checkout through it (mode \(String(info.st_mode & 0o777, radix: 8)))")
+            }
+            folder = URL(fileURLWithPath: folder).deletingLastPathComponent().path
+        }
+    }
+
+    /// Gives the checkout back to its owner once the agent is gone, so the job's later lines (git as
+    /// root refuses a repository another user owns) work on it as before.
+    func restoreOwner(of checkout: String) async throws(RunnerError) {
+        guard let originalOwner else { return }
+        try await Self.giveCheckout(checkout, to: originalOwner)
+    }
+
+    /// `chown -R` without following links: the checkout, `.git` included, becomes the agent's.
+    private static func giveCheckout(_ checkout: String, to user: AgentUser) async throws(RunnerError) {
+        let status: TerminationStatus
+        do {
+            status = try await Subprocess.run(.name("chown"), arguments: ["-R", "-h", "--", user.description, checkout],
+                                              output: .discarded, error: .currentStandardError).terminationStatus
+        } catch {
+            throw RunnerError("\(checkout): cannot run chown to give the checkout to \(user)")
+        }
+        guard case .exited(0) = status else {
+            throw RunnerError("\(checkout): chown could not give the checkout to \(user)")
+        }
+    }
+}
