@@ -2,6 +2,16 @@ import Foundation
 import Testing
 import TestSupport
 
+/// `run` isolates the agent when the gate is root (CI); elsewhere these tests waive isolation in the
+/// policy, as a developer running them without root would.
+enum Isolation {
+    static func arguments(_ tools: ScratchDirectory) throws -> [String] {
+        guard getuid() != 0 else { return [] }
+        try tools.write("no-isolation.yml", "version: 1\nagent:\n  isolation: none\n")
+        return ["--policy", tools.path + "/no-isolation.yml"]
+    }
+}
+
 @Suite struct RunCommandTests {
     /// A stand-in for `claude`: edits files in the working tree and prints a stream-json transcript.
     static func fakeClaude(in folder: String, misbehave: Bool) throws -> String {
@@ -41,8 +51,7 @@ import TestSupport
 
         let together = try repository()
         let report = tools.path + "/run.json"
-        let run = try GateProcess.run(["run", "--repo", together.path, "--state", tools.path + "/run-state.json",
-                                       "--transcript", tools.path + "/run.jsonl", "--report", "json=" + report, "--"] + arguments)
+        let run = try GateProcess.run(["run", "--repo", together.path] + Isolation.arguments(tools) + ["--report", "json=" + report, "--"] + arguments)
         #expect(run.status == (misbehave ? 1 : 0), "\(run.stdout)\(run.stderr)")
         #expect(!run.allOutput.contains(FakeSecrets.gitlabToken))
 
@@ -76,8 +85,8 @@ import TestSupport
         try Data("#!/bin/sh\ntouch '\(marker)'\n".utf8).write(to: URL(fileURLWithPath: claude))
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: claude)
         let scratch = try repository()
-        let outcome = try GateProcess.run(["run", "--repo", scratch.path, "--state", tools.path + "/s.json", "--transcript", tools.path + "/t.jsonl",
-                                           "--", claude, "-p", "x", "--dangerously-skip-permissions"])
+        let outcome = try GateProcess.run(["run", "--repo", scratch.path] + Isolation.arguments(tools)
+                                          + ["--", claude, "-p", "x", "--dangerously-skip-permissions"])
         #expect(outcome.status == 1)
         #expect(!FileManager.default.fileExists(atPath: marker))
     }
@@ -89,8 +98,8 @@ import TestSupport
             .write(to: URL(fileURLWithPath: claude))
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: claude)
         let scratch = try repository()
-        let outcome = try GateProcess.run(["run", "--repo", scratch.path, "--state", tools.path + "/s.json", "--transcript", tools.path + "/t.jsonl",
-                                           "--", claude, "-p", "x", "--permission-mode", "plan"])
+        let outcome = try GateProcess.run(["run", "--repo", scratch.path] + Isolation.arguments(tools)
+                                          + ["--", claude, "-p", "x", "--permission-mode", "plan"])
         #expect(outcome.status == 1)
         #expect(outcome.stdout.contains("the agent exited with status 3"))
     }

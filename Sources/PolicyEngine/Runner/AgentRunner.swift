@@ -76,27 +76,29 @@ public struct AgentRunner {
         let environment = try AgentEnvironment.make(job: configuration.environment, allowed: configuration.allowedVariables,
                                                     home: workspace.home, temporary: workspace.temporary)
         let isolation = AgentIsolation(mode: configuration.user == nil ? "none" : "user", user: configuration.user?.description,
-                                       environment: environment.names, noNewPrivileges: workspace.noNewPrivileges != nil)
+                                       environment: environment.names, noNewPrivileges: configuration.user != nil)
 
         guard let ends = AgentProcesses.pipe() else { throw RunnerError("cannot create the transcript pipe") }
         let reader = TranscriptPipeReader(descriptor: ends.read, path: transcriptPath, log: log)
         try reader.start()
         if configuration.user != nil { _ = AgentProcesses.becomeSubreaper() }
 
+        // The switch to the agent's user is made by setpriv in a process of its own: Subprocess's own
+        // user switch forks this multithreaded process and calls setgroups in the child, which can
+        // deadlock in glibc. setpriv also sets no_new_privs, so set-user-id programs stay unprivileged.
         var platform = PlatformOptions()
         platform.createSession = true
-        if let user = configuration.user {
-            platform.userID = user.uid
-            platform.groupID = user.gid
-            platform.supplementaryGroups = []
-        }
         var arguments = configuration.command
         let executable: Executable
-        if let wrapper = workspace.noNewPrivileges {
-            executable = .path(FilePath(wrapper))
-            arguments = ["--no-new-privs", "--"] + arguments
+        if let user = configuration.user {
+            guard let setpriv = workspace.setpriv else {
+                throw RunnerError("setpriv (util-linux) is not installed: the gate cannot start the agent as \(user)")
+            }
+            executable = .path(FilePath(setpriv))
+            arguments = ["--reuid", String(user.uid), "--regid", String(user.gid), "--clear-groups", "--no-new-privs", "--"] + arguments
         } else {
-            executable = .name(arguments.removeFirst())
+            let program = arguments.removeFirst()
+            executable = program.contains("/") ? .path(FilePath(program)) : .name(program)
         }
         var variables: [Environment.Key: String] = [:]
         for (name, value) in environment.variables {

@@ -6,14 +6,13 @@ import Glibc
 #endif
 
 /// What the agent's user needs before it starts: the checkout made its own, a fresh home and
-/// temporary folder that nothing else uses, and `setpriv` to keep set-user-id programs from raising
-/// its privileges.
+/// temporary folder that nothing else uses, and `setpriv` to switch to its user.
 struct AgentWorkspace {
     /// The agent's home and temporary folder.
     var home: String
     var temporary: String
-    /// The path of `setpriv` when the agent runs as its own user and the tool exists.
-    var noNewPrivileges: String?
+    /// The path of `setpriv`, which switches to the agent's user.
+    var setpriv: String?
     /// The checkout's owner before it was given to the agent, to give it back afterwards.
     var originalOwner: AgentUser?
     private var root: String
@@ -26,7 +25,7 @@ struct AgentWorkspace {
             throw RunnerError("/tmp: cannot create the agent's home (\(String(cString: strerror(errno))))")
         }
         let root = String(cString: made)
-        var workspace = AgentWorkspace(home: root + "/home", temporary: root + "/tmp", noNewPrivileges: nil, root: root)
+        var workspace = AgentWorkspace(home: root + "/home", temporary: root + "/tmp", setpriv: nil, root: root)
         do {
             for folder in [workspace.home, workspace.temporary] {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false,
@@ -51,7 +50,7 @@ struct AgentWorkspace {
             guard stat(configuration.checkout, &info) == 0 else { throw RunnerError("\(configuration.checkout): cannot read the checkout") }
             workspace.originalOwner = AgentUser(uid: info.st_uid, gid: info.st_gid)
             try await giveCheckout(configuration.checkout, to: user)
-            workspace.noNewPrivileges = setprivCandidates.first { access($0, X_OK) == 0 }
+            workspace.setpriv = setprivCandidates.first { access($0, X_OK) == 0 }
         } catch {
             workspace.remove()
             throw error

@@ -97,11 +97,11 @@ public struct HandoffManifest: Sendable, Codable, Equatable {
     /// The signed file's bytes (unsigned when `key` is nil: the policy turned authentication off).
     public func sealed(with key: SymmetricKey?) throws -> Data {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let payload = try encoder.encode(self)
         let mac = key.map { Data(HMAC<SHA256>.authenticationCode(for: payload, using: $0)).map { String(format: "%02x", $0) }.joined() }
         let envelope = Envelope(format: format, payload: payload.base64EncodedString(), hmacSHA256: mac)
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         return try encoder.encode(envelope) + Data("\n".utf8)
     }
 
