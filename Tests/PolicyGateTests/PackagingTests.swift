@@ -77,7 +77,7 @@ import Yams
         #expect(!postRules.isEmpty && postRules.allSatisfy { $0["when"] as? String == "always" })
 
         let handedOver = try #require((agent["artifacts"] as? [String: Any])?["paths"] as? [String])
-        #expect(Set(handedOver) == [".policy-gate/transcript.jsonl", ".policy-gate/agent.bundle"])
+        #expect(Set(handedOver) == [".policy-gate/transcript.jsonl", ".policy-gate/agent.bundle", ".policy-gate/manifest.json"])
         for (stage, job) in [("pre", pre), ("post", post)] {
             let artifacts = try #require(job["artifacts"] as? [String: Any])
             #expect(artifacts["when"] as? String == "always")

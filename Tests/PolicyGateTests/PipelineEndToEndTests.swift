@@ -89,8 +89,19 @@ import TestSupport
         #expect(pipeline.jobs.map(\.name) == layout.jobNames)
         let mcpConfig = scratch.path + "/gitlab-mcp.json"
         try Data("{\"mcpServers\":{\"gitlab\":{\"command\":\"gitlab-mcp\"}}}".utf8).write(to: URL(fileURLWithPath: mcpConfig))
-        let argumentsLog = scratch.path + "/claude-arguments.log"
-        let path = try toolFolder(in: scratch) + ":/usr/local/bin:/usr/bin:/bin"
+        // The agent runs as a user of its own: its log goes to a folder it may write, and what drives the
+        // stand-in is read from a file beside it (the gate passes it only the variables the policy names).
+        let logFolder = scratch.path + "/agent-log"
+        try FileManager.default.createDirectory(atPath: logFolder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o777])
+        let argumentsLog = logFolder + "/claude-arguments.log"
+        let tools = try toolFolder(in: scratch)
+        try Data("""
+            FAKE_CLAUDE_BEHAVIOUR='\(behaviour)'
+            FAKE_CLAUDE_LEAKED_TOKEN='\(FakeSecrets.gitlabToken)'
+            FAKE_CLAUDE_ARGS_LOG='\(argumentsLog)'
+
+            """.utf8).write(to: URL(fileURLWithPath: tools + "/claude.env"))
+        let path = tools + ":/usr/local/bin:/usr/bin:/bin"
 
         return try await FakeGitLab.with(token: token) { gitlab in
             let environment = [
@@ -103,6 +114,7 @@ import TestSupport
                 "CI_MERGE_REQUEST_IID": FakeGitLabState.mergeRequestIID, "CI_MERGE_REQUEST_PROJECT_ID": FakeGitLabState.projectID,
                 "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME": Self.mergeRequestBranch, "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main",
                 "CI_JOB_TOKEN": "job-token-value", "POLICY_GATE_GITLAB_TOKEN": token,
+                "POLICY_GATE_HANDOFF_KEY": String(repeating: "5e", count: 20),
                 "ANTHROPIC_API_KEY": FakeSecrets.anthropicKey, "GITLAB_MCP_CONFIG": mcpConfig,
                 "FAKE_CLAUDE_BEHAVIOUR": behaviour, "FAKE_CLAUDE_LEAKED_TOKEN": FakeSecrets.gitlabToken,
                 "FAKE_CLAUDE_ARGS_LOG": argumentsLog,

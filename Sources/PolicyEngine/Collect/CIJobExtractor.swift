@@ -739,10 +739,10 @@ public struct CIJobExtractor: Sendable {
         }
     }
 
-    /// The agent command of `policy-gate run … -- COMMAND…`, if `words` is one.
+    /// The agent command of `policy-gate run|agent … -- COMMAND…`, if `words` is one.
     static func agentWrappedByGate(_ words: [String]) -> [String]? {
         guard let program = words.first, program == "policy-gate" || program.hasSuffix("/policy-gate"),
-              words.dropFirst().first == "run", let separator = words.firstIndex(of: "--") else { return nil }
+              ["run", "agent"].contains(words.dropFirst().first ?? ""), let separator = words.firstIndex(of: "--") else { return nil }
         return Array(words[(separator + 1)...])
     }
 

@@ -3137,18 +3137,19 @@ rules: {}
 #   include:
 #     - local: .gitlab/policy-gate.gitlab-ci.yml
 #
-# and let the agent's job extend the component's template, which makes it wait for the pre check
-# and hand its transcript and change to the post check:
+# and let the agent's job extend the component's template, which makes it wait for the pre check,
+# and run claude through `policy-gate agent`, which hands its transcript and change to the post check:
 #
 #   claude:
 #     extends: .policy-gate:agent
 #     script:
 #       - >-
-#         claude -p "$AI_FLOW_INPUT" --permission-mode acceptEdits
+#         policy-gate agent -- claude -p "$AI_FLOW_INPUT" --permission-mode acceptEdits
 #         --allowedTools "Read,Edit,Write,Glob,Grep,Bash(npm test:*)"
 #         --strict-mcp-config --setting-sources user
 #         --max-turns 30 --output-format stream-json --verbose
-#         > .policy-gate/transcript.jsonl
+#
+# Create the masked CI/CD variable POLICY_GATE_HANDOFF_KEY (openssl rand -hex 32) first.
 #
 # Change the component path to the project that holds policy-gate on your GitLab instance, and
 # pin the version. A merge request can delete an include in its own .gitlab-ci.yml: see the README
@@ -3272,9 +3273,11 @@ file, the line and the rule. Fix the cause; do not work around the rule.
 #         agent_job: claude
 #
 # `policy-gate:pre` checks the agent job's claude command line (mode, grants, settings, CI context)
-# and writes a state file. The agent job extends `.policy-gate:agent` (defined below), runs claude with
-# `--output-format stream-json --verbose > .policy-gate/transcript.jsonl`, and hands its change over
-# as a git bundle. `policy-gate:post` checks the change and the transcript. Both gate jobs fail the
+# and writes a state file. The agent job extends `.policy-gate:agent` (defined below) and runs
+# `policy-gate agent -- claude … --output-format stream-json --verbose`: claude runs as a user of its
+# own, and the gate hands its change (a bundle), its transcript and a manifest authenticated with
+# POLICY_GATE_HANDOFF_KEY to `policy-gate:post`, which verifies them and checks the change and the
+# transcript. Both gate jobs fail the
 # pipeline when the policy blocks (exit 1) or when the gate could not decide (exit 2); neither has
 # allow_failure, so with "Pipelines must succeed" the merge request cannot merge. See the README for
 # keeping the merge request from removing this include.
@@ -3384,9 +3387,11 @@ policy-gate:pre:
       junit: .policy-gate/pre-junit.xml
       secret_detection: .policy-gate/pre-secret-detection.json
 
-# The agent job extends this: it starts only after pre passed, keeps the gate's files out of the
-# change, and hands the change and the transcript to post. Its own script runs claude with
-#   --output-format stream-json --verbose > .policy-gate/transcript.jsonl
+# The agent job extends this: it starts only after pre passed and keeps the gate's files out of the
+# change. Its own script runs the agent through the gate, which makes the hand-off itself:
+#   policy-gate agent -- claude … --output-format stream-json --verbose
+# (claude as an unprivileged user, its transcript through a pipe, its change committed by the gate
+# with no hooks, filters or repository config, a manifest authenticated with POLICY_GATE_HANDOFF_KEY).
 .policy-gate:agent:
   rules:
     - if: '$[[ inputs.run_if ]]'
@@ -3396,14 +3401,10 @@ policy-gate:pre:
   before_script:
     - mkdir -p .policy-gate
     - grep -qx '/.policy-gate/' .git/info/exclude 2>/dev/null || echo '/.policy-gate/' >> .git/info/exclude
-  after_script:
-    # Runs after a failed script too. Hooks and fsmonitor are off: the agent may have written .git/.
-    # post refuses to decide without the bundle, so a failure here cannot pass the gate.
-    - git -c core.hooksPath=/dev/null -c core.fsmonitor=false add -A
-    - >-
-      git -c core.hooksPath=/dev/null -c core.fsmonitor=false -c user.name="AI agent" -c user.email=agent@invalid
-      commit --quiet --allow-empty --no-verify -m "agent change (pipeline $CI_PIPELINE_ID)"
-    - git bundle create .policy-gate/agent.bundle "$CI_COMMIT_SHA..HEAD"
+    - |
+      # The policy, as for the gate jobs: the target branch as committed, fetched into a ref of its own.
+      policy_ref="$[[ inputs.policy_ref ]]"
+      git fetch --quiet --no-tags --depth=1 origin "+${policy_ref:-$CI_DEFAULT_BRANCH}:refs/policy-gate/policy" || exit 2
   artifacts:
     when: always
     expire_in: 1 day
@@ -3412,6 +3413,7 @@ policy-gate:pre:
     paths:
       - .policy-gate/transcript.jsonl
       - .policy-gate/agent.bundle
+      - .policy-gate/manifest.json
 
 policy-gate:post:
   extends: .policy-gate:setup
@@ -3429,8 +3431,7 @@ policy-gate:post:
     - git fetch --quiet --no-tags .policy-gate/agent.bundle "+HEAD:refs/policy-gate/agent"
     - >-
       policy-gate post
-      --state .policy-gate/state.json --head refs/policy-gate/agent
-      --transcript .policy-gate/transcript.jsonl
+      --state .policy-gate/state.json --handoff .policy-gate
       $POLICY_GATE_POLICY $POLICY_GATE_ANNOTATE $(policy_gate_reports post)
   artifacts:
     when: always
