@@ -210,7 +210,7 @@ public struct CIJobExtractor: Sendable {
             } catch {
                 // A reference into a file the gate cannot see (a remote include) matters only when the
                 // job holding it is the one asked for.
-                if budget.isExhausted || Self.reservedKeys.contains(entry.key) { throw error }
+                guard case .referenceNotFound = error, !budget.isExhausted, !Self.reservedKeys.contains(entry.key) else { throw error }
                 failures[entry.key] = failures[entry.key] ?? error
                 resolved.append(entry)
             }

@@ -38,10 +38,12 @@ extension CIJobExtractor {
     /// - Parameters:
     ///   - job: A job from ``job(named:)`` or ``jobs(named:)``.
     ///   - repository: The checkout, for script files the job runs; `nil` treats them as unreadable.
+    ///   - environment: The gate's environment (see ``Job/knownValues(repository:environment:)``).
     /// - Throws: ``CIJobExtractorError/shellSyntax(file:line:job:reason:)`` for text the shell would refuse.
-    public func analyse(_ job: Job, repository: String?) throws(CIJobExtractorError) -> CIJobScriptAnalysis {
-        var walker = ScriptWalker(job: job.name, repository: repository,
-                                  substitution: ShellVariableSubstitution(values: job.knownValues(repository: repository)))
+    public func analyse(_ job: Job, repository: String?, environment: [String: String] = [:]) throws(CIJobExtractorError)
+        -> CIJobScriptAnalysis {
+        let values = job.knownValues(repository: repository, environment: environment)
+        var walker = ScriptWalker(job: job.name, repository: repository, substitution: ShellVariableSubstitution(values: values))
         for step in job.externalSteps {
             walker.analysis.undecidable.append(.init(file: step.file, line: step.line,
                                                      reason: "the run: step '\(step.text)' is defined elsewhere; the gate cannot see what it runs"))
@@ -254,7 +256,9 @@ struct ScriptWalker {
         guard !Self.mentionOnly.contains(programName) else { return }
         for word in body.dropFirst(programIndex + 1) {
             let restored = substitution.restore(word)
-            if ClaudeArgumentParser.basename(restored) == "claude" || restored.hasPrefix("claude ") {
+            // `claude`, `/usr/bin/claude`, `"claude -p …"`, `$(command -v claude)`; not prose such as `claude: fix`.
+            if ClaudeArgumentParser.basename(restored) == "claude" || restored.hasPrefix("claude ") || restored.contains(" claude)")
+                || restored.contains(" claude`") {
                 undecidable(line, number, "'\(programName)' is given claude as an argument; the gate cannot tell how it runs it")
                 return
             }

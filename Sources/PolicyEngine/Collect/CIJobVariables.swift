@@ -1,6 +1,15 @@
 import Foundation
 
 extension CIJobExtractor {
+    /// Predefined variables whose text the merge request's author (or whoever triggers the agent)
+    /// writes: never taken from the gate's environment.
+    static let authorControlled: Set<String> = [
+        "CI_MERGE_REQUEST_TITLE", "CI_MERGE_REQUEST_DESCRIPTION", "CI_MERGE_REQUEST_DESCRIPTION_IS_TRUNCATED",
+        "CI_MERGE_REQUEST_LABELS", "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME", "CI_COMMIT_MESSAGE", "CI_COMMIT_TITLE",
+        "CI_COMMIT_DESCRIPTION", "CI_COMMIT_TAG_MESSAGE", "CI_COMMIT_BRANCH", "CI_COMMIT_REF_NAME", "CI_COMMIT_REF_SLUG",
+        "CI_COMMIT_AUTHOR", "CI_COMMIT_TAG", "AI_FLOW_INPUT", "AI_FLOW_CONTEXT", "AI_FLOW_EVENT",
+    ]
+
     /// The names among a job's variables (global ones included) written with `expand: false`.
     func literalVariables(job: String, own: Value?, inherit: Value?) throws(CIJobExtractorError) -> Set<String> {
         var result: Set<String> = []
@@ -88,7 +97,13 @@ extension CIJobExtractor.Job {
     /// The values the job's shell sees for its variables: each expanded as GitLab and the runner do
     /// (`$OTHER` replaced, `$$` made `$`), except those with `expand: false`. A value that refers to
     /// a variable the gate cannot know is `nil`.
-    public func knownValues(repository: String?) -> [String: String?] {
+    ///
+    /// `environment` is the gate's own (in a pipeline, `pre`'s job environment): a variable the YAML
+    /// does not define takes its value from there, since project, group and pipeline variables are
+    /// the same for every job of a pipeline; one the YAML defines but the environment holds with
+    /// another value may be overridden by a project variable, so it is unknown. Text the merge
+    /// request's author writes (title, description, commit message, branch name) is always unknown.
+    public func knownValues(repository: String?, environment: [String: String] = [:]) -> [String: String?] {
         var result = CIJobExtractor.predefinedValues(repository: repository)
         var resolving: Set<String> = []
         func value(_ name: String) -> String?? {
@@ -122,6 +137,15 @@ extension CIJobExtractor.Job {
         for name in variables.keys {
             result[name] = value(name) ?? .some(nil)
         }
+        for (name, value) in environment where !CIJobExtractor.authorControlled.contains(name) {
+            if let yaml = result[name] {
+                if yaml != value { result[name] = .some(nil) }
+            } else {
+                result[name] = value
+            }
+        }
+        for name in CIJobExtractor.authorControlled { result[name] = .some(nil) }
+        result.merge(CIJobExtractor.predefinedValues(repository: repository)) { _, new in new }
         return result
     }
 }

@@ -69,7 +69,7 @@ public struct PreStageCollector {
                 var result: [Facts] = []
                 // Each parallel:matrix combination is a job of its own, judged on its own.
                 for job in try extractor.jobs(named: jobName) {
-                    let analysis = try extractor.analyse(job, repository: repository)
+                    let analysis = try extractor.analyse(job, repository: repository, environment: environment)
                     if let first = analysis.undecidable.first {
                         let more = analysis.undecidable.count > 1 ? " (and \(analysis.undecidable.count - 1) more)" : ""
                         throw CollectError(description: "\(first) in job '\(job.name)'; the gate cannot decide\(more)")
