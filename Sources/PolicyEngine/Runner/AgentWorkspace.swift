@@ -81,16 +81,18 @@ struct AgentWorkspace {
         try await Self.giveCheckout(checkout, to: originalOwner)
     }
 
-    /// `chown -R` without following links: the checkout, `.git` included, becomes the agent's.
+    /// `chown -R` without following links: the checkout, `.git` included, becomes the agent's. A file
+    /// that vanished meanwhile (git's background gc packs loose objects) or that stays the gate's only
+    /// leaves the agent less than it could have; the checkout itself must change hands.
     private static func giveCheckout(_ checkout: String, to user: AgentUser) async throws(RunnerError) {
-        let status: TerminationStatus
         do {
-            status = try await Subprocess.run(.name("chown"), arguments: ["-R", "-h", "--", user.description, checkout],
-                                              output: .discarded, error: .currentStandardError).terminationStatus
+            _ = try await Subprocess.run(.name("chown"), arguments: ["-R", "-h", "-f", "--", user.description, checkout],
+                                         output: .discarded, error: .discarded)
         } catch {
             throw RunnerError("\(checkout): cannot run chown to give the checkout to \(user)")
         }
-        guard case .exited(0) = status else {
+        var info = stat()
+        guard stat(checkout, &info) == 0, info.st_uid == user.uid, info.st_gid == user.gid else {
             throw RunnerError("\(checkout): chown could not give the checkout to \(user)")
         }
     }

@@ -52,7 +52,7 @@ struct CIConfigurationReaderTests {
         let job = try extractor.job(named: "claude")
         #expect(job.extendsChain == [".policy-gate:agent"])
         #expect(job.beforeScript.map(\.text).contains("mkdir -p .policy-gate"))
-        #expect(job.afterScript.contains { $0.text.hasPrefix("git bundle create .policy-gate/agent.bundle") })
+        #expect(job.beforeScript.contains { $0.text.contains("refs/policy-gate/policy") })
         #expect(try extractor.claudeCommands(in: job).count == 1)
     }
 
