@@ -2,7 +2,7 @@
 #
 #   docker build -t policy-gate .                       the gate: policy-gate and git on Debian 12 (slim)
 #   docker build --target agent -t policy-gate-agent .  the gate on Node.js, for a job that runs
-#                                                       `policy-gate run -- claude …` (examples/.gitlab-ci.yml)
+#                                                       `policy-gate run|agent -- claude …` (examples/)
 #
 # Both run `policy-gate --version` while building, which prints the gate's version and the libgit2
 # and PCRE2 versions it loaded, so an image whose libraries do not match the binary fails to build.
@@ -33,10 +33,11 @@ RUN swift build -c release --product policy-gate --static-swift-stdlib \
  && install -D -s -m 0755 "$(swift build -c release --show-bin-path)/policy-gate" /out/policy-gate
 
 # ---- agent: policy-gate on Node.js, for jobs that install Claude Code and run it under the gate -----
+# util-linux's setpriv switches the agent to its own user; the job itself stays root so the gate can.
 FROM ${NODE_IMAGE} AS agent
 RUN export DEBIAN_FRONTEND=noninteractive \
  && apt-get update -q \
- && apt-get install -y -q --no-install-recommends libgit2-1.5 libpcre2-8-0 libcurl4 git ca-certificates \
+ && apt-get install -y -q --no-install-recommends libgit2-1.5 libpcre2-8-0 libcurl4 git ca-certificates util-linux \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /out/policy-gate /usr/local/bin/policy-gate
 RUN policy-gate --version

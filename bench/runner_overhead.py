@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """What the agent runner adds to an agent's run, on a checkout of many files.
 
-Builds a repository of N files (10 000 by default), then times, alternating, a stand-in agent run
+Builds a repository of N files (10 000 by default, packed as a fetch leaves it), then times, alternating, a stand-in agent run
 bare and the same agent under `policy-gate run` (pre, the checkout given to the agent's user and
 back, the .git snapshots, the private commit of the working tree, post). Reports medians and the
 difference. Needs root (the runner isolates the agent only then).
@@ -56,6 +56,9 @@ def main():
         git(repo, "config", "gc.auto", "0")
         git(repo, "add", "-A")
         git(repo, "commit", "-qm", "base")
+        # As GitLab's fetch leaves it: the history in a pack, not in loose objects.
+        git(repo, "repack", "-adq")
+        git(repo, "prune")
         arguments = [claude, "-p", "x", "--permission-mode", "acceptEdits", "--output-format", "stream-json", "--verbose"]
         bare, gated = [], []
         for _ in range(options.repeat):

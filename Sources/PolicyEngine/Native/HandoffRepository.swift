@@ -67,6 +67,7 @@ public final class HandoffRepository {
     }
 
     deinit {
+        if let odb { git_odb_free(odb) }
         git_repository_free(handle)
         git_repository_free(source)
     }
@@ -183,23 +184,35 @@ public final class HandoffRepository {
                 guard let bytes = FileManager.default.contents(atPath: root + "/" + path) else {
                     throw NativeError(library: .libgit2, function: "read", code: -1, message: "cannot read \(path)")
                 }
-                var id = git_oid()
-                let code = bytes.withUnsafeBytes { git_blob_create_from_buffer(&id, handle, $0.baseAddress, $0.count) }
-                try GitRepository.check(code, "git_blob_create_from_buffer")
-                try add(path: path, mode: (info.st_mode & 0o100) != 0 ? 0o100755 : 0o100644, id: id, index: index)
+                try add(path: path, mode: (info.st_mode & 0o100) != 0 ? 0o100755 : 0o100644, id: try storeBlob(bytes), index: index)
             case S_IFLNK:
                 if !tracked.contains(path), try isIgnored(path) { continue }
                 var target = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
                 let length = readlink(root + "/" + path, &target, Int(PATH_MAX))
                 guard length >= 0 else { continue }
-                var id = git_oid()
-                try GitRepository.check(git_blob_create_from_buffer(&id, handle, target, length), "git_blob_create_from_buffer")
-                try add(path: path, mode: 0o120000, id: id, index: index)
+                try add(path: path, mode: 0o120000, id: try storeBlob(Data(bytes: target, count: length)), index: index)
             default:
                 skipped.append("\(path): not a file, folder or link")
             }
         }
     }
+
+    /// Stores a blob unless the agent's repository (or this one) already has it: most files of a
+    /// checkout are unchanged, and hashing them is far cheaper than writing them again.
+    private func storeBlob(_ bytes: Data) throws(NativeError) -> git_oid {
+        var id = git_oid()
+        var code = bytes.withUnsafeBytes { git_odb_hash(&id, $0.baseAddress, $0.count, GIT_OBJECT_BLOB) }
+        try GitRepository.check(code, "git_odb_hash")
+        if git_odb_exists(odb, &id) == 1 { return id }
+        code = bytes.withUnsafeBytes { git_blob_create_from_buffer(&id, handle, $0.baseAddress, $0.count) }
+        try GitRepository.check(code, "git_blob_create_from_buffer")
+        return id
+    }
+
+    private lazy var odb: OpaquePointer? = {
+        var database: OpaquePointer?
+        return git_repository_odb(&database, handle) == 0 ? database : nil
+    }()
 
     private func add(path: String, mode: UInt32, id: git_oid, index: OpaquePointer?) throws(NativeError) {
         var entry = git_index_entry()

@@ -12,6 +12,11 @@ enum LooseObjectCheck {
     /// libgit2 follows `info/alternates` this many levels deep; so does the check.
     static let alternatesDepth = 5
 
+    /// Objects this process already found sound, by path, with the identity of the file then (device,
+    /// inode, size, change time): a repository opened again, or after the agent ran, inflates only
+    /// objects that are new or whose file was replaced.
+    private static let sound = Locked<[String: [Int]]>([:])
+
     /// Checks every loose object under `objectsDirectory` and the object folders its alternates name.
     /// - Throws: `NativeError` naming the first damaged object and what is wrong with it.
     static func verify(objectsDirectory: String) throws(NativeError) {
@@ -26,10 +31,14 @@ enum LooseObjectCheck {
         for name in (try? fileManager.contentsOfDirectory(atPath: folder)) ?? [] where name.count == 2 && isHex(name) {
             let subfolder = folder + "/" + name
             for file in (try? fileManager.contentsOfDirectory(atPath: subfolder)) ?? [] where isObjectFileName(file) {
-                if let problem = problem(inObjectAt: subfolder + "/" + file) {
+                let path = subfolder + "/" + file
+                let identity = fileIdentity(path)
+                if let identity, sound.withLock({ $0[path] == identity }) { continue }
+                if let problem = problem(inObjectAt: path) {
                     throw NativeError(library: .libgit2, function: "odb_loose", code: -1,
                                       message: "loose object \(name)\(file) is damaged (\(problem)); run git fsck")
                 }
+                if let identity { sound.withLock { $0[path] = identity } }
             }
         }
         // Alternates: one object folder per line, relative to this one; `#` starts a comment.
@@ -39,6 +48,12 @@ enum LooseObjectCheck {
             guard !entry.isEmpty, !entry.hasPrefix("#") else { continue }
             try verify(entry.hasPrefix("/") ? entry : folder + "/" + entry, depth: depth + 1, visited: &visited)
         }
+    }
+
+    private static func fileIdentity(_ path: String) -> [Int]? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        return [Int(info.st_dev), Int(info.st_ino), Int(info.st_size), Int(info.st_ctim.tv_sec), Int(info.st_ctim.tv_nsec)]
     }
 
     private static func isHex(_ text: String) -> Bool {

@@ -1,6 +1,4 @@
 import Foundation
-import Subprocess
-import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -81,19 +79,18 @@ struct AgentWorkspace {
         try await Self.giveCheckout(checkout, to: originalOwner)
     }
 
-    /// `chown -R` without following links: the checkout, `.git` included, becomes the agent's. A file
-    /// that vanished meanwhile (git's background gc packs loose objects) or that stays the gate's only
-    /// leaves the agent less than it could have; the checkout itself must change hands.
+    /// Gives the checkout, `.git` included, to `user`, without following links. Files already in
+    /// `.git/objects` keep their owner: git never rewrites an object file, the agent can still add
+    /// objects (the folders are its), and the gate's check of loose objects then knows an untouched
+    /// object by its unchanged change time. A file that vanished meanwhile (git's background gc)
+    /// is skipped; the checkout itself must change hands.
     private static func giveCheckout(_ checkout: String, to user: AgentUser) async throws(RunnerError) {
-        do {
-            _ = try await Subprocess.run(.name("chown"), arguments: ["-R", "-h", "-f", "--", user.description, checkout],
-                                         output: .discarded, error: .discarded)
-        } catch {
-            throw RunnerError("\(checkout): cannot run chown to give the checkout to \(user)")
+        OwnershipWalk.give(checkout, uid: user.uid, gid: user.gid) { path in
+            path.hasPrefix(".git/objects/") || path.contains("/.git/objects/")
         }
         var info = stat()
         guard stat(checkout, &info) == 0, info.st_uid == user.uid, info.st_gid == user.gid else {
-            throw RunnerError("\(checkout): chown could not give the checkout to \(user)")
+            throw RunnerError("\(checkout): cannot give the checkout to \(user)")
         }
     }
 }
