@@ -41,7 +41,13 @@ struct MergeRequestAuditor: Sendable {
                                                 "/projects/\(project)/merge_requests/\(mergeRequest.iid)/pipelines")
         let onHead = pipelines.filter { $0.sha?.lowercased() == head }
         // Only a merge-request pipeline runs the gate; a branch pipeline on the same commit does not count.
-        let mergeRequestPipelines = onHead.filter { $0.ref?.hasPrefix("refs/merge-requests/\(mergeRequest.iid)/") == true }
+        let refPrefix = "refs/merge-requests/\(mergeRequest.iid)/"
+        var mergeRequestPipelines = onHead.filter { $0.ref?.hasPrefix(refPrefix) == true }
+        if mergeRequestPipelines.isEmpty {
+            // A merged-results pipeline runs on a temporary merge commit; the gate's status on the head names it.
+            let named = Set(try await gateStatuses(project: project, head: head, pipeline: nil).compactMap(\.pipelineID))
+            mergeRequestPipelines = pipelines.filter { named.contains($0.id) && $0.ref == refPrefix + "merge" }
+        }
         guard let pipeline = mergeRequestPipelines.max(by: { $0.id < $1.id }) else {
             row.verdict = .noGateRan
             row.detail = onHead.isEmpty ? "no pipeline ran on the merged head \(head.prefix(8))"
@@ -51,11 +57,8 @@ struct MergeRequestAuditor: Sendable {
         row.pipelineID = pipeline.id
         row.pipelineURL = pipeline.webURL
         let jobs = try await client.getAll(AuditShapes.Job.self, "/projects/\(project)/pipelines/\(pipeline.id)/jobs")
-        let statuses = try await client.getAll(AuditShapes.CommitStatus.self, "/projects/\(project)/repository/commits/\(head)/statuses",
-                                               query: [URLQueryItem(name: "name", value: query.statusName),
-                                                       URLQueryItem(name: "pipeline_id", value: String(pipeline.id))])
-        let status = statuses.filter { $0.name == query.statusName && ($0.pipelineID ?? pipeline.id) == pipeline.id }
-            .max(by: { $0.id < $1.id })
+        let status = try await gateStatuses(project: project, head: head, pipeline: pipeline.id)
+            .filter { ($0.pipelineID ?? pipeline.id) == pipeline.id }.max(by: { $0.id < $1.id })
         guard let job = jobs.filter({ $0.name == query.jobName }).max(by: { $0.id < $1.id }) else {
             row.verdict = .gateJobMissing
             row.detail = "pipeline \(pipeline.id) has no \(query.jobName) job"
@@ -93,6 +96,14 @@ struct MergeRequestAuditor: Sendable {
             return
         }
         try await checkAttestation(job: job, project: project, head: head, into: &row)
+    }
+
+    /// The gate's commit statuses on `head`, in one pipeline or in all.
+    private func gateStatuses(project: String, head: String, pipeline: Int?) async throws(GitLabError) -> [AuditShapes.CommitStatus] {
+        var items = [URLQueryItem(name: "name", value: query.statusName)]
+        if let pipeline { items.append(URLQueryItem(name: "pipeline_id", value: String(pipeline))) }
+        return try await client.getAll(AuditShapes.CommitStatus.self, "/projects/\(project)/repository/commits/\(head)/statuses",
+                                       query: items).filter { $0.name == query.statusName }
     }
 
     /// Without a key the passing job is the evidence; with one, the job's signed decision must verify.

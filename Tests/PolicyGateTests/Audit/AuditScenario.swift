@@ -7,7 +7,7 @@ import PolicyEngine
 enum AuditScenario {
     /// What each merge request was set up as, and the verdict it must get.
     enum Kind: CaseIterable {
-        case gated, gatedSigned, gatedWithoutStatus
+        case gated, gatedSigned, gatedWithoutStatus, gatedInMergedResults
         case jobFailed, statusFailed, signedBlocked, jobRunning, finishedAfterMerge
         case noPipeline, branchPipelineOnly, earlierHeadOnly, jobSkipped
         case jobMissing, jobMissingForgedStatus
@@ -16,7 +16,7 @@ enum AuditScenario {
 
         var verdict: AuditRow.Verdict? {
             switch self {
-            case .gated, .gatedSigned, .gatedWithoutStatus: .gated
+            case .gated, .gatedSigned, .gatedWithoutStatus, .gatedInMergedResults: .gated
             case .jobFailed, .statusFailed, .signedBlocked, .jobRunning, .finishedAfterMerge: .mergedWhileBlocked
             case .noPipeline, .branchPipelineOnly, .earlierHeadOnly, .jobSkipped: .noGateRan
             case .jobMissing, .jobMissingForgedStatus: .gateJobMissing
@@ -88,6 +88,12 @@ enum AuditScenario {
         case .earlierHeadOnly:
             let pipeline = await state.addPipeline(for: mergeRequest, sha: String(repeating: "9", count: 40))
             await state.addJob(to: pipeline, name: job, status: "success")
+            return
+        case .gatedInMergedResults:
+            // The pipeline ran on a temporary merge commit; the gate set its status on the source head.
+            let pipeline = await state.addPipeline(for: mergeRequest, sha: String(repeating: "7", count: 40), ref: "merge")
+            await state.addJob(to: pipeline, name: job, status: "success", finishedAt: "2026-01-01T12:00:00Z")
+            await state.addStatus(on: pipeline, sha: mergeRequest.sha, name: status, status: "success")
             return
         case .serverError:
             await state.breakPath("/projects/\(mergeRequest.projectID)/merge_requests/\(mergeRequest.iid)/pipelines")

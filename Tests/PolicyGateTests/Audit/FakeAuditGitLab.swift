@@ -94,9 +94,10 @@ actor FakeAuditGitLabState {
     func add(_ mergeRequest: MergeRequest) { mergeRequests.append(mergeRequest) }
 
     @discardableResult
-    func addPipeline(for mergeRequest: MergeRequest, sha: String? = nil, mergeRequestPipeline: Bool = true) -> Pipeline {
+    func addPipeline(for mergeRequest: MergeRequest, sha: String? = nil, mergeRequestPipeline: Bool = true,
+                     ref: String = "head") -> Pipeline {
         let pipeline = Pipeline(id: id(), projectID: mergeRequest.projectID, iid: mergeRequest.iid, sha: sha ?? mergeRequest.sha,
-                                ref: mergeRequestPipeline ? "refs/merge-requests/\(mergeRequest.iid)/head" : "agent/branch-\(mergeRequest.iid)")
+                                ref: mergeRequestPipeline ? "refs/merge-requests/\(mergeRequest.iid)/\(ref)" : "agent/branch-\(mergeRequest.iid)")
         pipelines[mergeRequest.id, default: []].append(pipeline)
         return pipeline
     }
@@ -108,9 +109,11 @@ actor FakeAuditGitLabState {
         return job
     }
 
-    func addStatus(on pipeline: Pipeline, name: String, status: String) {
-        statuses["\(pipeline.projectID):\(pipeline.sha)", default: []].append(
-            Status(id: id(), projectID: pipeline.projectID, sha: pipeline.sha, pipelineID: pipeline.id, name: name, status: status))
+    /// A commit status in `pipeline`, on `sha` (default: the pipeline's own commit).
+    func addStatus(on pipeline: Pipeline, sha: String? = nil, name: String, status: String) {
+        let sha = sha ?? pipeline.sha
+        statuses["\(pipeline.projectID):\(sha)", default: []].append(
+            Status(id: id(), projectID: pipeline.projectID, sha: sha, pipelineID: pipeline.id, name: name, status: status))
     }
 
     func addArtifact(job: Job, data: Data) { artifacts[job.id] = data }
