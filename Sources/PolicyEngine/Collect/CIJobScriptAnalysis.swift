@@ -117,7 +117,7 @@ struct ScriptWalker {
             if let keyword, ["export", "declare", "local", "readonly", "typeset", "alias"].contains(keyword) {
                 words = words.dropFirst().drop { $0.hasPrefix("-") }
             }
-            let assignments = words.compactMap(ClaudeArgumentParser.assignment)
+            let assignments = words.compactMap(ShellWrappers.assignment)
             // Only commands made of assignments set variables for what follows (`A=1 cmd` does not).
             guard assignments.count == words.count, !assignments.isEmpty else { continue }
             for (name, value) in assignments {
@@ -211,7 +211,7 @@ struct ScriptWalker {
                 } else if !words.contains(where: { ClaudeArgumentParser.basename($0) == "claude" || ClaudeArgumentParser.isClaudePackage($0) })
                     || Self.isProgramPosition(word, in: words) {
                     undecidable(line, number, "claude's program comes from $\(unknown.name), which only the pipeline knows")
-                } else if ClaudeArgumentParser.assignment(word) != nil, Self.isBeforeProgram(word, in: words) {
+                } else if ShellWrappers.assignment(word) != nil, Self.isBeforeProgram(word, in: words) {
                     undecidable(line, number, "claude's environment takes $\(unknown.name), which only the pipeline knows")
                 }
             }
