@@ -75,6 +75,8 @@ actor FakeGitLabState {
     private(set) var externalStatusChecks: [(id: Int, name: String)] = []
     /// Bodies of accepted `status_check_responses`.
     private(set) var statusCheckResponses: [PolicyEngine.JSONValue] = []
+    /// The merge request's source head, which a status-check response must name.
+    private var sourceHead = FakeGitLabState.diffRefs.head
     private var faults: [Fault] = []
     private var nextID = 1000
     /// The server's own page-size limit (GitLab's is 100); small values exercise pagination.
@@ -96,6 +98,7 @@ actor FakeGitLabState {
     func setPagination(_ style: Pagination) { pagination = style }
     func setDiffLines(_ lines: [String: Set<Int>]) { diffLines = lines }
     func addExternalStatusCheck(id: Int, name: String) { externalStatusChecks.append((id, name)) }
+    func setSourceHead(_ sha: String) { sourceHead = sha }
 
     /// Adds a note as if someone had written it.
     func addNote(body: String, authorID: Int, system: Bool = false) {
@@ -214,7 +217,7 @@ actor FakeGitLabState {
 
     /// `sha` must be the source head (409 otherwise), the check must exist, `status` passed/failed/pending.
     private func respondToStatusCheck(_ json: PolicyEngine.JSONValue) -> HTTPResponse {
-        guard json["sha"]?.stringValue == Self.diffRefs.head else {
+        guard json["sha"]?.stringValue == sourceHead else {
             return reply(409, text: #"{"message":"409 Conflict"}"#)
         }
         guard let id = json["external_status_check_id"]?.intValue, externalStatusChecks.contains(where: { $0.id == id }) else {
