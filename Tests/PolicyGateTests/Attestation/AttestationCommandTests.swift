@@ -23,17 +23,17 @@ import TestSupport
         return Setup(scratch: scratch, keys: try TestKeys.generate(in: scratch), commit: commit)
     }
 
-    private func pre(_ setup: Setup, command: String, key: String?) throws -> GateProcess.Outcome {
-        try GateProcess.run(["pre", "--repo", setup.scratch.path, "--state", setup.scratch.path + "/state.json",
+    private func pre(_ setup: Setup, command: String, key: String?) async throws -> GateProcess.Outcome {
+        try await GateProcess.runOffPool(["pre", "--repo", setup.scratch.path, "--state", setup.scratch.path + "/state.json",
                              "--claude-args", command, "--report", "json=" + setup.record, "--attest", setup.attestation],
                             environment: key.map { [DecisionAttestation.signingKeyVariable: $0] } ?? [:])
     }
 
     private func verify(_ setup: Setup, attestation: String? = nil, publicKey: String? = nil,
-                        commit: String?) throws -> GateProcess.Outcome {
+                        commit: String?) async throws -> GateProcess.Outcome {
         var arguments = ["verify", "--attestation", attestation ?? setup.attestation, "--public-key", publicKey ?? setup.keys.publicPath]
         if let commit { arguments += ["--commit", commit] }
-        return try GateProcess.run(arguments)
+        return try await GateProcess.runOffPool(arguments)
     }
 
     private func envelope(_ path: String) throws -> (envelope: PolicyEngine.JSONValue, statement: PolicyEngine.JSONValue) {
@@ -42,9 +42,9 @@ import TestSupport
         return (envelope, try JSONDecoder().decode(PolicyEngine.JSONValue.self, from: payload))
     }
 
-    @Test func aSignedPassVerifiesForItsCommit() throws {
+    @Test func aSignedPassVerifiesForItsCommit() async throws {
         let setup = try setup()
-        let run = try pre(setup, command: Self.passing, key: setup.keys.privatePEM)
+        let run = try await pre(setup, command: Self.passing, key: setup.keys.privatePEM)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stderr.contains("signed attestation written to"))
 
@@ -58,25 +58,25 @@ import TestSupport
         let record = try JSONDecoder().decode(PolicyEngine.JSONValue.self, from: Data(contentsOf: URL(fileURLWithPath: setup.record)))
         #expect(statement["predicate"] == record)
 
-        let verified = try verify(setup, commit: setup.commit)
+        let verified = try await verify(setup, commit: setup.commit)
         #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
         #expect(verified.stdout.hasPrefix("verified: "))
         #expect(verified.stdout.contains("policy-gate pre passed for commit \(setup.commit.prefix(12))"))
         #expect(verified.stdout.split(separator: "\n").count == 1)
-        #expect(try verify(setup, commit: nil).status == 0)
+        #expect(try await verify(setup, commit: nil).status == 0)
     }
 
-    @Test func theKeyMayBeItsBase64BodyOnOneLineOrAFile() throws {
+    @Test func theKeyMayBeItsBase64BodyOnOneLineOrAFile() async throws {
         let setup = try setup()
-        #expect(try pre(setup, command: Self.passing, key: setup.keys.privateBase64Line).status == 0)
-        #expect(try verify(setup, commit: setup.commit).status == 0)
-        #expect(try pre(setup, command: Self.passing, key: setup.keys.privatePath).status == 0)
-        #expect(try verify(setup, commit: setup.commit).status == 0)
+        #expect(try await pre(setup, command: Self.passing, key: setup.keys.privateBase64Line).status == 0)
+        #expect(try await verify(setup, commit: setup.commit).status == 0)
+        #expect(try await pre(setup, command: Self.passing, key: setup.keys.privatePath).status == 0)
+        #expect(try await verify(setup, commit: setup.commit).status == 0)
     }
 
-    @Test func aChangedPayloadDoesNotVerify() throws {
+    @Test func aChangedPayloadDoesNotVerify() async throws {
         let setup = try setup()
-        #expect(try pre(setup, command: Self.blocked, key: setup.keys.privatePEM).status == 1)
+        #expect(try await pre(setup, command: Self.blocked, key: setup.keys.privatePEM).status == 1)
         // The attacker turns the blocked decision into a pass and keeps the signature.
         var (envelope, statement) = try envelope(setup.attestation)
         guard case .object(var predicate) = statement["predicate"], case .object(var members) = statement,
@@ -89,64 +89,64 @@ import TestSupport
         let forged = setup.scratch.path + "/forged.json"
         try PolicyEngine.JSONValue.object(outer).serialized().write(toFile: forged, atomically: true, encoding: .utf8)
 
-        let result = try verify(setup, attestation: forged, commit: setup.commit)
+        let result = try await verify(setup, attestation: forged, commit: setup.commit)
         #expect(result.status == 2)
         #expect(result.stdout.hasPrefix("not verified: "))
         #expect(result.stdout.contains("no signature matches the public key"))
     }
 
-    @Test func aSignatureByAnotherKeyDoesNotVerify() throws {
+    @Test func aSignatureByAnotherKeyDoesNotVerify() async throws {
         let setup = try setup()
         let other = try TestKeys.generate(in: setup.scratch, name: "other")
-        #expect(try pre(setup, command: Self.passing, key: other.privatePEM).status == 0)
-        let result = try verify(setup, commit: setup.commit)
+        #expect(try await pre(setup, command: Self.passing, key: other.privatePEM).status == 0)
+        let result = try await verify(setup, commit: setup.commit)
         #expect(result.status == 2)
         #expect(result.stdout.contains("no signature matches the public key"))
-        #expect(try verify(setup, publicKey: other.publicPath, commit: setup.commit).status == 0)
+        #expect(try await verify(setup, publicKey: other.publicPath, commit: setup.commit).status == 0)
     }
 
-    @Test func anAttestationOfAnotherCommitIsRejected() throws {
+    @Test func anAttestationOfAnotherCommitIsRejected() async throws {
         let setup = try setup()
-        #expect(try pre(setup, command: Self.passing, key: setup.keys.privatePEM).status == 0)
-        let result = try verify(setup, commit: String(repeating: "a", count: 40))
+        #expect(try await pre(setup, command: Self.passing, key: setup.keys.privatePEM).status == 0)
+        let result = try await verify(setup, commit: String(repeating: "a", count: 40))
         #expect(result.status == 1)
         #expect(result.stdout.hasPrefix("rejected: "))
         #expect(result.stdout.contains("not aaaaaaaa"))
     }
 
-    @Test func aBlockedDecisionIsRejected() throws {
+    @Test func aBlockedDecisionIsRejected() async throws {
         let setup = try setup()
-        #expect(try pre(setup, command: Self.blocked, key: setup.keys.privatePEM).status == 1)
-        let result = try verify(setup, commit: setup.commit)
+        #expect(try await pre(setup, command: Self.blocked, key: setup.keys.privatePEM).status == 1)
+        let result = try await verify(setup, commit: setup.commit)
         #expect(result.status == 1)
         #expect(result.stdout.contains("authentic, but policy-gate pre blocked commit"))
     }
 
-    @Test func withoutAUsableKeyTheGateCannotDecide() throws {
+    @Test func withoutAUsableKeyTheGateCannotDecide() async throws {
         let setup = try setup()
-        let missing = try pre(setup, command: Self.passing, key: nil)
+        let missing = try await pre(setup, command: Self.passing, key: nil)
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("POLICY_GATE_SIGNING_KEY is not set"))
         #expect(!FileManager.default.fileExists(atPath: setup.attestation))
         // A public key where the private key belongs: refused, and the PEM is never echoed.
         let publicPEM = try String(contentsOfFile: setup.keys.publicPath, encoding: .utf8)
-        let wrong = try pre(setup, command: Self.passing, key: publicPEM)
+        let wrong = try await pre(setup, command: Self.passing, key: publicPEM)
         #expect(wrong.status == 2)
         #expect(wrong.stderr.contains("no '-----BEGIN PRIVATE KEY-----' block"))
         let body = setup.keys.privateBase64Line
         #expect(!wrong.allOutput.contains(body) && !missing.allOutput.contains(body))
     }
 
-    @Test func verifyRefusesBadInputWithOneLine() throws {
+    @Test func verifyRefusesBadInputWithOneLine() async throws {
         let setup = try setup()
         try setup.scratch.write("garbage.json", "{\"payload\": 3}")
-        let garbage = try verify(setup, attestation: setup.scratch.path + "/garbage.json", commit: nil)
+        let garbage = try await verify(setup, attestation: setup.scratch.path + "/garbage.json", commit: nil)
         #expect(garbage.status == 2)
         #expect(garbage.stdout.contains("not a DSSE envelope"))
-        let missing = try verify(setup, attestation: setup.scratch.path + "/absent.json", commit: nil)
+        let missing = try await verify(setup, attestation: setup.scratch.path + "/absent.json", commit: nil)
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("cannot read the attestation"))
-        let badCommit = try GateProcess.run(["verify", "--attestation", "x", "--public-key", "y", "--commit", "main"])
+        let badCommit = try await GateProcess.runOffPool(["verify", "--attestation", "x", "--public-key", "y", "--commit", "main"])
         #expect(badCommit.status == 64)
     }
 }

@@ -5,14 +5,8 @@ import TestSupport
 
 /// `policy-gate audit`, the built binary against the fake GitLab: the table, the reports, the exit codes.
 @Suite struct AuditCommandTests {
-    /// Runs the binary on a thread of its own, so the fake server keeps the concurrency pool.
     private func gate(_ arguments: [String], token: String, gitlab: FakeAuditGitLab) async throws -> GateProcess.Outcome {
-        let environment = ["POLICY_GATE_GITLAB_TOKEN": token, "CI_API_V4_URL": gitlab.apiURL]
-        return try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try GateProcess.run(arguments, environment: environment, timeout: 120) })
-            }
-        }
+        try await GateProcess.runOffPool(arguments, environment: ["POLICY_GATE_GITLAB_TOKEN": token, "CI_API_V4_URL": gitlab.apiURL])
     }
 
     @Test func aGroupAuditWritesTheTableTheJSONAndTheCSVAndFails() async throws {
