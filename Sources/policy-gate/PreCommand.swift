@@ -13,6 +13,7 @@ struct PreCommand: AsyncParsableCommand {
     @OptionGroup var policy: PolicyOptions
     @OptionGroup var reporting: ReportOptions
     @OptionGroup var annotation: AnnotateOptions
+    @OptionGroup var attestation: AttestOptions
 
     // Unconditional: the value usually starts with a dash (`--claude-args "-p 'task' --allowedTools Read"`).
     @Option(name: .long, parsing: .unconditional,
@@ -47,7 +48,7 @@ struct PreCommand: AsyncParsableCommand {
             let outcome = try PreStage.run(repository: root, policySource: policy.source(repository: root), invocation: source,
                                            environment: environment, statePath: state)
             return try await Delivery.deliver(outcome.report, started: outcome.started, reporting: reporting,
-                                              annotation: annotation, environment: environment)
+                                              annotation: annotation, attestation: attestation, environment: environment)
         }
     }
 }
