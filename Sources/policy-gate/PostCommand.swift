@@ -17,6 +17,8 @@ struct PostCommand: AsyncParsableCommand {
     @OptionGroup var policy: PolicyOptions
     @OptionGroup var reporting: ReportOptions
     @OptionGroup var annotation: AnnotateOptions
+    @OptionGroup var attestation: AttestOptions
+    @OptionGroup var statusCheck: StatusCheckOptions
 
     @Option(name: .long, help: "The state file pre wrote (default: policy-gate-state.json, used when it exists).")
     var state: String = "policy-gate-state.json"
@@ -43,6 +45,7 @@ struct PostCommand: AsyncParsableCommand {
         if handoff != nil && (worktree || transcript != nil || base != nil) {
             throw ValidationError("--handoff names the base, head and transcript itself: drop --base, --worktree and --transcript")
         }
+        try statusCheck.validate(annotate: annotation.annotate)
     }
 
     func run() async throws {
@@ -72,7 +75,8 @@ struct PostCommand: AsyncParsableCommand {
             var outcome = try Gate.post(request, trusted: trusted)
             if let verified { outcome.report.record(verified) }
             return try await Delivery.deliver(outcome.report, started: outcome.started, reporting: reporting,
-                                              annotation: annotation, environment: environment)
+                                              annotation: annotation, attestation: attestation, statusCheck: statusCheck,
+                                              environment: environment)
         }
     }
 
@@ -120,14 +124,20 @@ struct StateError: Error, CustomStringConvertible {
 /// touched: annotation problems become notes in the audit record and never change the exit code.
 enum Delivery {
     static func deliver(_ report: GateReport, started: Date, reporting: ReportOptions, annotation: AnnotateOptions,
+                        attestation: AttestOptions? = nil, statusCheck: StatusCheckOptions? = nil,
                         environment: [String: String], checkout: String? = nil) async throws -> ExitCode {
         var report = report
         let times = try reporting.deliver(report, started: started, environment: environment, checkout: checkout)
-        let problems = await annotation.run(for: report, environment: environment)
+        var problems = await annotation.run(for: report, environment: environment)
+        if annotation.annotate, let statusCheck {
+            problems += await statusCheck.run(for: report, environment: environment)
+        }
         if !problems.isEmpty {
             report.notes += problems
             try reporting.rewriteAuditRecords(report, times: times, checkout: checkout)
         }
+        // Signed last, so the attested record is the one written, notes included.
+        try attestation?.write(for: report, environment: environment)
         return ExitCode(report.decision.exitCode)
     }
 }

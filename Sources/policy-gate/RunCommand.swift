@@ -22,12 +22,15 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var agent: AgentRunOptions
     @OptionGroup var reporting: ReportOptions
     @OptionGroup var annotation: AnnotateOptions
+    @OptionGroup var attestation: AttestOptions
+    @OptionGroup var statusCheck: StatusCheckOptions
 
     @Argument(parsing: .postTerminator, help: "The agent command, after --.")
     var command: [String] = []
 
     func validate() throws {
         if command.isEmpty { throw ValidationError("give the agent command after --, e.g. -- claude -p \"…\" --output-format stream-json --verbose") }
+        try statusCheck.validate(annotate: annotation.annotate)
     }
 
     func run() async throws {
@@ -41,7 +44,8 @@ struct RunCommand: AsyncParsableCommand {
             guard pre.report.decision != .block else {
                 StandardError.write("policy-gate run: pre blocked the agent; it was not started")
                 return try await Delivery.deliver(pre.report, started: pre.started, reporting: reporting, annotation: annotation,
-                                                  environment: environment, checkout: root)
+                                                  attestation: attestation, statusCheck: statusCheck, environment: environment,
+                                                  checkout: root)
             }
             let session = try AgentSession(log: { StandardError.write($0) })
             defer { session.close() }
@@ -56,7 +60,8 @@ struct RunCommand: AsyncParsableCommand {
             try WorkspaceFile.write(try Data(contentsOf: URL(fileURLWithPath: work.transcriptPath)),
                                     to: folder + "/" + Handoff.transcriptName, checkout: root)
             return try await Delivery.deliver(combined, started: pre.started, reporting: reporting, annotation: annotation,
-                                              environment: environment, checkout: root)
+                                              attestation: attestation, statusCheck: statusCheck, environment: environment,
+                                              checkout: root)
         }
     }
 }

@@ -2987,12 +2987,16 @@ agent:
       - WebSearch
 workspace:
   writable: ["**"]
+  # Matched without regard to case: a checkout on a case-insensitive file system honours
+  # .Claude/settings.json as .claude/settings.json. A name without a slash matches at any depth.
+  # pre adds every CI file .gitlab-ci.yml includes, as it resolved them.
   protected:
     - .gitlab-ci.yml
     - .gitlab/**
-    - .claude/**
+    - .claude
     - .mcp.json
     - CLAUDE.md
+    - CLAUDE.local.md
     - CODEOWNERS
     - .github/CODEOWNERS
     - docs/CODEOWNERS
@@ -3001,9 +3005,17 @@ workspace:
     - .gitleaksignore
     - .gitleaks.toml
     - .gitmodules
-    - .husky/**
+    - .gitattributes
+    - .git
+    - .husky
+    - .pre-commit-config.yaml
+    - "**/.vscode/tasks.json"
     - "**/.env"
     - "**/.env.*"
+    # Templates that only look like secret files.
+    - "!**/.env.example"
+    - "!**/.env.sample"
+    - "!**/.env.template"
     - "**/*.pem"
     - "**/*.key"
   max_changed_files: 200
@@ -3081,12 +3093,14 @@ workspace:
   # Paths it must not change even inside writable: CI configuration, the agent's own settings and
   # instructions, code owners, the gate's policy and ignore files, hooks, and secret-bearing files.
   # Keep CLAUDE.md's list of protected paths in step with this one.
+  # Matched without regard to case.
   protected:
     - .gitlab-ci.yml
     - .gitlab/**
-    - .claude/**
+    - .claude
     - .mcp.json
     - CLAUDE.md
+    - CLAUDE.local.md
     - CODEOWNERS
     - .github/CODEOWNERS
     - docs/CODEOWNERS
@@ -3095,9 +3109,16 @@ workspace:
     - .gitleaksignore
     - .gitleaks.toml
     - .gitmodules
-    - .husky/**
+    - .gitattributes
+    - .git
+    - .husky
+    - .pre-commit-config.yaml
+    - "**/.vscode/tasks.json"
     - "**/.env"
     - "**/.env.*"
+    - "!**/.env.example"
+    - "!**/.env.sample"
+    - "!**/.env.template"
     - "**/*.pem"
     - "**/*.key"
   # Above either limit the change gets a diff.too-large finding (warn by default).
@@ -3181,14 +3202,16 @@ not create a symlink that points outside it.
 ## Paths you must not change
 
 Do not create, edit, rename or delete anything matching these patterns (a name without a `/`
-matches at any depth, `*` stays within a folder, `**` spans folders):
+matches at any depth, `*` stays within a folder, `**` spans folders; upper or lower case makes no
+difference; a line starting with `!` allows what an earlier line protects):
 
 <!-- protected-paths:start -->
 - `.gitlab-ci.yml`
 - `.gitlab/**`
-- `.claude/**`
+- `.claude`
 - `.mcp.json`
 - `CLAUDE.md`
+- `CLAUDE.local.md`
 - `CODEOWNERS`
 - `.github/CODEOWNERS`
 - `docs/CODEOWNERS`
@@ -3197,9 +3220,16 @@ matches at any depth, `*` stays within a folder, `**` spans folders):
 - `.gitleaksignore`
 - `.gitleaks.toml`
 - `.gitmodules`
-- `.husky/**`
+- `.gitattributes`
+- `.git`
+- `.husky`
+- `.pre-commit-config.yaml`
+- `**/.vscode/tasks.json`
 - `**/.env`
 - `**/.env.*`
+- `!**/.env.example`
+- `!**/.env.sample`
+- `!**/.env.template`
 - `**/*.pem`
 - `**/*.key`
 <!-- protected-paths:end -->
@@ -3315,6 +3345,18 @@ spec:
         Needs a project access token with api scope in the masked variable POLICY_GATE_GITLAB_TOKEN.
       type: boolean
       default: true
+    attest:
+      description: >-
+        Sign each stage's decision (--attest): .policy-gate/pre-attestation.json and post-attestation.json,
+        kept next to the audit records. Needs the Ed25519 private key in the masked variable POLICY_GATE_SIGNING_KEY.
+      type: boolean
+      default: false
+    status_check:
+      description: >-
+        The name of the project's external status check that policy-gate:post sets to passed or failed
+        (GitLab Ultimate; needs annotate). Empty: none.
+      default: ""
+      regex: ^[A-Za-z0-9 _./:-]*$
     image:
       description: The policy-gate image (pin it by digest).
       default: registry.gitlab.com/policy-gate/policy-gate:0.1.0
@@ -3352,6 +3394,10 @@ spec:
       fi
       POLICY_GATE_ANNOTATE=""
       if [ "$[[ inputs.annotate ]]" = "true" ]; then POLICY_GATE_ANNOTATE="--annotate"; fi
+      # Prints the --attest option of a stage: its signed decision lands next to its audit record.
+      policy_gate_attest() {
+        if [ "$[[ inputs.attest ]]" = "true" ]; then printf ' --attest .policy-gate/%s-attestation.json' "$1"; fi
+      }
       # Prints the --report options of a stage; every file lands in .policy-gate/.
       policy_gate_reports() {
         for kind in $[[ inputs.reports ]]; do
@@ -3375,7 +3421,7 @@ policy-gate:pre:
       policy-gate pre
       --ci-config "$[[ inputs.ci_config ]]" --job "$[[ inputs.agent_job ]]"
       --state .policy-gate/state.json
-      $POLICY_GATE_POLICY $POLICY_GATE_ANNOTATE $(policy_gate_reports pre)
+      $POLICY_GATE_POLICY $POLICY_GATE_ANNOTATE $(policy_gate_reports pre) $(policy_gate_attest pre)
   artifacts:
     when: always
     expire_in: $[[ inputs.expire_in ]]
@@ -3429,10 +3475,17 @@ policy-gate:post:
       when: always
   script:
     - git fetch --quiet --no-tags .policy-gate/agent.bundle "+HEAD:refs/policy-gate/agent"
+    - |
+      # The attestation also names the bundle the change came in; the status check answers with the decision.
+      POLICY_GATE_EXTRA=""
+      if [ "$[[ inputs.attest ]]" = "true" ]; then POLICY_GATE_EXTRA="--attest-subject .policy-gate/agent.bundle"; fi
+      POLICY_GATE_STATUS_CHECK=""
+      if [ -n "$POLICY_GATE_ANNOTATE" ]; then POLICY_GATE_STATUS_CHECK='$[[ inputs.status_check ]]'; fi
     - >-
       policy-gate post
       --state .policy-gate/state.json --handoff .policy-gate
-      $POLICY_GATE_POLICY $POLICY_GATE_ANNOTATE $(policy_gate_reports post)
+      $POLICY_GATE_POLICY $POLICY_GATE_ANNOTATE $(policy_gate_reports post) $(policy_gate_attest post) $POLICY_GATE_EXTRA
+      ${POLICY_GATE_STATUS_CHECK:+--status-check "$POLICY_GATE_STATUS_CHECK"}
   artifacts:
     when: always
     expire_in: $[[ inputs.expire_in ]]
