@@ -2933,7 +2933,8 @@ falsePositives = [
     /// The text of `rules/policy.yml`.
     static let policyYAML = #####"""
 # policy-gate default policy. Copy it to .policy-gate.yml on the target branch and adjust;
-# every key is optional and falls back to the value shown here.
+# every key is optional and falls back to the value shown here. This file is where the defaults
+# are stated: the gate refuses to start if it leaves a key out.
 version: 1
 agent:
   # Permission modes the agent may run in. bypassPermissions is never acceptable.
@@ -2941,8 +2942,8 @@ agent:
   # `policy-gate run` and `policy-gate agent` start the agent as a user of its own (required; the gate
   # must run as root), or as the gate's own user (none: the audit record and the note say so).
   isolation: required
-  # The agent's user, NAME, UID or UID:GID (default 65532:65532; no passwd entry is needed).
-  # user: "65532:65532"
+  # The agent's user: NAME, UID or UID:GID (no passwd entry is needed for numbers).
+  user: "65532:65532"
   # Variables of the job the agent receives, besides PATH, the locale, a fresh HOME and GitLab's
   # non-secret pipeline variables. Everything else (CI_JOB_TOKEN, tokens, POLICY_GATE_*) is withheld.
   environment: [ANTHROPIC_API_KEY, ANTHROPIC_AUTH_TOKEN, ANTHROPIC_MODEL]
@@ -3026,6 +3027,9 @@ secrets:
   rules: built-in
   ignore: .policy-gate-ignore
   honour_inline_allow: false
+transcript:
+  # Hosts the agent's shell commands may reach besides localhost.
+  allowed_hosts: []
 # Per-rule action overrides: block | warn | off (an absent id keeps its default action).
 rules: {}
 """#####

@@ -10,13 +10,13 @@ public struct Policy: Sendable {
         public var deny: [PermissionRule]
         /// `required`: the agent runs as a user of its own (the gate must be root); `none`: it may run as
         /// the gate's user, and the record says it was not isolated.
-        public var isolationRequired: Bool = true
+        public var isolationRequired: Bool
         /// The agent's user (`NAME`, `UID` or `UID:GID`), when not the default 65532:65532.
         public var user: String?
         /// Variables of the job the agent receives besides the built-in allow-list (its API key).
-        public var environment: [String] = []
+        public var environment: [String]
         /// Whether `post` insists on a hand-off manifest authenticated with `POLICY_GATE_HANDOFF_KEY`.
-        public var handoffAuthentication: Bool = true
+        public var handoffAuthentication: Bool
     }
 
     /// `workspace:` — what the change may touch.
@@ -33,8 +33,10 @@ public struct Policy: Sendable {
 
     /// `secrets:` — where the secret rules and accepted fingerprints come from.
     public struct Secrets: Sendable {
-        /// `built-in`, or a gitleaks TOML path relative to the policy file.
+        /// `built-in` (`builtInRules`), or a gitleaks TOML path relative to the policy file.
         public var rules: String
+        /// The `rules` value that names the embedded rule set.
+        public static let builtInRules = "built-in"
         /// A fingerprint file relative to the policy file, if any.
         public var ignore: String?
         /// Whether inline allow markers on lines the change adds suppress findings.
@@ -47,8 +49,10 @@ public struct Policy: Sendable {
         public var allowedHosts: [String]
     }
 
-    /// The file the policy came from (`built-in` for the embedded default).
-    public var source: String
+    /// Where the policy came from.
+    public var origin: PolicyOrigin
+    /// `origin` as reports show it: `built-in`, a path, or `REV:path`.
+    public var source: String { origin.description }
     /// SHA-256 of the policy text, for the audit record.
     public var sha256: String
     /// The schema version (1).

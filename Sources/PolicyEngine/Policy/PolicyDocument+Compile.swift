@@ -1,6 +1,7 @@
 extension PolicyDocument {
     /// Compiles the document: parses permission rules and modes, compiles globs, checks values.
-    func compile(source: String, sha256: String) throws(PolicyError) -> Policy {
+    func compile(origin: PolicyOrigin, sha256: String) throws(PolicyError) -> Policy {
+        let source = origin.description
         var modes: [PermissionMode] = []
         for mode in permissionModes {
             let parsed = PermissionMode(parsing: mode.value)
@@ -18,16 +19,16 @@ extension PolicyDocument {
             throw PolicyError(file: source, line: name.line,
                               reason: "agent.environment: '\(name.value)' cannot be passed to the agent (the gate's own variables never are)")
         }
-        if let agentUser {
+        if !agentUser.isEmpty {
             do { _ = try AgentUser.parse(agentUser) } catch {
                 throw PolicyError(file: source, line: nil, reason: "agent.user: \(error.description)")
             }
         }
         return Policy(
-            source: source, sha256: sha256, version: version,
+            origin: origin, sha256: sha256, version: version,
             agent: .init(permissionModes: modes, allow: try rules(allow, "agent.tools.allow", source),
                          deny: try rules(deny, "agent.tools.deny", source), isolationRequired: isolation == "required",
-                         user: agentUser, environment: agentEnvironment.map(\.value),
+                         user: agentUser.isEmpty ? nil : agentUser, environment: agentEnvironment.map(\.value),
                          handoffAuthentication: handoffAuthentication == "required"),
             workspace: .init(writable: try globs(writable, "workspace.writable", source),
                              protected: try globs(protected, "workspace.protected", source, caseInsensitive: true),
