@@ -83,6 +83,7 @@ import TestSupport
         copy.protected = strip(copy.protected)
         copy.protectedBranches = strip(copy.protectedBranches)
         copy.allowedHosts = strip(copy.allowedHosts)
+        copy.agentEnvironment = strip(copy.agentEnvironment)
         return String(describing: copy)
     }
 

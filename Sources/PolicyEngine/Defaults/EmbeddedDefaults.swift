@@ -3052,6 +3052,16 @@ agent:
   # --dangerously-skip-permissions are refused whatever this list says. dontAsk is the mode
   # meant for CI: only granted tools run, everything else is denied.
   permission_modes: [default, acceptEdits, plan, dontAsk]
+  # policy-gate run / policy-gate agent start claude as a user of its own (the gate must be root, as
+  # in GitLab's Docker and Kubernetes executors). none runs it as the gate's user: the record says so.
+  isolation: required
+  # That user: NAME, UID or UID:GID (no passwd entry is needed for numbers).
+  user: "65532:65532"
+  # The job's variables claude receives besides PATH, the locale, a fresh HOME and GitLab's
+  # non-secret pipeline variables: CI_JOB_TOKEN and every other token stay with the job.
+  environment: [ANTHROPIC_API_KEY, ANTHROPIC_AUTH_TOKEN, ANTHROPIC_MODEL]
+  # post --handoff insists on a hand-off manifest signed with POLICY_GATE_HANDOFF_KEY.
+  handoff_authentication: required
   tools:
     # Every tool granted with --allowedTools must be covered by an entry here. "Bash(npm:*)"
     # covers "Bash(npm test:*)"; "Bash" covers every command and is itself reported as unscoped.
