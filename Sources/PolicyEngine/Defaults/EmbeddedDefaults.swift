@@ -75,16 +75,18 @@ regexes = [
     '''eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9l|SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c''',  # jwt.io sample
     '''\.eyJzb21lIjoicGF5bG9hZCJ9\.''',  # PyJWT docs {"some":"payload"}
     '''^Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==$''',  # Azurite
-    '''^C2y6yDjf5/R\+ob0N8A7Cgv30VRDJIWEHLM\+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==$''',  # Cosmos DB emulator
+    '''^C2y6yDjf5/R\+ob0N8A7Cgv30VRDJIWEHLM\+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==$''',  # Cosmos DB emulator    # AWS documentation keys, exactly: a real key with EXAMPLE appended is not one of them.
+    '''^(?:AKIAIOSFODNN7EXAMPLE|AKIAI44QH8DHBEXAMPLE|wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY|je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY)$''',
 ]
 
+# Only the value a marker wraps: a marker elsewhere on the line suppresses nothing else.
 [[allowlists]]
 description = "Encrypted values: SOPS, Ansible Vault, age-encrypted files"
-regexTarget = "line"
+regexTarget = "secret"
 regexes = [
-    '''ENC\[AES256_GCM,data:''',
-    '''\$ANSIBLE_VAULT;\d\.\d;''',
-    '''-----BEGIN AGE ENCRYPTED FILE-----''',
+    '''^ENC\[AES256_GCM,data:[A-Za-z0-9+/=]*,iv:[A-Za-z0-9+/=]*,tag:[A-Za-z0-9+/=]*,type:[a-z]+\]?$''',
+    '''^\$ANSIBLE_VAULT;\d\.\d;[A-Z0-9;]*$''',
+    '''^-----BEGIN AGE ENCRYPTED FILE-----''',
 ]
 
 [[allowlists]]
@@ -1156,13 +1158,14 @@ falsePositives = [
 [[rules]]
 id = "slack-bot-token"
 description = "Slack bot token (xoxb-)."
-regex = '''\b(xoxb-[0-9]{10,13}-[0-9]{10,13}-[A-Za-z0-9]{24,34})\b'''
+regex = '''\b(xoxb-[0-9]{10,13}-(?:[0-9]{10,13}-)?[A-Za-z0-9]{24,34})\b'''
 entropy = 3.0
 keywords = ["xoxb-"]
 tags = ["slack", "bot-token"]
 truePositives = [
     'SLACK_BOT_TOKEN=xoxb-276427665840-7921822426658-V86iSWcwAqnojAAUhbIDN2bd',
     'app = App(token="xoxb-13603865454-627732137321-GqyGxYpFjEffPNuyrwhKihVW")',
+    'SLACK_TOKEN=xoxb-253237205911-splPWtWqBO4DGlFwjzwBsuWe',
 ]
 falsePositives = [
     'client = WebClient(token="xoxb-not-a-real-token-this-will-not-work")',
@@ -1222,13 +1225,14 @@ falsePositives = [
 [[rules]]
 id = "slack-webhook-url"
 description = "Slack incoming webhook or workflow/trigger URL (hooks.slack.com/services|workflows|triggers/…)."
-regex = '''(https://hooks\.slack\.com/(?:services|workflows|triggers)/T[A-Z0-9]{6,12}/[A-Za-z0-9/_-]{20,150})'''
+regex = '''(https?://hooks\.slack\.com/(?:services|workflows|triggers)/T[A-Za-z0-9]{6,12}/[A-Za-z0-9/_-]{20,150})'''
 entropy = 3.5
 keywords = ["hooks.slack.com"]
 tags = ["slack", "webhook"]
 truePositives = [
     'SLACK_WEBHOOK_URL=https://hooks.slack.com/services/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',
     'requests.post("https://hooks.slack.com/triggers/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", json=payload)',
+    'hook = "http://hooks.slack.com/services/Tuob61zz1kj/B6G6XBBCEPE/VQ8tZovZeY0ho1u1GaTwCcrq"',
 ]
 falsePositives = [
     'SLACK_WEBHOOK_URL=https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX',
@@ -2190,6 +2194,217 @@ falsePositives = [
 ]
 
 # ==================================================================================================
+# More providers: Mailchimp, Alibaba Cloud, 1Password, Grafana, Vault (legacy), Kubernetes, Azure
+# ==================================================================================================
+
+[[rules]]
+id = "mailchimp-api-key"
+description = "Mailchimp Marketing API key (32 hex digits, then -us and the data-centre number)."
+regex = '''\b([0-9a-f]{32}-us[0-9]{1,2})\b'''
+entropy = 3.0
+keywords = ["-us"]
+tags = ["mailchimp", "api-key"]
+truePositives = [
+    'MAILCHIMP_API_KEY=5b03cd08181aa1453a77ed18c84f556b-us15',
+    'client.set_config({"api_key": "b0a0a7c54a838780510e3fb0f73df643-us4", "server": "us4"})',
+]
+falsePositives = [
+    'MAILCHIMP_API_KEY=00000000000000000000000000000000-us1',
+    'MAILCHIMP_SERVER_PREFIX=us15',
+    'MAILCHIMP_API_KEY=${MAILCHIMP_API_KEY}',
+]
+
+[[rules]]
+id = "alibaba-access-key-id"
+description = "Alibaba Cloud AccessKey ID (LTAI…)."
+regex = '''\b(LTAI[A-Za-z0-9]{12,20})\b'''
+entropy = 3.0
+keywords = ["ltai"]
+tags = ["alibaba", "access-key"]
+truePositives = [
+    'ALIBABA_CLOUD_ACCESS_KEY_ID=LTAINPQtL4zUQq5bqrIM9aK6',
+    'access_key_id = "LTAI5tqjOGYUl3guDulqkxCF"',
+]
+falsePositives = [
+    'ALIBABA_CLOUD_ACCESS_KEY_ID=LTAIxxxxxxxxxxxxxxxx',
+    'ALIBABA_CLOUD_ACCESS_KEY_ID=<your-access-key-id>',
+]
+
+[[rules]]
+id = "alibaba-access-key-secret"
+description = "Alibaba Cloud AccessKey secret (30 characters) next to an Alibaba Cloud keyword."
+regex = '''(?i)(?:alibaba|aliyun|alicloud)[\w.-]{0,30}?(?:secret|access[_.-]?key[_.-]?secret)(?:\\?["'`])?[ \t]{0,5}(?::=|=>|=|:)[ \t]{0,5}(?:\\?["'`])?([A-Za-z0-9]{30})(?:[^A-Za-z0-9]|$)'''
+entropy = 3.5
+keywords = ["alibaba", "aliyun", "alicloud"]
+tags = ["alibaba", "secret-key"]
+truePositives = [
+    'ALIBABA_CLOUD_ACCESS_KEY_SECRET=IrD6kcX2KqjjN3f77ZqxdyLL0kIwGn',
+    'aliyun_access_key_secret: "Wm0c8RkQe2XbT5vLp9sNf3hJy7uAd1"',
+]
+falsePositives = [
+    'ALIBABA_CLOUD_ACCESS_KEY_SECRET=${ALIBABA_SECRET}',
+    'ALIBABA_CLOUD_ACCESS_KEY_SECRET=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+]
+
+[[rules]]
+id = "1password-service-account-token"
+description = "1Password service account token (ops_ followed by base64url JSON)."
+regex = '''\b(ops_eyJ[A-Za-z0-9_-]{200,1000}={0,2})(?:[^A-Za-z0-9_=-]|$)'''
+entropy = 4.0
+keywords = ["ops_eyj"]
+tags = ["1password", "service-account"]
+truePositives = [
+    'OP_SERVICE_ACCOUNT_TOKEN=ops_eyJzaWduSW5BZGRyZXNzIjogImFjbWUuMXBhc3N3b3JkLmNvbSIsICJ1c2VyQXV0aCI6IHsibWV0aG9kIjogIlNSUGctNDA5NiIsICJhbGciOiAiUEJFUzJnLUhTMjU2IiwgIml0ZXJhdGlvbnMiOiA2NTAwMDAsICJzYWx0IjogIjV6REoxamhUSVNDd2hJYmdqZU42QUQifSwgImVtYWlsIjogImtibjFtbG13dnFjdEBhY21lLjFwYXNzd29yZC5jb20iLCAic3JwWCI6ICI3MTQ4OWEzZmMzY2VlM2ZlY2YxNWI1MWU5MjY1ZTc1MmVkM2U5NDJlOGNkMTY4ODhhNjZlOTgwOTkwYjQzZTg3In0',
+]
+falsePositives = [
+    'OP_SERVICE_ACCOUNT_TOKEN=ops_eyJ...',
+    'OP_SERVICE_ACCOUNT_TOKEN=${OP_SERVICE_ACCOUNT_TOKEN}',
+]
+
+[[rules]]
+id = "grafana-legacy-api-key"
+description = "Grafana API key of the legacy format: base64 of {\"k\":…,\"n\":…,\"id\":…} (eyJrIjoi…)."
+regex = '''\b(eyJrIjoi[A-Za-z0-9+/_-]{50,200}={0,2})(?:[^A-Za-z0-9+/_=-]|$)'''
+entropy = 4.0
+keywords = ["eyjrijoi"]
+tags = ["grafana", "api-key"]
+truePositives = [
+    'GRAFANA_API_KEY=eyJrIjoiVUVDNHlPZ2JKam5FcXZKT1hKTDdvSTdldlVsa2wwVlEiLCJuIjoiY2ktZGVwbG95IiwiaWQiOjU2OX0=',
+    'headers = {"Authorization": "Bearer eyJrIjoiSUtvQXZvVkdjU1duR0RTeDM1ZFpjVmdBb2FZaHlDcVYiLCJuIjoibWV0cmljcy1yZWFkZXIiLCJpZCI6MjUxfQ=="}',
+]
+falsePositives = [
+    'GRAFANA_API_KEY=eyJrIjoi...',
+    'GRAFANA_API_KEY=${GRAFANA_API_KEY}',
+]
+
+[[rules]]
+id = "vault-legacy-token"
+description = "HashiCorp Vault service token of the format before 1.10 (s. and 24 characters) next to a Vault keyword."
+regex = '''(?i)(?:vault|\bvt_|x-vault-token)[\w.-]{0,30}?(?:\\?["'`])?[ \t]{0,5}(?::=|=>|=|:|,)[ \t]{0,5}(?:\\?["'`])?(?-i:(s\.[A-Za-z0-9]{24}))(?:[^A-Za-z0-9]|$)'''
+entropy = 3.5
+keywords = ["vault"]
+tags = ["vault", "hashicorp"]
+truePositives = [
+    'VAULT_TOKEN=s.7jJYgPG1ed7W37wpEMfHICpx',
+    'curl -H "X-Vault-Token: s.L75Eg3O1eZahk2LlGcADcDxA" https://vault.acme.internal/v1/secret/data/app',
+]
+falsePositives = [
+    'VAULT_TOKEN=s.xxxxxxxxxxxxxxxxxxxxxxxx',
+    'VAULT_ADDR=https://vault.acme.internal',
+    'vault_path = "s.secrets.application"',
+]
+
+[[rules]]
+id = "vault-unseal-key"
+description = "HashiCorp Vault unseal or recovery key (base64 of 32 or 33 bytes) next to an unseal keyword."
+regex = '''(?i)(?:unseal|recovery)[\w .-]{0,20}?key[\w .-]{0,10}?(?:\\?["'`])?[ \t]{0,5}(?::=|=>|=|:|,)[ \t]{0,5}(?:\\?["'`])?([A-Za-z0-9+/]{43}=|[A-Za-z0-9+/]{44})(?:[^A-Za-z0-9+/=]|$)'''
+entropy = 4.0
+keywords = ["unseal", "recovery"]
+tags = ["vault", "hashicorp"]
+truePositives = [
+    'Unseal Key 1: VZLo6dGxJkOxl4+/uqLt7i11Z04FfcwcIMFmNBR8feg=',
+    'VAULT_UNSEAL_KEY="5tZxIqDuN17NzoBa3elhHYqEEeo4nc4tf3ziUCtmrghq"',
+]
+falsePositives = [
+    'Unseal Key 1: <unseal-key-1>',
+    'VAULT_UNSEAL_KEY=${UNSEAL_KEY}',
+    'recovery_key_shares = 5',
+]
+
+[[rules]]
+id = "kubernetes-bootstrap-token"
+description = "Kubernetes bootstrap token (6 and 16 lowercase characters, joined by a dot) after a token keyword."
+regex = '''(?i)(?:--token|bootstrap[\w.-]{0,20}?token|\btoken)(?:\\?["'`])?[ \t]{0,5}(?:=|:|[ \t])[ \t]{0,5}(?:\\?["'`])?(?-i:([a-z0-9]{6}\.[a-z0-9]{16}))(?:[^A-Za-z0-9.]|$)'''
+entropy = 3.0
+keywords = ["token"]
+tags = ["kubernetes", "bootstrap-token"]
+truePositives = [
+    'kubeadm join 10.0.0.10:6443 --token pr3tk3.atl5neiln29bxitw --discovery-token-ca-cert-hash sha256:2a7b',
+    '  token: "6cwqw7.kyd5qbpfmql8i800"',
+]
+falsePositives = [
+    'kubeadm join 10.0.0.10:6443 --token abcdef.0123456789abcdef',
+    'kubeadm join 10.0.0.10:6443 --token <token>',
+    'token: config.settings.value',
+]
+
+[[rules]]
+id = "npm-legacy-auth-token"
+description = "npm access token of the legacy UUID format in an .npmrc auth setting."
+regex = '''(?i)(?:_authToken|npm[_.-]?token|npmAuthToken)(?:\\?["'`])?[ \t]{0,5}(?:=|:)[ \t]{0,5}(?:\\?["'`])?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9a-f-]|$)'''
+entropy = 3.0
+keywords = ["_authtoken", "npm_token", "npm-token", "npmtoken", "npmauthtoken"]
+tags = ["npm", "registry"]
+truePositives = [
+    '//registry.npmjs.org/:_authToken=98ccd240-845f-4e0f-a32a-84019f213abc',
+    'NPM_TOKEN: "a486eb51-3ff5-4b18-823f-f8c82db5b439"',
+]
+falsePositives = [
+    '//registry.npmjs.org/:_authToken=00000000-0000-0000-0000-000000000000',
+    'NPM_TOKEN_ID=registry-token-reference',
+]
+
+[[rules]]
+id = "azure-app-configuration-connection-string"
+description = "Azure App Configuration connection string (Endpoint=…azconfig.io;Id=…;Secret=…)."
+regex = '''(?i)Endpoint=https://[a-z0-9-]{1,64}\.azconfig\.io;\s*Id=[^;\s]{4,40};\s*Secret=([A-Za-z0-9+/]{40,88}={0,2})'''
+entropy = 4.0
+keywords = ["azconfig.io"]
+tags = ["azure", "connection-string"]
+truePositives = [
+    'APPCONFIG_CONNECTION_STRING="Endpoint=https://acme-settings.azconfig.io;Id=urqx-l0-s0:xoJELwjBVw2ecc8XMo8A;Secret=Z6ghcti4XEyB/FJCmL6TY9eNhr4UmgkvuJdWdTzG+ELU"',
+]
+falsePositives = [
+    'APPCONFIG_CONNECTION_STRING="Endpoint=https://acme-settings.azconfig.io;Id=<id>;Secret=<secret>"',
+]
+
+[[rules]]
+id = "azure-cache-redis-key"
+description = "Azure Cache for Redis access key in a StackExchange.Redis connection string (….redis.cache.windows.net,password=…)."
+regex = '''(?i)\.redis\.cache\.windows\.net(?::\d{2,5})?,[^\n]{0,100}?password=([A-Za-z0-9+/]{43}=)'''
+entropy = 4.0
+keywords = ["redis.cache.windows.net"]
+tags = ["azure", "redis", "connection-string"]
+truePositives = [
+    'REDIS_URL=acme-cache.redis.cache.windows.net:6380,password=iGtDpHU02Z5Mr4ykHOkCVCsx4qYDYqjS6K9tmFvPm6s=,ssl=True,abortConnect=False',
+]
+falsePositives = [
+    'REDIS_URL=acme-cache.redis.cache.windows.net:6380,password=${REDIS_KEY},ssl=True',
+]
+
+[[rules]]
+id = "azure-openai-api-key"
+description = "Azure OpenAI / Azure AI services key (32 hex digits) next to an Azure OpenAI keyword."
+regex = '''(?i)(?:azure[_.-]?openai|aoai|openai\.azure\.com|cognitive[_.-]?services?|azure[_.-]?ai)[\w.-]{0,30}?(?:key|secret)?(?:\\?["'`])?[ \t]{0,5}(?::=|=>|=|:|,)[ \t]{0,5}(?:\\?["'`])?([0-9a-f]{32})(?:[^0-9A-Za-z]|$)'''
+entropy = 3.0
+keywords = ["openai", "aoai", "cognitive", "azure_ai", "azure-ai", "azure.ai"]
+tags = ["azure", "openai", "api-key"]
+truePositives = [
+    'AZURE_OPENAI_API_KEY=56d0d72a35d27bee75d9d5c244ee02a6',
+    'aoai_key: "b9d1f6703c6745b388ec3ad0fceb0da7"',
+]
+falsePositives = [
+    'AZURE_OPENAI_API_KEY=00000000000000000000000000000000',
+    'AZURE_OPENAI_ENDPOINT=https://acme.openai.azure.com/',
+]
+
+[[rules]]
+id = "azure-container-registry-password"
+description = "Azure Container Registry admin or token password (52 characters) next to an ACR keyword."
+regex = '''(?i)(?:\bacr|azurecr\.io|container[_.-]?registry)[\w.-]{0,30}?(?:password|passwd|pwd|secret|token)(?:\\?["'`])?[ \t]{0,5}(?::=|=>|=|:|,|[ \t]-p)[ \t]{0,5}(?:\\?["'`])?([A-Za-z0-9+/=]{52})(?:[^A-Za-z0-9+/=]|$)'''
+entropy = 4.0
+keywords = ["acr", "azurecr.io", "registry"]
+tags = ["azure", "registry", "password"]
+truePositives = [
+    'ACR_PASSWORD=OKZLOWO4vbWyPna4vMLI1uG1LgRVVxW4JU913xdwDXMkSM8vdKEr',
+    'acr_admin_password: "BIluFfDlO7AbGzDlCIwnQBIiZUoXSR2EPhgAue4juenyP2oMB6cd"',
+]
+falsePositives = [
+    'ACR_PASSWORD=${{ secrets.ACR_PASSWORD }}',
+    'ACR_LOGIN_SERVER=acme.azurecr.io',
+]
+
+# ==================================================================================================
 # Private keys
 # ==================================================================================================
 
@@ -2922,11 +3137,9 @@ falsePositives = [
     'API_KEY=<your-api-key>',
     'API_KEY=sk-xxxxxxxxxxxxxxxxxxxxxxxx',
     '"api_key": "REDACTED"',
-    'api_key = "test_oLgFE0sFsM1ikSbpCCYDvna1"',
     '"ApiKey": "48205d4ffd7feba3"',
     '_SAR_APP_KEY = "serverlessrepo:applicationId"',
     '"encryptionKey": "arn:aws:kms:eu-west-1:123456789012:alias/aws/s3"',
-    'AppServerPrivateKey="a123b45c6d78e9f012a34cd5e6a7890b12c3d45e6f78a1b234c56d7e890a1234"',
 ]
 """#####
 
