@@ -2404,6 +2404,42 @@ falsePositives = [
     'ACR_LOGIN_SERVER=acme.azurecr.io',
 ]
 
+[[rules]]
+id = "http-custom-auth-header"
+description = "API token in an HTTP header other than Basic/Bearer: Authorization: Api-Token|Token|apikey …, Token:, apikey:, X-…-ApiKey: (curl -H, HTTP client headers)."
+regex = '''(?i)(?:\bauthorization\\?["']?[ \t]*[:=,][ \t]*\\?["']?(?:api-?token|token|api-?key|sso-key|key)[ \t=]+(?:token=)?|(?:-H|--header)[ \t]*["']?(?:token|api-?key|x-[\w-]{0,30}api-?key|x-[\w-]{0,30}token|private-token)[ \t]*:[ \t]*|\bx-octopus-apikey["']?[ \t]*[:=,][ \t]*["']?)([A-Za-z0-9_.+/~-]{16,300}={0,2})(?:[^A-Za-z0-9_.+/~=-]|$)'''
+entropy = 3.5
+keywords = ["authorization", "-h ", "-h\"", "-h'", "--header", "x-octopus-apikey"]
+tags = ["http", "api-key"]
+truePositives = [
+    'curl -H "Authorization: Api-Token oCCxKr1vIWc7C6QNJyMs4h7hSe4vg2V7" https://monitor.acme.internal/api/v2/metrics',
+    'curl -s -H "Token: 6a1PKvsLrgOQ3ntGi0Z0ALZcwNjKHeIIQr3XSFgJ" https://ci.acme.internal/api/jobs',
+    "curl -H 'apikey: CkaCqnQKyfylZ8EVeIz4J7utmglhJ1LcaEL4' https://db.acme.internal/rest/v1/items",
+    'headers = {"X-Octopus-ApiKey": "API-QPR0AKSHZ5PFYHPQF0ZBZCVLROO"}',
+    'Authorization: Token token=JwRIMGdNZd40xs5L17GSBjRsTQFR6516',
+]
+falsePositives = [
+    'curl -H "Authorization: Api-Token $DT_API_TOKEN" https://monitor.acme.internal/api/v2/metrics',
+    'curl -H "Token: <your-token>" https://ci.acme.internal/api/jobs',
+    'curl -H "Content-Type: application/json" https://api.acme.internal',
+    'headers = {"X-Octopus-ApiKey": os.environ["OCTOPUS_API_KEY"]}',
+]
+
+[[rules]]
+id = "okta-token-previous-line"
+description = "Okta API token (00 and 40 characters) as the default of a Terraform variable whose name, on the line before, says Okta."
+regex = '''(?i)variable[ \t]+"[\w-]*okta[\w-]*"[ \t]*\{[^}]{0,300}?\bdefault[ \t]*=[ \t]*"(?-i:(00[A-Za-z0-9_-]{40}))"'''
+entropy = 3.5
+keywords = ["okta"]
+tags = ["okta", "api-token"]
+truePositives = [
+    "variable \"okta_api_token\" {\n  type      = string\n  sensitive = true\n  default   = \"00za3rFwHOEkiuf6srtBk5JLCKkfDXevgy7QMVmNiP\"\n}",
+]
+falsePositives = [
+    "variable \"okta_api_token\" {\n  type      = string\n  sensitive = true\n}",
+    "variable \"okta_org\" {\n  default = \"acme\"\n}",
+]
+
 # ==================================================================================================
 # Private keys
 # ==================================================================================================
@@ -2597,15 +2633,19 @@ regexes = [
 [[rules]]
 id = "database-url-credentials"
 description = "Database / broker connection URL with an inline password (postgres, mysql, mariadb, mongodb(+srv), redis(s), amqp(s), mssql, sqlserver, …)."
-regex = '''(?i)\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|cockroachdb|clickhouse|neo4j(?:\+s)?|couchdb|oracle|db2|memcached|valkey)(?:\+[a-z0-9]+)?://[^\s:@/"'`<>]{0,128}:([^\s@/"'`<>]{1,256})@[A-Za-z0-9.\[_-]'''
+regex = '''(?i)\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|cockroachdb|clickhouse|neo4j(?:\+s)?|couchdb|oracle|db2|memcached|valkey|postgis|timescaledb|trino|presto|snowflake|hive2?|kafka|nats|influxdb|cassandra|elasticsearch|opensearch)(?:\+[a-z0-9]+)?://[^\s:@/"'`<>]{0,128}:([^\s@/"'`<>]{1,256})@[A-Za-z0-9.\[_-]'''
 entropy = 2.0
 keywords = [
     "postgres", "mysql", "mariadb", "mongodb", "redis", "amqp", "mssql", "sqlserver",
     "cockroachdb", "clickhouse", "neo4j", "couchdb", "oracle", "db2", "memcached", "valkey",
+    "postgis", "timescaledb", "trino", "presto", "snowflake", "hive", "kafka", "nats", "influxdb",
+    "cassandra", "elasticsearch", "opensearch",
 ]
 tags = ["database", "password"]
 truePositives = [
     'DATABASE_URL=postgresql://app:E3wmq6MuB4sLsf03gORwkpwr@db.prod.acme.internal:5432/app',
+    'GEO_DATABASE_URL=postgis://geo:Oo6Cd6rvau5kHvRwMzzu@gis.acme.internal:5432/tiles',
+    'TRINO_URL=trino://analyst:VtYkwMJFrCfZ4U2Eqk@trino.acme.internal:443/hive',
     'engine = create_engine("mysql+pymysql://reporting:y3dyR6LfrYoU7tQGiI@10.0.4.12/analytics")',
     'MONGO_URI=mongodb+srv://svc-ingest:f7L69DqfMqYPcUJTCgAg@cluster0.ab1cd.mongodb.net/prod?retryWrites=true',
     'REDIS_URL=rediss://:QfOMlrEm533MNher235DmODPyJhSh3ap@cache.acme.internal:6380/0',
@@ -2710,19 +2750,21 @@ regexes = [
 [[rules]]
 id = "curl-user-credentials"
 description = "user:password passed to curl with -u / --user."
-regex = '''(?i)\bcurl\b[^\n|;&]{0,200}?[ \t](?:-u|--user)[ \t]*["\x27]?[^\s:"\x27$]{1,100}:([^\s"\x27$]{3,200})'''
+regex = '''(?i)\bcurl\b[^\n|;&]{0,200}?[ \t](?:-u|--user)[ \t]*["\x27]?[^\s:"\x27$<>]{0,100}:([^\s"\x27$<>][^\s"\x27<>]{2,200})'''
 entropy = 2.5
 keywords = ["curl"]
 tags = ["http", "basic-auth"]
 truePositives = [
     'curl -u admin:ogvGX0aUO704osNV https://jenkins.acme.internal/job/deploy/build',
-    "curl -sS --user 'svc-backup:EQG7G8cCYDraHBj7ouRf' -T backup.tgz https://nexus.acme.internal/repository/raw/",
+    "curl -sS --user 'svc-backup:EQG7G8cCYDraHBj7ouRf' -T backup.tgz https://nexus.acme.internal/repository/raw/",    'curl -u :38AibNyyurlGFb0EkjKWRE https://registry.acme.internal/v2/_catalog',
+    "curl --user 'deploy:hbiGjl$vhkTp3SKQ' https://nexus.acme.internal/service/rest/v1/status",
 ]
 falsePositives = [
     'curl -u "$USER:$PASSWORD" https://api.acme.internal',
     'curl -u admin:admin http://localhost:8080',
     'curl -u user:password https://example.org',
-    'curl -u ${API_USER}:${API_TOKEN} https://api.acme.internal',
+    'curl -u ${API_USER}:${API_TOKEN} https://api.acme.internal',    'curl -u <user:password> https://api.acme.internal/v1/items',
+    'curl -u <username>:<api-token> https://api.acme.internal/v1/items',
 ]
 [[rules.allowlists]]
 description = "placeholder / default passwords and hashes"
@@ -2982,16 +3024,19 @@ regexes = [
 [[rules]]
 id = "generic-password"
 description = "Hard-coded password assigned in code, .env, YAML, JSON, INI/properties or CLI flags."
-regex = '''(?i)(?:^|[^\w.-])(?:[\w.-]{0,60}?(?:password|passwd|passphrase|passwort)|(?:[\w.-]{0,60}?[_.-])?(?:pass|pwd|pword))(?:\\?["'`])?\]?(?:[ \t]{0,3}:[ \t]{0,3}[A-Za-z_][\w.\[\]|, ]{0,40}?)?[ \t]{0,5}(?::=|=>|=|:)[ \t]{0,5}(?:\\?"([^"\\\s]{8,128})\\?"|'([^'\\\s]{8,128})'|`([^`\\\s]{8,128})`|([^\s"'`\\;,(){}\[\]<>=:][^\s"'`\\;,(){}\[\]<>]{7,127})(?:[\s;\]}]|$))'''
+regex = '''(?i)(?:^|[^\w.-])(?:[\w.-]{0,60}?(?:password|passwd|passphrase|passwort|creds)|(?:[\w.-]{0,60}?[_.-])?(?:pass|pwd|pword))(?:[_.-]?[0-9]{1,3})?(?:\\?["'`])?\]?(?:[ \t]{0,3}:[ \t]{0,3}[A-Za-z_][\w.\[\]|, ]{0,40}?)?[ \t]{0,5}(?::=|=>|=|:)[ \t]{0,5}(?:\\?"([^"\\\s]{8,128})\\?"|'([^'\\\s]{8,128})'|`([^`\\\s]{8,128})`|([^\s"'`\\;,(){}\[\]<>=:][^\s"'`\\;,(){}\[\]<>]{7,127})(?:[\s;\]}]|$))'''
 entropy = 3.0
 keywords = [
     "password", "passwd", "passphrase", "passwort", "pass=", "pass ", "pass:", "pass\"", "pass'",
     "pass\\", "pass`", "pass]", "pass\t", "pwd=", "pwd ", "pwd:", "pwd\"", "pwd'", "pwd\\", "pwd`",
     "pwd]", "pwd\t", "pword=", "pword ", "pword:", "pword\"", "pword'", "pword\\", "pword`",
     "pword]", "pword\t",
+    "creds=", "creds ", "creds:", "creds\"", "creds'",
 ]
 tags = ["generic", "password"]
 truePositives = [
+    'smtp_password_2 = "Nk6sEr6f4gUy0B"',
+    'creds = "Q8DEoFogNCAI3Ao3px"',
     'DB_PASSWORD="YBjTWA!5F?%h%Okd"',
     '  password: rqadXqaExxvJzB9',
     'spring.datasource.password=WptVIm0wYT-D6Xf4^0*B',
@@ -3032,16 +3077,18 @@ falsePositives = [
 [[rules]]
 id = "generic-secret"
 description = "Hard-coded secret (client_secret, app secret, webhook secret, SECRET_KEY, …) with a high-entropy value."
-regex = '''(?i)(?:^|[^\w.-])[\w.-]{0,60}?secret(?:[_.-]?(?:key|token|value|access[_.-]?key))?(?:\\?["'`])?\]?(?:[ \t]{0,3}:[ \t]{0,3}[A-Za-z_][\w.\[\]|, ]{0,40}?)?[ \t]{0,5}(?::=|=>|=|:)[ \t]{0,5}(?:\\?"([^"\\\s]{12,200})\\?"|'([^'\\\s]{12,200})'|`([^`\\\s]{12,200})`|([^\s"'`\\;,(){}\[\]<>=:][^\s"'`\\;,(){}\[\]<>]{11,199})(?:[\s;\]}]|$))'''
+regex = '''(?i)(?:^|[^\w.-])[\w.-]{0,60}?secret(?:[_.-]?(?:key|token|value|access[_.-]?key))?(?:[_.-]?[0-9]{1,3})?(?:\\?["'`])?\]?(?:[ \t]{0,3}:[ \t]{0,3}[A-Za-z_][\w.\[\]|, ]{0,40}?)?[ \t]{0,5}(?::=|=>|=|:)[ \t]{0,5}(?:\\?"([^"\\\s]{12,200})\\?"|'([^'\\\s]{12,200})'|`([^`\\\s]{12,200})`|([^\s"'`\\;,(){}\[\]<>=:][^\s"'`\\;,(){}\[\]<>]{11,199})(?:[\s;\]}]|$))'''
 entropy = 3.3
 keywords = [
     "secret=", "secret ", "secret:", "secret\"", "secret'", "secret\\", "secret`", "secret]",
     "secret\t", "secretkey", "secret_k", "secret-k", "secret.k", "secrettoken", "secret_t",
     "secret-t", "secret.t", "secretvalue", "secret_v", "secret-v", "secret.v", "secretaccess",
     "secret_a", "secret-a", "secret.a",
+    "secret0", "secret1", "secret2", "secret3", "secret4", "secret5", "secret6", "secret7", "secret8", "secret9", "secret_0", "secret_1", "secret_2", "secret_3", "secret_4", "secret_5", "secret_6", "secret_7", "secret_8", "secret_9", "secret-0", "secret-1", "secret-2", "secret-3", "secret-4", "secret-5", "secret-6", "secret-7", "secret-8", "secret-9", "secret.0", "secret.1", "secret.2", "secret.3", "secret.4", "secret.5", "secret.6", "secret.7", "secret.8", "secret.9",
 ]
 tags = ["generic", "secret"]
 truePositives = [
+    'webhook_secret_01: TnHyf6t5YdIngBaVbVJBMQKn',
     'CLIENT_SECRET=BlB17nikancD6hqTOXirq2DhAMOQJu5W',
     '  "webhook_secret": "5daf66ba457e3c5bf6d4e4041ad49825172a3705"',
     "oauth:\n  client_secret: 2__vWtx1HbQBvr2xqluJUECTiLpSAceQMdud",
@@ -3065,15 +3112,17 @@ falsePositives = [
 [[rules]]
 id = "generic-token"
 description = "Hard-coded token (access_token, api_token, auth_token, GITHUB_TOKEN, …) with a high-entropy value."
-regex = '''(?i)(?:^|[^\w.-])[\w.-]{0,60}?token(?:[_.-]?(?:value|secret|key))?(?:\\?["'`])?\]?(?:[ \t]{0,3}:[ \t]{0,3}[A-Za-z_][\w.\[\]|, ]{0,40}?)?[ \t]{0,5}(?::=|=>|=|:)[ \t]{0,5}(?:\\?"([^"\\\s]{16,500})\\?"|'([^'\\\s]{16,500})'|`([^`\\\s]{16,500})`|([^\s"'`\\;,(){}\[\]<>=:][^\s"'`\\;,(){}\[\]<>]{15,499})(?:[\s;\]}]|$))'''
+regex = '''(?i)(?:^|[^\w.-])[\w.-]{0,60}?token(?:[_.-]?(?:value|secret|key))?(?:[_.-]?[0-9]{1,3})?(?:\\?["'`])?\]?(?:[ \t]{0,3}:[ \t]{0,3}[A-Za-z_][\w.\[\]|, ]{0,40}?)?[ \t]{0,5}(?::=|=>|=|:)[ \t]{0,5}(?:\\?"([^"\\\s]{16,500})\\?"|'([^'\\\s]{16,500})'|`([^`\\\s]{16,500})`|([^\s"'`\\;,(){}\[\]<>=:][^\s"'`\\;,(){}\[\]<>]{15,499})(?:[\s;\]}]|$))'''
 entropy = 3.3
 keywords = [
     "token=", "token ", "token:", "token\"", "token'", "token\\", "token`", "token]", "token\t",
     "tokenvalue", "token_v", "token-v", "token.v", "tokensecret", "token_s", "token-s", "token.s",
     "tokenkey", "token_k", "token-k", "token.k",
+    "token0", "token1", "token2", "token3", "token4", "token5", "token6", "token7", "token8", "token9", "token_0", "token_1", "token_2", "token_3", "token_4", "token_5", "token_6", "token_7", "token_8", "token_9", "token-0", "token-1", "token-2", "token-3", "token-4", "token-5", "token-6", "token-7", "token-8", "token-9", "token.0", "token.1", "token.2", "token.3", "token.4", "token.5", "token.6", "token.7", "token.8", "token.9",
 ]
 tags = ["generic", "token"]
 truePositives = [
+    'service_api_token_123 = "Y8qS0BFn7BwpkZ01BZGaG7yOh3FZ9NoD"',
     'API_TOKEN=PGOkLojoyY7ns4B4gFNL8exfiwOmUoxe',
     '  "access_token": "4HBoVqnfpxh1ZdZwIZOz9UCUa_kDTEfG_Voja3ou",',
     'refresh_token: S73hvJBEF74yXOPV90wmYfi6mRm22gFxxlR3D6HTwHoP8QHL',
@@ -3105,7 +3154,7 @@ regexes = [
 [[rules]]
 id = "generic-api-key"
 description = "Hard-coded API / access / private / encryption key assignment with a high-entropy value."
-regex = '''(?i)(?:^|[^\w.-])[\w.-]{0,60}?(?:api[_.-]?key|apikey|api[_.-]?secret|access[_.-]?key(?:[_.-]?secret)?|private[_.-]?key|auth[_.-]?key|app[_.-]?key|master[_.-]?key|encryption[_.-]?key|signing[_.-]?key|client[_.-]?key|subscription[_.-]?key|license[_.-]?key|consumer[_.-]?(?:key|secret))(?:\\?["'`])?\]?(?:[ \t]{0,3}:[ \t]{0,3}[A-Za-z_][\w.\[\]|, ]{0,40}?)?[ \t]{0,5}(?::=|=>|=|:)[ \t]{0,5}(?:\\?"([^"\\\s]{16,500})\\?"|'([^'\\\s]{16,500})'|`([^`\\\s]{16,500})`|([^\s"'`\\;,(){}\[\]<>=:][^\s"'`\\;,(){}\[\]<>]{15,499})(?:[\s;\]}]|$))'''
+regex = '''(?i)(?:^|[^\w.-])[\w.-]{0,60}?(?:api[_.-]?key|apikey|api[_.-]?secret|access[_.-]?key(?:[_.-]?secret)?|private[_.-]?key|auth[_.-]?key|app[_.-]?key|master[_.-]?key|encryption[_.-]?key|signing[_.-]?key|client[_.-]?key|subscription[_.-]?key|license[_.-]?key|consumer[_.-]?(?:key|secret))(?:[_.-]?[0-9]{1,3})?(?:\\?["'`])?\]?(?:[ \t]{0,3}:[ \t]{0,3}[A-Za-z_][\w.\[\]|, ]{0,40}?)?[ \t]{0,5}(?::=|=>|=|:)[ \t]{0,5}(?:\\?"([^"\\\s]{16,500})\\?"|'([^'\\\s]{16,500})'|`([^`\\\s]{16,500})`|([^\s"'`\\;,(){}\[\]<>=:][^\s"'`\\;,(){}\[\]<>]{15,499})(?:[\s;\]}]|$))'''
 entropy = 3.3
 keywords = [
     "api_key", "api-key", "api.key", "apikey", "api_secret", "api-secret", "apisecret",
@@ -3116,9 +3165,11 @@ keywords = [
     "subscription-key", "subscriptionkey", "license_key", "license-key", "licensekey",
     "consumer_key", "consumer-key", "consumerkey", "consumer_secret", "consumer-secret",
     "consumersecret",
+    "api_key0", "api_key1", "api_key2", "api_key3", "api_key4", "api_key5", "api_key6", "api_key7", "api_key8", "api_key9", "api_key_0", "api_key_1", "api_key_2", "api_key_3", "api_key_4", "api_key_5", "api_key_6", "api_key_7", "api_key_8", "api_key_9", "api_key-0", "api_key-1", "api_key-2", "api_key-3", "api_key-4", "api_key-5", "api_key-6", "api_key-7", "api_key-8", "api_key-9", "api_key.0", "api_key.1", "api_key.2", "api_key.3", "api_key.4", "api_key.5", "api_key.6", "api_key.7", "api_key.8", "api_key.9", "apikey0", "apikey1", "apikey2", "apikey3", "apikey4", "apikey5", "apikey6", "apikey7", "apikey8", "apikey9", "apikey_0", "apikey_1", "apikey_2", "apikey_3", "apikey_4", "apikey_5", "apikey_6", "apikey_7", "apikey_8", "apikey_9", "apikey-0", "apikey-1", "apikey-2", "apikey-3", "apikey-4", "apikey-5", "apikey-6", "apikey-7", "apikey-8", "apikey-9", "apikey.0", "apikey.1", "apikey.2", "apikey.3", "apikey.4", "apikey.5", "apikey.6", "apikey.7", "apikey.8", "apikey.9", "api-key0", "api-key1", "api-key2", "api-key3", "api-key4", "api-key5", "api-key6", "api-key7", "api-key8", "api-key9", "api-key_0", "api-key_1", "api-key_2", "api-key_3", "api-key_4", "api-key_5", "api-key_6", "api-key_7", "api-key_8", "api-key_9", "api-key-0", "api-key-1", "api-key-2", "api-key-3", "api-key-4", "api-key-5", "api-key-6", "api-key-7", "api-key-8", "api-key-9", "api-key.0", "api-key.1", "api-key.2", "api-key.3", "api-key.4", "api-key.5", "api-key.6", "api-key.7", "api-key.8", "api-key.9", "access_key0", "access_key1", "access_key2", "access_key3", "access_key4", "access_key5", "access_key6", "access_key7", "access_key8", "access_key9", "access_key_0", "access_key_1", "access_key_2", "access_key_3", "access_key_4", "access_key_5", "access_key_6", "access_key_7", "access_key_8", "access_key_9", "access_key-0", "access_key-1", "access_key-2", "access_key-3", "access_key-4", "access_key-5", "access_key-6", "access_key-7", "access_key-8", "access_key-9", "access_key.0", "access_key.1", "access_key.2", "access_key.3", "access_key.4", "access_key.5", "access_key.6", "access_key.7", "access_key.8", "access_key.9", "private_key0", "private_key1", "private_key2", "private_key3", "private_key4", "private_key5", "private_key6", "private_key7", "private_key8", "private_key9", "private_key_0", "private_key_1", "private_key_2", "private_key_3", "private_key_4", "private_key_5", "private_key_6", "private_key_7", "private_key_8", "private_key_9", "private_key-0", "private_key-1", "private_key-2", "private_key-3", "private_key-4", "private_key-5", "private_key-6", "private_key-7", "private_key-8", "private_key-9", "private_key.0", "private_key.1", "private_key.2", "private_key.3", "private_key.4", "private_key.5", "private_key.6", "private_key.7", "private_key.8", "private_key.9",
 ]
 tags = ["generic", "api-key"]
 truePositives = [
+    'maps_api_key2 = "xQshIISj3bb5642ldGDinouxZjugnDD5"',
     'WEATHER_API_KEY=3440299e8aa759c701a7c87b49b1fcd9',
     '"    \"api_key\": \"mzDc6rNjRHq1DMTjL59m6LITQGpnJ5rctPqzFlr1\"\n",',
     "  apiKey: '1S7muSrCHOzMHM_jLzgjCy7GzjL-UuM6Z6FCThx'",

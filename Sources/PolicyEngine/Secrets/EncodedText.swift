@@ -62,9 +62,12 @@ struct EncodedText {
             let line = UnsafeBufferPointer(rebasing: buffer[lineStart..<lineEnd])
             forEachRun(in: line) { range, isHex in
                 let run = UnsafeBufferPointer(rebasing: line[range])
-                if isHex, let decoded = hex(run), isText(decoded) {
+                // The first 192 bytes tell text from binary; only text is decoded whole.
+                let head = UnsafeBufferPointer(rebasing: run.prefix(256))
+                if isHex, let start = hex(head), isText(start), let decoded = hex(run), isText(decoded) {
                     add(decoded, origin: lineStart + range.lowerBound, encoding: "hex")
-                } else if let decoded = base64(run), isText(decoded) {
+                } else if let start = base64(head), isText(start),
+                          let decoded = base64(run), isText(decoded) {
                     add(decoded, origin: lineStart + range.lowerBound, encoding: "base64")
                 }
             }
