@@ -69,10 +69,6 @@ public enum ClaudeArgumentParser {
         word == packageName || word.hasPrefix(packageName + "@")
     }
 
-    static func basename(_ word: String) -> String {
-        word.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? word
-    }
-
     static func locate(_ argv: [String]) -> Location? {
         guard let prefix = skipWrappers(argv) else { return nil }
         var location = Location(environment: prefix.environment, wrappers: prefix.wrappers, viaXargs: prefix.viaXargs)
@@ -127,90 +123,14 @@ public enum ClaudeArgumentParser {
         return location
     }
 
-    struct Prefix {
-        var words: [String]
-        var index: Int
-        var environment: [String: String] = [:]
-        var wrappers: [String] = []
-        var viaXargs = false
+    /// Skips assignments and wrappers through the one wrapper table; `nil` when a wrapper does
+    /// not run its command (`command -v`).
+    static func skipWrappers(_ argv: [String]) -> ShellWrappers.Prefix? {
+        let prefix = ShellWrappers.skip(argv, reader: .everything)
+        return prefix.runsCommand ? prefix : nil
     }
 
-    /// Options of each wrapper that take a separate value.
-    static let wrapperValueOptions: [String: Set<String>] = [
-        "env": ["-u", "--unset", "-C", "--chdir"],
-        "timeout": ["-s", "--signal", "-k", "--kill-after"],
-        "nice": ["-n", "--adjustment"],
-        "time": ["-f", "--format", "-o", "--output"],
-        "exec": ["-a"],
-        "stdbuf": ["-i", "-o", "-e", "--input", "--output", "--error"],
-        "sudo": ["-u", "--user", "-g", "--group", "-C", "--close-from", "-h", "--host", "-p", "--prompt",
-                 "-r", "--role", "-t", "--type", "-U", "--other-user", "-D", "--chdir", "-R", "--chroot", "-T",
-                 "--command-timeout"],
-        "ionice": ["-c", "--class", "-n", "--classdata"],
-        "xargs": ["-a", "--arg-file", "-d", "--delimiter", "-E", "-I", "-L", "--max-lines", "-n", "--max-args",
-                  "-P", "--max-procs", "-s", "--max-chars"],
-        "command": [], "builtin": [], "noglob": [], "nohup": [], "setsid": [],
-    ]
-
-    /// Skips assignments and wrappers; `nil` when a wrapper does not run its command (`command -v`).
-    static func skipWrappers(_ argv: [String]) -> Prefix? {
-        var prefix = Prefix(words: argv, index: 0)
-        while prefix.index < prefix.words.count {
-            let word = prefix.words[prefix.index]
-            if let (name, value) = assignment(word) {
-                prefix.environment[name] = value
-                prefix.index += 1
-                continue
-            }
-            let name = basename(word)
-            guard let valueOptions = wrapperValueOptions[name] else { break }
-            prefix.wrappers.append(name)
-            prefix.viaXargs = prefix.viaXargs || name == "xargs"
-            prefix.index += 1
-            while prefix.index < prefix.words.count {
-                let option = prefix.words[prefix.index]
-                guard option.hasPrefix("-"), option != "-" else { break }
-                if name == "nice", option.dropFirst().allSatisfy(\.isNumber) {
-                    prefix.index += 1
-                    continue
-                }
-                prefix.index += 1
-                if option == "--" { break }
-                if (name == "command" && (option == "-v" || option == "-V")) || (name == "ionice" && option == "-p") {
-                    return nil
-                }
-                if name == "env", option == "-S" || option == "--split-string" || option.hasPrefix("--split-string=") {
-                    let text: String
-                    if option.hasPrefix("--split-string=") {
-                        text = String(option.dropFirst("--split-string=".count))
-                    } else {
-                        guard prefix.index < prefix.words.count else { return nil }
-                        text = prefix.words[prefix.index]
-                        prefix.index += 1
-                    }
-                    guard let split = try? ShellWords.split(text) else { return nil }
-                    prefix.words.insert(contentsOf: split, at: prefix.index)
-                    continue
-                }
-                if valueOptions.contains(option) { prefix.index += 1 }
-            }
-            if name == "timeout" {
-                guard prefix.index < prefix.words.count else { return nil }
-                prefix.index += 1
-            }
-        }
-        return prefix
-    }
-
-    /// Splits `NAME=value` into its parts when `NAME` is a valid shell variable name.
-    static func assignment(_ word: String) -> (String, String)? {
-        guard let equals = word.firstIndex(of: "=") else { return nil }
-        let name = String(word[..<equals])
-        guard let first = name.unicodeScalars.first, first == "_" || ("a"..."z").contains(first) || ("A"..."Z").contains(first),
-              name.unicodeScalars.allSatisfy({ $0 == "_" || ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) })
-        else { return nil }
-        return (name, String(word[word.index(after: equals)...]))
-    }
+    static func basename(_ word: String) -> String { ShellWrappers.basename(word) }
 
     // MARK: - Options
 

@@ -175,7 +175,7 @@ struct CommandAuditor {
     private mutating func walkSimple(_ command: ShellSyntax.SimpleCommand, _ context: inout Context) -> Stage {
         var stage = Stage()
         let words = command.words
-        let start = command.isPseudo ? words.count : CommandWrappers.strip(words)
+        let start = command.isPseudo ? words.count : ShellWrappers.commandIndex(words, reader: .simpleCommands)
         if start < words.count {
             simpleCommands.append(words[start...].map(\.text))
         }
@@ -188,7 +188,7 @@ struct CommandAuditor {
             for word in words { stage.traits.merge(walkWord(word, context).all) }
             return stage
         }
-        let effectiveStart = CommandWrappers.stripDeep(words, from: start)
+        let effectiveStart = ShellWrappers.commandIndex(words, from: start, reader: .everything)
         let effective = Array(words[min(effectiveStart, words.count)...])
         let classification = classifier.classify(effective, redirects: command.redirects, cwd: context.cwd, snippet: command.source)
         findings += classification.findings
@@ -260,7 +260,7 @@ struct CommandAuditor {
 
     /// Commands a command runs itself (`find -exec`): classified, not listed as simple commands.
     private mutating func walkNested(_ words: [ShellSyntax.Word], context: Context, snippet: String) -> Traits {
-        let start = CommandWrappers.stripDeep(words, from: 0)
+        let start = ShellWrappers.commandIndex(words, reader: .everything)
         let effective = Array(words[min(start, words.count)...])
         let classification = classifier.classify(effective, redirects: [], cwd: context.cwd, snippet: snippet)
         findings += classification.findings
@@ -291,7 +291,7 @@ struct CommandAuditor {
 
     /// What `cat` prints when it only copies a here-document or here-string to stdout.
     private static func catenatedText(_ words: [ShellSyntax.Word], redirects: [ShellSyntax.Redirect]) -> String? {
-        guard let first = words.first, CommandWrappers.basename(first.text) == "cat",
+        guard let first = words.first, ShellWrappers.basename(first.text) == "cat",
               words.dropFirst().allSatisfy({ $0.text == "-" }) else { return nil }
         for redirect in redirects.reversed() {
             switch redirect.op {

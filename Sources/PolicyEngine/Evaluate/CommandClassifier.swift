@@ -72,7 +72,7 @@ struct CommandClassifier: Sendable {
         checkDeviceSockets(words: words, redirects: redirects, into: &result)
         checkRedirects(redirects, cwd: cwd, into: &result)
         guard let first = words.first else { return result }
-        let name = CommandWrappers.basename(first.text)
+        let name = ShellWrappers.basename(first.text)
         let args = Array(words.dropFirst())
         checkPathArguments(name: name, args: args, cwd: cwd, into: &result)
         switch name {
@@ -418,7 +418,7 @@ struct CommandClassifier: Sendable {
                 break
             }
         }
-        while index < args.count, CommandWrappers.isAssignment(args[index].text) { index += 1 }
+        while index < args.count, ShellWrappers.isAssignment(args[index].text) { index += 1 }
         if index >= args.count {
             result.add(.environmentDump, "env without a command prints the environment, which holds the job's secrets")
         }

@@ -403,7 +403,7 @@ public struct PermissionRule: Sendable, Hashable, CustomStringConvertible, Codab
         if pattern.allSatisfy({ $0 == "*" || $0 == " " }) {
             return "'\(rule)' matches every command"
         }
-        let words = pattern.split(separator: " ").map(String.init)
+        let words = ShellWords.commandsLeniently(in: pattern).first ?? []
         guard let program = words.first else { return nil }
         if program.hasPrefix("*") {
             return "'\(rule)' does not pin the program (it starts with a wildcard)"
@@ -542,8 +542,6 @@ public struct PermissionRule: Sendable, Hashable, CustomStringConvertible, Codab
         return [RuleGlob(command: pattern)]
     }
 
-    static let strippedWrappers: Set<String> = ["timeout", "time", "nice", "nohup", "stdbuf", "command", "builtin", "noglob", "xargs"]
-
     /// The forms of a command a rule is compared with: as written, without the wrappers Claude Code
     /// strips, and (for ask and deny) without any leading assignments.
     static func commandCandidates(_ command: String, role: Role) -> [String] {
@@ -558,44 +556,19 @@ public struct PermissionRule: Sendable, Hashable, CustomStringConvertible, Codab
         return candidates
     }
 
-    /// Removes leading wrappers (and, when asked, `NAME=value` words) from a command or pattern.
+    /// Removes leading wrappers (and, when asked, `NAME=value` words) from a command or pattern,
+    /// keeping the rest of the text as written. The words come from the shell parser and the
+    /// wrappers from the one wrapper table, as Claude Code sees them.
     static func stripLeading(_ command: String, assignments: Bool) -> String {
-        var words = command.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-        while let first = words.first {
-            if assignments && isAssignment(first) {
-                words.removeFirst()
-                continue
-            }
-            guard strippedWrappers.contains(first) else { break }
-            if first == "xargs" {
-                // Only a bare xargs is stripped; with options the command is not known.
-                if words.count > 1, words[1].hasPrefix("-") { break }
-                words.removeFirst()
-                continue
-            }
-            words.removeFirst()
-            while let option = words.first, option.hasPrefix("-"), option != "-" {
-                words.removeFirst()
-                if option == "--" { break }
-                if wrapperOptionTakesValue(wrapper: first, option: option), !words.isEmpty {
-                    words.removeFirst()
-                }
-            }
-            if first == "timeout", let duration = words.first, duration.first?.isNumber == true {
-                words.removeFirst()
-            }
-        }
-        return words.joined(separator: " ")
-    }
-
-    static func wrapperOptionTakesValue(wrapper: String, option: String) -> Bool {
-        switch wrapper {
-        case "timeout": return ["-s", "-k", "--signal", "--kill-after"].contains(option)
-        case "nice": return ["-n", "--adjustment"].contains(option)
-        case "stdbuf": return ["-i", "-o", "-e"].contains(option)
-        case "time": return ["-f", "-o", "--format", "--output"].contains(option)
-        default: return false
-        }
+        let (list, _) = ShellParser.parse(command)
+        guard let pipeline = list.pipelines.first, case .simple(let simple)? = pipeline.commands.first else { return command }
+        if !assignments && !simple.assignments.isEmpty { return command }
+        let words = simple.assignments + simple.words
+        let prefix = ShellWrappers.skip(words.map(\.text), reader: .permissionRules, assignments: assignments)
+        guard prefix.runsCommand, prefix.index > 0 else { return command }
+        guard prefix.index < words.count else { return "" }
+        let bytes = Array(command.utf8)
+        return String(decoding: bytes[min(words[prefix.index].offset, bytes.count)...], as: UTF8.self)
     }
 
     static func isAssignment(_ word: String) -> Bool {

@@ -30,7 +30,7 @@ public enum UnpinnedAgentRule: PolicyRule {
         guard let job = facts.ciJob else { return [] }
         var violations: [Violation] = []
         for line in job.scriptLines {
-            let words = line.text.split(whereSeparator: \.isWhitespace).map(String.init)
+            let words = ShellWords.commandsLeniently(in: line.text).flatMap { $0 }
             if let package = words.first(where: { $0.hasPrefix("@anthropic-ai/claude-code") }) {
                 let version = package.dropFirst("@anthropic-ai/claude-code".count)
                 if !version.hasPrefix("@") || ["@latest", "@next", "@stable"].contains(String(version)) {

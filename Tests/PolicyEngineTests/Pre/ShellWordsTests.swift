@@ -100,7 +100,7 @@ struct ShellWordsTests {
         CommandsCase(script: "f() { claude -p z; }", expected: [["claude", "-p", "z"]]),
         CommandsCase(script: #"echo "$(echo ")")" && claude -p y"#, expected: [["echo", #"$(echo ")")"#], ["claude", "-p", "y"]]),
         CommandsCase(script: "cat <<EOF | claude -p x\nbody; rm -rf /\nEOF\nls", expected: [["cat"], ["claude", "-p", "x"], ["ls"]]),
-        CommandsCase(script: "case $a in x) claude -p c;; esac", expected: [["case", "$a", "in", "x"], ["claude", "-p", "c"]]),
+        CommandsCase(script: "case $a in x) claude -p c;; esac", expected: [["case", "$a", "x"], ["claude", "-p", "c"]]),
         CommandsCase(script: "claude -p x &> log; a&b", expected: [["claude", "-p", "x"], ["a"], ["b"]]),
         CommandsCase(script: "\n\n  \n", expected: []),
     ]

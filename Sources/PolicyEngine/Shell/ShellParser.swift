@@ -5,9 +5,18 @@ import Foundation
 /// and process substitution, and here-documents.
 ///
 /// It never throws and always terminates: a syntax error (an unterminated quote, a missing
-/// `)`) is recorded in `errors`, the construct is closed at the end of the input, and parsing
+/// `)`) is recorded in `problems`, the construct is closed at the end of the input, and parsing
 /// goes on, so the caller can both audit what was written and fail closed on the error.
+///
+/// This is the only shell parser: ``ShellWords`` is its strict view (any problem refuses the
+/// text) and the command audit its lenient one (problems become findings).
 struct ShellParser {
+    /// A syntax error and the byte offset where the construct at fault starts.
+    struct Problem: Sendable, Equatable {
+        var message: String
+        var offset: Int
+    }
+
     /// Deepest nesting of lists (subshells, substitutions, groups) accepted.
     static let maxNesting = 64
 
@@ -22,6 +31,7 @@ struct ShellParser {
         var wasQuoted = false
         var substitutions: [ShellSyntax.List] = []
         var processSubstitutions: [ShellSyntax.List] = []
+        var offset = 0
 
         func build() -> ShellSyntax.Word {
             ShellSyntax.Word(
@@ -29,7 +39,8 @@ struct ShellParser {
                 isLiteral: isLiteral,
                 wasQuoted: wasQuoted,
                 substitutions: substitutions,
-                processSubstitutions: processSubstitutions
+                processSubstitutions: processSubstitutions,
+                offset: offset
             )
         }
     }
@@ -38,7 +49,7 @@ struct ShellParser {
     private var pos = 0
     private var nesting: Int
     /// Syntax errors found, in words (never quoting the input).
-    private(set) var errors: [String] = []
+    private(set) var problems: [Problem] = []
     /// A here-document body to jump over when the newline at `lineEnd` is consumed.
     private var heredocSkip: (lineEnd: Int, resume: Int)?
 
@@ -55,14 +66,24 @@ struct ShellParser {
     ///   - nesting: the nesting level the text starts at (for text taken from backquotes).
     /// - Returns: the list and the syntax errors found.
     static func parse(_ text: String, nesting: Int = 0) -> (list: ShellSyntax.List, errors: [String]) {
+        let parsed = parseWithProblems(text, nesting: nesting)
+        return (parsed.list, parsed.problems.map(\.message))
+    }
+
+    /// Parses a whole command string, keeping where each syntax error is.
+    static func parseWithProblems(_ text: String, nesting: Int = 0) -> (list: ShellSyntax.List, problems: [Problem]) {
         var parser = ShellParser(text, nesting: nesting)
-        let list = parser.parseList(until: .endOfInput)
-        return (list, parser.errors)
+        let list = parser.parseList(until: .endOfInput, openedAt: 0)
+        return (list, parser.problems)
+    }
+
+    private mutating func fail(_ message: String, at offset: Int? = nil) {
+        problems.append(Problem(message: message, offset: offset ?? pos))
     }
 
     /// Finds the commands substituted in text that undergoes expansion but is not parsed as
     /// commands (an unquoted here-document body).
-    static func substitutions(in text: String, nesting: Int) -> (lists: [ShellSyntax.List], errors: [String]) {
+    static func substitutions(in text: String, nesting: Int) -> (lists: [ShellSyntax.List], problems: [Problem]) {
         var parser = ShellParser(text, nesting: nesting)
         var scratch = WordBuilder()
         while let byte = parser.peek() {
@@ -73,7 +94,7 @@ struct ShellParser {
             default: parser.advance(1)
             }
         }
-        return (scratch.substitutions + scratch.processSubstitutions, parser.errors)
+        return (scratch.substitutions + scratch.processSubstitutions, parser.problems)
     }
 
     // MARK: - Bytes
@@ -176,27 +197,34 @@ struct ShellParser {
 
     // MARK: - Lists and pipelines
 
-    private mutating func parseList(until terminator: Terminator) -> ShellSyntax.List {
+    private mutating func parseList(until terminator: Terminator, openedAt opened: Int) -> ShellSyntax.List {
+        let start = pos
         nesting += 1
         defer { nesting -= 1 }
         guard nesting <= Self.maxNesting else {
-            errors.append("nesting deeper than \(Self.maxNesting) levels")
+            fail("nesting deeper than \(Self.maxNesting) levels")
             pos = bytes.count
             return ShellSyntax.List(pipelines: [])
         }
         var pipelines: [ShellSyntax.Pipeline] = []
+        /// Records the operator that ended the last pipeline, when it has none yet.
+        func terminate(_ op: String) {
+            guard let last = pipelines.indices.last, pipelines[last].terminator == nil else { return }
+            pipelines[last].terminator = op
+        }
         loop: while true {
             skipBlanks()
             guard let byte = peek() else {
                 switch terminator {
-                case .closeParen: errors.append("missing ')'")
-                case .closeBrace: errors.append("missing '}'")
+                case .closeParen: fail(opened < bytes.count && bytes[opened] == UInt8(ascii: "$") ? "unterminated $(" : "unterminated (", at: opened)
+                case .closeBrace: fail("unterminated { (missing '}')", at: opened)
                 case .endOfInput, .caseItem: break
                 }
                 break loop
             }
             switch byte {
             case 0x0A:
+                terminate("\n")
                 consumeNewline()
                 continue loop
             case UInt8(ascii: ";"):
@@ -204,32 +232,36 @@ struct ShellParser {
                     break loop
                 }
                 if peek(1) == UInt8(ascii: ";") {
-                    errors.append("unexpected ';;'")
+                    fail("unexpected ';;'")
                     advance(2)
                 } else {
+                    terminate(";")
                     advance(1)
                 }
                 continue loop
             case UInt8(ascii: "&"):
                 if peek(1) == UInt8(ascii: "&") {
+                    terminate("&&")
                     advance(2)
                     continue loop
                 }
                 if peek(1) != UInt8(ascii: ">") {
+                    terminate("&")
                     advance(1)
                     continue loop
                 }
             case UInt8(ascii: "|"):
                 if peek(1) == UInt8(ascii: "|") {
+                    terminate("||")
                     advance(2)
                 } else {
-                    errors.append("unexpected '|'")
+                    fail("unexpected '|'")
                     advance(1)
                 }
                 continue loop
             case UInt8(ascii: ")"):
                 if terminator == .closeParen { break loop }
-                errors.append("unexpected ')'")
+                fail("unexpected ')'")
                 advance(1)
                 continue loop
             default:
@@ -242,17 +274,18 @@ struct ShellParser {
                 pipelines.append(pipeline)
             }
             if pos == before {
-                errors.append("unexpected character")
+                fail("unexpected character")
                 advance(1)
             }
         }
-        return ShellSyntax.List(pipelines: pipelines)
+        return ShellSyntax.List(pipelines: pipelines, source: text(start..<pos))
     }
 
     private mutating func parsePipeline() -> ShellSyntax.Pipeline? {
         skipBlanks()
         let start = pos
         var commands: [ShellSyntax.Command] = []
+        var pipes: [String] = []
         if peekPlainWord() == "!" {
             advance(1)
         }
@@ -262,14 +295,16 @@ struct ShellParser {
         while true {
             skipBlanks()
             guard peek() == UInt8(ascii: "|"), peek(1) != UInt8(ascii: "|") else { break }
-            advance(peek(1) == UInt8(ascii: "&") ? 2 : 1)
+            let pipe = peek(1) == UInt8(ascii: "&") ? "|&" : "|"
+            advance(pipe.utf8.count)
             skipBlanksAndNewlines()
             if let command = parseCommand() {
+                if !commands.isEmpty { pipes.append(pipe) }
                 commands.append(command)
             }
         }
         guard !commands.isEmpty else { return nil }
-        return ShellSyntax.Pipeline(commands: commands, source: text(start..<pos))
+        return ShellSyntax.Pipeline(commands: commands, source: text(start..<pos), pipes: pipes)
     }
 
     // MARK: - Commands
@@ -291,11 +326,11 @@ struct ShellParser {
         if byte == UInt8(ascii: "(") {
             if peek(1) == UInt8(ascii: "(") {
                 advance(2)
-                let lists = scanArithmetic()
-                return .simple(pseudoCommand(words: [expansionCarrier(lists)], start: start))
+                let lists = scanArithmetic(openedAt: start)
+                return .simple(pseudoCommand(words: [.literal("(("), expansionCarrier(lists)], start: start))
             }
             advance(1)
-            let list = parseList(until: .closeParen)
+            let list = parseList(until: .closeParen, openedAt: start)
             if peek() == UInt8(ascii: ")") { advance(1) }
             let redirects = parseTrailingRedirects()
             return .group(list, isSubshell: true, redirects: redirects, source: text(start..<pos))
@@ -304,7 +339,7 @@ struct ShellParser {
         switch word {
         case "{":
             advance(1)
-            let list = parseList(until: .closeBrace)
+            let list = parseList(until: .closeBrace, openedAt: start)
             if peekPlainWord() == "}" { advance(1) }
             let redirects = parseTrailingRedirects()
             return .group(list, isSubshell: false, redirects: redirects, source: text(start..<pos))
@@ -313,7 +348,7 @@ struct ShellParser {
             let redirects = parseTrailingRedirects()
             guard !redirects.isEmpty else { return nil }
             return .simple(ShellSyntax.SimpleCommand(
-                assignments: [], words: [], redirects: redirects, source: text(start..<pos), isPseudo: false))
+                assignments: [], words: [], redirects: redirects, source: text(start..<pos), isPseudo: false, offset: start))
         case "for", "select":
             advance(word.utf8.count)
             return parseFor(start: start)
@@ -356,7 +391,7 @@ struct ShellParser {
                 if words.count == 1, assignments.isEmpty, consumeFunctionParens() {
                     return nil
                 }
-                errors.append("unexpected '('")
+                fail("syntax error near unexpected token '(' (quote the word)")
                 advance(1)
                 continue loop
             default:
@@ -366,7 +401,7 @@ struct ShellParser {
             let before = pos
             var word = parseWord()
             if pos == before {
-                errors.append("unexpected character")
+                fail("unexpected character")
                 advance(1)
                 continue
             }
@@ -374,6 +409,8 @@ struct ShellParser {
                 if word.text.hasSuffix("="), peek() == UInt8(ascii: "(") {
                     advance(1)
                     parseArrayElements(into: &word)
+                    // The whole `NAME=( … )` as written, as the strict view reports it.
+                    word.text = String(decoding: bytes[before..<pos], as: UTF8.self)
                 }
                 assignments.append(word)
             } else {
@@ -383,7 +420,8 @@ struct ShellParser {
         }
         if words.isEmpty, assignments.isEmpty, redirects.isEmpty { return nil }
         return .simple(ShellSyntax.SimpleCommand(
-            assignments: assignments, words: words, redirects: redirects, source: text(start..<end), isPseudo: false))
+            assignments: assignments, words: words, redirects: redirects, source: text(start..<end), isPseudo: false,
+            offset: start))
     }
 
     /// `name ( )` of a function definition: consumes it and returns `true` when present.
@@ -416,7 +454,7 @@ struct ShellParser {
         while true {
             skipBlanksAndNewlines()
             guard let byte = peek() else {
-                errors.append("missing ')' in array assignment")
+                fail("unterminated ( in an array assignment")
                 return
             }
             if byte == UInt8(ascii: ")") {
@@ -426,7 +464,7 @@ struct ShellParser {
             let before = pos
             let element = parseWord()
             if pos == before {
-                errors.append("unexpected character in array assignment")
+                fail("unexpected character in array assignment")
                 advance(1)
                 continue
             }
@@ -446,7 +484,8 @@ struct ShellParser {
     }
 
     private func pseudoCommand(words: [ShellSyntax.Word], start: Int) -> ShellSyntax.SimpleCommand {
-        ShellSyntax.SimpleCommand(assignments: [], words: words, redirects: [], source: text(start..<pos), isPseudo: true)
+        ShellSyntax.SimpleCommand(assignments: [], words: words, redirects: [], source: text(start..<pos), isPseudo: true,
+                                  offset: start)
     }
 
     private func expansionCarrier(_ lists: [ShellSyntax.List]) -> ShellSyntax.Word {
@@ -459,15 +498,16 @@ struct ShellParser {
     private mutating func parseFor(start: Int) -> ShellSyntax.Command? {
         skipBlanks()
         if peek() == UInt8(ascii: "("), peek(1) == UInt8(ascii: "(") {
+            let opened = pos
             advance(2)
-            let lists = scanArithmetic()
-            return .simple(pseudoCommand(words: [expansionCarrier(lists)], start: start))
+            let lists = scanArithmetic(openedAt: opened)
+            return .simple(pseudoCommand(words: [.literal("for"), expansionCarrier(lists)], start: start))
         }
         if let byte = peek(), !Self.isMeta(byte) { _ = parseWord() }
         skipBlanksAndNewlines()
         guard peekPlainWord() == "in" else { return nil }
         advance(2)
-        var words: [ShellSyntax.Word] = []
+        var words: [ShellSyntax.Word] = [.literal("for")]
         while true {
             skipBlanks()
             guard let byte = peek(), !Self.isMeta(byte) else { break }
@@ -480,12 +520,12 @@ struct ShellParser {
 
     /// `case word in pattern) list ;; … esac`, flattened into a group.
     private mutating func parseCase(start: Int) -> ShellSyntax.Command? {
-        var carried: [ShellSyntax.Word] = []
+        var carried: [ShellSyntax.Word] = [.literal("case")]
         skipBlanks()
         if let byte = peek(), !Self.isMeta(byte) { carried.append(parseWord()) }
         skipBlanksAndNewlines()
         guard peekPlainWord() == "in" else {
-            errors.append("expected 'in' after 'case'")
+            fail("expected 'in' after 'case'")
             return .simple(pseudoCommand(words: carried, start: start))
         }
         advance(2)
@@ -493,7 +533,7 @@ struct ShellParser {
         items: while true {
             skipBlanksAndNewlines()
             guard peek() != nil else {
-                errors.append("missing 'esac'")
+                fail("unterminated case (missing 'esac')", at: start)
                 break
             }
             if peekPlainWord() == "esac" {
@@ -504,7 +544,7 @@ struct ShellParser {
             patterns: while true {
                 skipBlanks()
                 guard let byte = peek() else {
-                    errors.append("missing ')' after a case pattern")
+                    fail("missing ')' after a case pattern")
                     break items
                 }
                 switch byte {
@@ -514,7 +554,7 @@ struct ShellParser {
                 case UInt8(ascii: "|"):
                     advance(1)
                 case 0x0A, UInt8(ascii: ";"), UInt8(ascii: "&"), UInt8(ascii: "("), UInt8(ascii: "<"), UInt8(ascii: ">"):
-                    errors.append("malformed case pattern")
+                    fail("malformed case pattern")
                     advance(1)
                     break patterns
                 default:
@@ -523,7 +563,7 @@ struct ShellParser {
                     if pos == before { advance(1) }
                 }
             }
-            let body = parseList(until: .caseItem)
+            let body = parseList(until: .caseItem, openedAt: start)
             pipelines += body.pipelines
             skipBlanks()
             if peek() == UInt8(ascii: ";") {
@@ -547,7 +587,7 @@ struct ShellParser {
         while true {
             skipBlanksAndNewlines()
             guard let byte = peek() else {
-                errors.append("missing ']]'")
+                fail("unterminated [[ (missing ']]')", at: start)
                 break
             }
             if peekPlainWord() == "]]" {
@@ -564,7 +604,7 @@ struct ShellParser {
                 words.append(.literal(String(decoding: [byte], as: UTF8.self)))
                 advance(1)
             case UInt8(ascii: ";"):
-                errors.append("unexpected ';' in [[ ]]")
+                fail("unexpected ';' in [[ ]]")
                 advance(1)
             default:
                 let before = pos
@@ -574,12 +614,13 @@ struct ShellParser {
         }
         let redirects = parseTrailingRedirects()
         return .simple(ShellSyntax.SimpleCommand(
-            assignments: [], words: words, redirects: redirects, source: text(start..<pos), isPseudo: false))
+            assignments: [], words: words, redirects: redirects, source: text(start..<pos), isPseudo: false, offset: start))
     }
 
     // MARK: - Redirections
 
     private mutating func parseRedirect() -> ShellSyntax.Redirect? {
+        let opened = pos
         var index = pos
         while index < bytes.count, Self.isDigit(bytes[index]) { index += 1 }
         if index == pos, index < bytes.count, bytes[index] == UInt8(ascii: "{") {
@@ -631,28 +672,33 @@ struct ShellParser {
         default:
             return nil
         }
+        let fileDescriptor = index > opened && bytes[opened] != UInt8(ascii: "{")
+            ? Int(String(decoding: bytes[opened..<index], as: UTF8.self)) : nil
         pos = index + op.utf8.count
         skipBlanks()
         guard let next = peek(), !Self.isMeta(next) || next == UInt8(ascii: "<") || next == UInt8(ascii: ">") else {
-            errors.append("missing target after '\(op)'")
-            return ShellSyntax.Redirect(op: op, target: .literal(""), heredocBody: nil, heredocSubstitutions: [])
+            fail("redirection without a target after '\(op)'", at: opened)
+            return ShellSyntax.Redirect(op: op, fileDescriptor: fileDescriptor, target: .literal(""), heredocBody: nil,
+                                        heredocSubstitutions: [])
         }
         let before = pos
         let target = parseWord()
         if pos == before {
-            errors.append("missing target after '\(op)'")
+            fail("redirection without a target after '\(op)'", at: opened)
             advance(1)
         }
         if op == "<<" || op == "<<-" {
-            let (body, lists) = readHeredoc(delimiter: target.text, quoted: target.wasQuoted, stripTabs: op == "<<-")
-            return ShellSyntax.Redirect(op: op, target: target, heredocBody: body, heredocSubstitutions: lists)
+            let (body, lists) = readHeredoc(delimiter: target.text, quoted: target.wasQuoted, stripTabs: op == "<<-", at: opened)
+            return ShellSyntax.Redirect(op: op, fileDescriptor: fileDescriptor, target: target, heredocBody: body,
+                                        heredocSubstitutions: lists)
         }
-        return ShellSyntax.Redirect(op: op, target: target, heredocBody: nil, heredocSubstitutions: [])
+        return ShellSyntax.Redirect(op: op, fileDescriptor: fileDescriptor, target: target, heredocBody: nil,
+                                    heredocSubstitutions: [])
     }
 
     /// Reads a here-document body starting after the current line (or after the previous
     /// here-document on the same line) and arranges for the main parse to skip it.
-    private mutating func readHeredoc(delimiter: String, quoted: Bool, stripTabs: Bool) -> (String, [ShellSyntax.List]) {
+    private mutating func readHeredoc(delimiter: String, quoted: Bool, stripTabs: Bool, at opened: Int) -> (String, [ShellSyntax.List]) {
         let lineEnd: Int
         let bodyStart: Int
         if let skip = heredocSkip, skip.lineEnd >= pos {
@@ -689,7 +735,7 @@ struct ShellParser {
         let body = bodyLines.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "\n")
         guard !quoted else { return (body, []) }
         let found = Self.substitutions(in: body, nesting: nesting + 1)
-        errors += found.errors
+        problems += found.problems.map { Problem(message: $0.message, offset: opened) }
         return (body, found.lists)
     }
 
@@ -697,6 +743,7 @@ struct ShellParser {
 
     private mutating func parseWord() -> ShellSyntax.Word {
         var word = WordBuilder()
+        word.offset = pos
         while let byte = peek() {
             if byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">"), peek(1) == UInt8(ascii: "(") {
                 lexProcessSubstitution(into: &word)
@@ -732,6 +779,7 @@ struct ShellParser {
     }
 
     private mutating func lexSingleQuoted(into word: inout WordBuilder) {
+        let opened = pos
         advance(1)
         word.wasQuoted = true
         while let byte = peek() {
@@ -739,10 +787,11 @@ struct ShellParser {
             if byte == UInt8(ascii: "'") { return }
             word.bytes.append(byte)
         }
-        errors.append("unterminated single quote")
+        fail("unterminated single quote", at: opened)
     }
 
     private mutating func lexDoubleQuoted(into word: inout WordBuilder) {
+        let opened = pos
         advance(1)
         word.wasQuoted = true
         while let byte = peek() {
@@ -768,7 +817,7 @@ struct ShellParser {
                 advance(1)
             }
         }
-        errors.append("unterminated double quote")
+        fail("unterminated double quote", at: opened)
     }
 
     private mutating func lexDollar(into word: inout WordBuilder, inDoubleQuotes: Bool) {
@@ -784,10 +833,10 @@ struct ShellParser {
                 advance(3)
                 guard enterNesting() else { return }
                 defer { nesting -= 1 }
-                word.substitutions += scanArithmetic()
+                word.substitutions += scanArithmetic(openedAt: start)
             } else {
                 advance(2)
-                let list = parseList(until: .closeParen)
+                let list = parseList(until: .closeParen, openedAt: start)
                 if peek() == UInt8(ascii: ")") { advance(1) }
                 word.substitutions.append(list)
             }
@@ -798,7 +847,7 @@ struct ShellParser {
             guard enterNesting() else { return }
             defer { nesting -= 1 }
             var inner = WordBuilder()
-            scanBraced(into: &inner, inDoubleQuotes: inDoubleQuotes)
+            scanBraced(into: &inner, inDoubleQuotes: inDoubleQuotes, openedAt: start)
             word.substitutions += inner.substitutions + inner.processSubstitutions
             word.isLiteral = false
             word.bytes += bytes[start..<pos]
@@ -830,7 +879,7 @@ struct ShellParser {
         nesting += 1
         guard nesting <= Self.maxNesting else {
             nesting -= 1
-            errors.append("nesting deeper than \(Self.maxNesting) levels")
+            fail("nesting deeper than \(Self.maxNesting) levels")
             pos = bytes.count
             return false
         }
@@ -838,7 +887,7 @@ struct ShellParser {
     }
 
     /// The rest of `${…}` after the opening brace.
-    private mutating func scanBraced(into word: inout WordBuilder, inDoubleQuotes: Bool) {
+    private mutating func scanBraced(into word: inout WordBuilder, inDoubleQuotes: Bool, openedAt opened: Int) {
         while let byte = peek() {
             switch byte {
             case UInt8(ascii: "}"):
@@ -858,12 +907,12 @@ struct ShellParser {
                 advance(1)
             }
         }
-        errors.append("unterminated '${'")
+        fail("unterminated ${", at: opened)
     }
 
     /// The rest of `$((…))` or `((…))` after the opening parentheses; returns the command
     /// substitutions inside.
-    private mutating func scanArithmetic() -> [ShellSyntax.List] {
+    private mutating func scanArithmetic(openedAt opened: Int) -> [ShellSyntax.List] {
         var scratch = WordBuilder()
         var depth = 0
         while let byte = peek() {
@@ -892,7 +941,7 @@ struct ShellParser {
                 advance(1)
             }
         }
-        errors.append("unterminated arithmetic expression")
+        fail("unterminated arithmetic expression", at: opened)
         return scratch.substitutions + scratch.processSubstitutions
     }
 
@@ -917,12 +966,13 @@ struct ShellParser {
             inner.append(byte)
             advance(1)
         }
-        if !closed { errors.append("unterminated backquote") }
+        if !closed { fail("unterminated backquote", at: start) }
         if nesting + 1 > Self.maxNesting {
-            errors.append("nesting deeper than \(Self.maxNesting) levels")
+            fail("nesting deeper than \(Self.maxNesting) levels", at: start)
         } else {
-            let nested = Self.parse(String(decoding: inner, as: UTF8.self), nesting: nesting + 1)
-            errors += nested.errors
+            // The body is parsed on its own, so its problems are placed at the backquote.
+            let nested = Self.parseWithProblems(String(decoding: inner, as: UTF8.self), nesting: nesting + 1)
+            problems += nested.problems.map { Problem(message: $0.message, offset: start) }
             word.substitutions.append(nested.list)
         }
         word.isLiteral = false
@@ -932,7 +982,7 @@ struct ShellParser {
     private mutating func lexProcessSubstitution(into word: inout WordBuilder) {
         let start = pos
         advance(2)
-        let list = parseList(until: .closeParen)
+        let list = parseList(until: .closeParen, openedAt: start)
         if peek() == UInt8(ascii: ")") { advance(1) }
         word.processSubstitutions.append(list)
         word.isLiteral = false
@@ -941,6 +991,7 @@ struct ShellParser {
 
     /// The rest of `$'…'` after the opening quote, with ANSI-C escapes decoded.
     private mutating func lexANSIC(into word: inout WordBuilder) {
+        let opened = pos - 2
         word.wasQuoted = true
         while let byte = peek() {
             if byte == UInt8(ascii: "'") {
@@ -983,7 +1034,7 @@ struct ShellParser {
                 word.bytes.append(next)
             }
         }
-        errors.append("unterminated $'…' string")
+        fail("unterminated $' quote", at: opened)
     }
 
     private mutating func readNumber(radix: UInt32, maxDigits: Int) -> UInt32 {

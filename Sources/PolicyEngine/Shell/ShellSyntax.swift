@@ -21,6 +21,8 @@ enum ShellSyntax {
         var substitutions: [List]
         /// Commands run by `<(…)` and `>(…)` in the word.
         var processSubstitutions: [List]
+        /// The byte offset of the word in the text its parser read (0 for words not parsed).
+        var offset: Int = 0
 
         /// A literal word, for building argument lists that did not come from the parser.
         static func literal(_ text: String) -> Word {
@@ -32,6 +34,8 @@ enum ShellSyntax {
     struct Redirect: Sendable {
         /// The operator: `<`, `>`, `>>`, `>|`, `<>`, `<&`, `>&`, `&>`, `&>>`, `<<`, `<<-`, `<<<`.
         var op: String
+        /// The explicit file descriptor before the operator (`2` in `2>&1`), if any.
+        var fileDescriptor: Int? = nil
         /// The target word (for a here-document, its delimiter).
         var target: Word
         /// A here-document's body, when this is `<<` or `<<-`.
@@ -67,8 +71,11 @@ enum ShellSyntax {
         /// The command's source text, for snippets.
         var source: String
         /// Whether this only carries words of a compound command (`for … in` lists, `case`
-        /// words and patterns, `((…))`): their substitutions run, but it is not a command.
+        /// words and patterns, `((…))`): their substitutions run, but it is not a command. Its
+        /// first word is then the keyword (`for`, `case`, `((`).
         var isPseudo: Bool
+        /// The byte offset at which the command starts in the text its parser read.
+        var offset: Int = 0
     }
 
     /// A command in a pipeline.
@@ -85,11 +92,17 @@ enum ShellSyntax {
         var commands: [Command]
         /// The pipeline's source text, for snippets.
         var source: String
+        /// The operator between each stage and the next (`|` or `|&`); one fewer than `commands`.
+        var pipes: [String] = []
+        /// The operator that ended the pipeline (`;`, `&`, `&&`, `||`, `;;`, a newline), if any.
+        var terminator: String? = nil
     }
 
     /// Pipelines joined by `;`, `&`, `&&`, `||` or newlines.
     struct List: Sendable {
         /// The pipelines, in order.
         var pipelines: [Pipeline]
+        /// The list's source text (the body of `$(…)`, a backquote or a subshell).
+        var source: String = ""
     }
 }
