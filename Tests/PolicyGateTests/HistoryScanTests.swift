@@ -129,6 +129,17 @@ import TestSupport
         }
     }
 
+    @Test func aFileNamedAfterATokenIsRedactedInADiffScan() throws {
+        let (scratch, git, base) = try repository()
+        try scratch.write("notes/\(token).txt", "key = \(FakeSecrets.anthropicKey)\n")
+        let commit = try git.commitAll()
+        let diff = try git.run("diff", base, commit)
+        let outcome = try GateProcess.run(["scan", "--diff", "-"], stdin: Data(diff.utf8), directory: scratch.path)
+        #expect(outcome.status == 1)
+        #expect(outcome.stdout.contains("notes/glpa…#"))
+        expectRedacted(outcome.allOutput)
+    }
+
     @Test func aTokenAsASymlinkTargetIsFoundAndRedacted() throws {
         let (scratch, git, base) = try repository()
         try FileManager.default.createSymbolicLink(atPath: scratch.path + "/link", withDestinationPath: "/tmp/\(token)")

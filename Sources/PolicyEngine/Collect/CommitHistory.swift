@@ -71,7 +71,7 @@ struct CommitHistory {
     }
 
     /// One finding per rule, path, origin and secret: the one of the oldest commit (the working tree
-    /// last), with every path redacted, since a file may be named after a secret.
+    /// last), with every path redacted.
     func introducing(_ findings: [SecretFinding], scanner: SecretScanner) -> [SecretFinding] {
         var order: [String: Int] = [:]
         for (index, commit) in commits.enumerated() { order[commit.id] = index }
@@ -83,13 +83,7 @@ struct CommitHistory {
             if let other = kept[key], rank(other) <= rank(finding) { continue }
             kept[key] = finding
         }
-        var redacted: [String: String] = [:]
-        return kept.values.map { finding in
-            var shown = finding
-            if redacted[finding.path] == nil { redacted[finding.path] = scanner.redactingSecrets(in: finding.path) }
-            shown.path = redacted[finding.path] ?? finding.path
-            return shown
-        }.sorted { ($0.path, $0.line, $0.ruleID, $0.column) < ($1.path, $1.line, $1.ruleID, $1.column) }
+        return SecretScan.redactingPaths(Array(kept.values), scanner: scanner)
     }
 }
 

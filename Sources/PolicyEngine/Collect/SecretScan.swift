@@ -59,7 +59,7 @@ public enum SecretScan {
             } catch {
                 throw InputError(description: "\(path): cannot read the diff: \(error.localizedDescription)")
             }
-            let findings = try pipeline.finish()
+            let findings = redactingPaths(try pipeline.finish(), scanner: scanner)
             return Result(findings: findings, files: collector.files, statistics: pipeline.statistics, skipped: [])
 
         case .git(let path, let base, let head):
@@ -99,10 +99,22 @@ public enum SecretScan {
             } catch {
                 throw InputError(description: "\(path): cannot read the folder: \(error.localizedDescription)")
             }
-            let findings = try pipeline.finish()
+            let findings = redactingPaths(try pipeline.finish(), scanner: scanner)
             return Result(findings: findings, files: files, statistics: pipeline.statistics,
-                          skipped: walker.skipped.map { "\($0.path): \($0.reason)" })
+                          skipped: walker.skipped.map { scanner.redactingSecrets(in: "\($0.path): \($0.reason)") })
         }
+    }
+
+    /// The findings with their paths redacted (a file may be named after a secret), sorted by path,
+    /// line and rule.
+    static func redactingPaths(_ findings: [SecretFinding], scanner: SecretScanner) -> [SecretFinding] {
+        var redacted: [String: String] = [:]
+        return findings.map { finding in
+            var shown = finding
+            if redacted[finding.path] == nil { redacted[finding.path] = scanner.redactingSecrets(in: finding.path) }
+            shown.path = redacted[finding.path] ?? finding.path
+            return shown
+        }.sorted { ($0.path, $0.line, $0.ruleID, $0.column) < ($1.path, $1.line, $1.ruleID, $1.column) }
     }
 
     /// Reads the diffs on several threads, each with its own repository handle and every n-th file of
