@@ -13,6 +13,7 @@ struct PreCommand: AsyncParsableCommand {
     @OptionGroup var policy: PolicyOptions
     @OptionGroup var reporting: ReportOptions
     @OptionGroup var annotation: AnnotateOptions
+    @OptionGroup var attestation: AttestOptions
 
     @Option(name: .long, help: "The claude command line, as written in the job script.")
     var claudeArgs: String?
@@ -45,7 +46,7 @@ struct PreCommand: AsyncParsableCommand {
             let outcome = try PreStage.run(repository: root, policySource: policy.source(repository: root), invocation: source,
                                            environment: environment, statePath: state)
             return try await Delivery.deliver(outcome.report, started: outcome.started, reporting: reporting,
-                                              annotation: annotation, environment: environment)
+                                              annotation: annotation, attestation: attestation, environment: environment)
         }
     }
 }
