@@ -119,7 +119,7 @@ import TestSupport
 
     // MARK: - Transcripts
 
-    private func transcriptOutcome(_ lines: [String]) throws -> (GateProcess.Outcome, [String: String]) {
+    func transcriptOutcome(_ lines: [String]) throws -> (GateProcess.Outcome, [String: String]) {
         let (scratch, base) = try change { scratch, _ in try scratch.write("src/app.py", "print(2)\n") }
         try scratch.write("../t-\(UUID().uuidString).jsonl", "")
         let path = scratch.path + "/transcript.jsonl"

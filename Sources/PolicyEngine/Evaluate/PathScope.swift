@@ -75,4 +75,19 @@ public enum PathScope {
         }
         return nil
     }
+
+    /// Why writing `resolved` (an absolute path inside `root`) is forbidden under every tool: it is
+    /// in a `.git` folder (hooks, attributes, `commondir` run or redirect code) or one of the gate's
+    /// own files. `nil` otherwise.
+    public static func forbiddenWriteReason(_ resolved: String, root: String) -> String? {
+        let base = normalize(root)
+        guard isInside(resolved, root: base) else { return nil }
+        let inside = normalize(resolved).dropFirst(base == "/" ? 1 : base.count + 1)
+        let parts = inside.split(separator: "/")
+        if parts.contains(".git") { return "\(resolved) is inside the repository's .git folder" }
+        if let top = parts.first, top == ".policy-gate" || top == ".policy-gate.yml" || top == ".policy-gate-ignore" {
+            return "\(resolved) is one of the gate's own files"
+        }
+        return nil
+    }
 }
