@@ -113,7 +113,9 @@ import Yams
         let report = scratch.path + "/pre.json"
         let outcome = try GateProcess.run(
             ["pre", "--repo", scratch.path, "--ci-config", PackagePaths.root + "/" + Self.twoJobExample, "--job", "claude",
-             "--state", scratch.path + "/state.json", "--report", "json=" + report], environment: mergeRequestPipeline())
+             "--state", scratch.path + "/state.json", "--report", "json=" + report],
+            // The MCP configuration is a File-type project variable, in every job's environment.
+            environment: mergeRequestPipeline().merging(["GITLAB_MCP_CONFIG": "/builds/tmp/GITLAB_MCP_CONFIG"]) { old, _ in old })
         #expect(outcome.status == 0, "\(outcome.stdout)\(outcome.stderr)")
         // Only the job image's missing digest is left: a digest cannot be written down for every reader.
         #expect(try findings(report).map(\.rule) == ["ci.unpinned-agent"])

@@ -25,10 +25,18 @@ struct CIConfigurationReader {
     /// - Throws: ``CIJobExtractorError`` for YAML errors and for a local include that is missing, outside
     ///   the repository, or one too many.
     func extractor(file: String, text: String) throws(CIJobExtractorError) -> CIJobExtractor {
+        try read(file: file, text: text).extractor
+    }
+
+    /// Reads `file` and everything it includes.
+    /// - Returns: The extractor, and every file the configuration was built from (the main file
+    ///   first), for the secret scan and for the paths the agent must not change.
+    func read(file: String, text: String) throws(CIJobExtractorError) -> (extractor: CIJobExtractor, sources: [CIJobExtractor.SourceFile]) {
         var included: [CIJobExtractor.SourceFile] = []
         var seen: Set<String> = []
-        try collectIncludes(of: CIJobExtractor.SourceFile(name: file, text: text), into: &included, seen: &seen)
-        return try CIJobExtractor(yaml: text, fileName: file, includedFiles: included)
+        let main = CIJobExtractor.SourceFile(name: file, text: text)
+        try collectIncludes(of: main, into: &included, seen: &seen)
+        return (try CIJobExtractor(yaml: text, fileName: file, includedFiles: included), [main] + included)
     }
 
     private func collectIncludes(of file: CIJobExtractor.SourceFile, into included: inout [CIJobExtractor.SourceFile],

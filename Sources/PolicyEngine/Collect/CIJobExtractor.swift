@@ -49,6 +49,10 @@ public struct CIJobExtractor: Sendable {
         case script
         /// `after_script`.
         case afterScript = "after_script"
+        /// `hooks:pre_get_sources_script` (run before the repository is fetched).
+        case preGetSourcesScript = "hooks:pre_get_sources_script"
+        /// A `script` of a `run:` step.
+        case run
     }
 
     /// One entry of a job's script: the shell text and where it was written.
@@ -93,13 +97,24 @@ public struct CIJobExtractor: Sendable {
         public var script: [ScriptLine]
         /// The effective `after_script`.
         public var afterScript: [ScriptLine]
-        /// The effective variables: global ones overlaid by the job's.
+        /// The effective `hooks:pre_get_sources_script` (the job's `hooks` replaces the default's).
+        public var preGetSourcesScript: [ScriptLine] = []
+        /// The `script` of each `run:` step.
+        public var runSteps: [ScriptLine] = []
+        /// The `step:` references of `run:` steps, whose code lives elsewhere (text: the reference).
+        public var externalSteps: [ScriptLine] = []
+        /// The effective variables: global ones overlaid by the job's, as written.
         public var variables: [String: String]
+        /// The variables written with `expand: false`.
+        public var literalVariables: Set<String> = []
+        /// The `parallel:matrix` combinations (see ``CIJobExtractor/jobs(named:)``).
+        public var matrix: [[String: String]] = []
         /// The effective image name (`image:` or `image: name:`), if any.
         public var image: String?
 
-        /// `before_script`, `script` and `after_script` lines, in the order the runner executes them.
-        public var allLines: [ScriptLine] { beforeScript + script + afterScript }
+        /// Every script line, in the order the runner executes them: `hooks:pre_get_sources_script`,
+        /// `before_script`, `script`, the `run:` steps' scripts, `after_script`.
+        public var allLines: [ScriptLine] { preGetSourcesScript + beforeScript + script + runSteps + afterScript }
     }
 
     /// A `claude` command found in a job's script.
@@ -127,10 +142,14 @@ public struct CIJobExtractor: Sendable {
 
     /// The main file's name, used in messages.
     public let fileName: String
-    private let root: [Entry]
+    let root: [Entry]
     /// Position of each top-level key in `root`, so looking up a job does not scan the whole file.
-    private let rootIndex: [String: Int]
+    let rootIndex: [String: Int]
     private let hasIncludes: Bool
+    /// Each job's `extends` ancestors, in merge order.
+    private let extendsChains: [String: [String]]
+    /// Jobs whose `extends` could not be resolved, with the reason.
+    private let extendsFailures: [String: CIJobExtractorError]
 
     static let reservedKeys: Set<String> = [
         "default", "include", "stages", "variables", "workflow", "image", "services", "cache", "before_script",
@@ -156,15 +175,50 @@ public struct CIJobExtractor: Sendable {
             includes = includes || entries.contains { $0.key == "include" }
             merged = Self.deepMerge(merged, entries)
         }
-        let mergedIndex = Self.index(merged)
-        var resolved: [Entry] = []
+        // GitLab resolves `extends` over the whole configuration first, then `!reference` against the
+        // result (so a reference may name a key a job only has through `extends`). A job whose
+        // `extends` cannot be resolved keeps its own keys here and reports the error when asked for.
+        let raw = Tree(entries: merged, index: Self.index(merged), hasIncludes: includes)
+        var extended: [Entry] = []
+        var chains: [String: [String]] = [:]
+        var failures: [String: CIJobExtractorError] = [:]
         for entry in merged {
-            resolved.append(Entry(key: entry.key, value: try Self.resolveReferences(entry.value, root: merged, rootIndex: mergedIndex,
-                                                                                    depth: 0, budget: &budget),
-                                  origin: entry.origin))
+            guard !Self.reservedKeys.contains(entry.key), case .mapping(let fields, let origin) = entry.value,
+                  fields.contains(where: { $0.key == "extends" }) else {
+                extended.append(entry)
+                continue
+            }
+            var chain: [String] = []
+            do {
+                let fields = try Self.resolveExtends(entry.key, origin: entry.origin, path: [], ancestors: &chain, tree: raw,
+                                                     budget: &budget)
+                extended.append(Entry(key: entry.key, value: .mapping(fields, origin: origin), origin: entry.origin))
+                chains[entry.key] = chain
+            } catch {
+                if budget.isExhausted { throw error }
+                failures[entry.key] = error
+                extended.append(entry)
+            }
+        }
+        let extendedIndex = Self.index(extended)
+        var resolved: [Entry] = []
+        for entry in extended {
+            do {
+                resolved.append(Entry(key: entry.key, value: try Self.resolveReferences(entry.value, root: extended, rootIndex: extendedIndex,
+                                                                                        depth: 0, budget: &budget),
+                                      origin: entry.origin))
+            } catch {
+                // A reference into a file the gate cannot see (a remote include) matters only when the
+                // job holding it is the one asked for.
+                guard case .referenceNotFound = error, !budget.isExhausted, !Self.reservedKeys.contains(entry.key) else { throw error }
+                failures[entry.key] = failures[entry.key] ?? error
+                resolved.append(entry)
+            }
         }
         root = resolved
         rootIndex = Self.index(resolved)
+        extendsChains = chains
+        extendsFailures = failures
         hasIncludes = includes
     }
 
@@ -199,12 +253,15 @@ public struct CIJobExtractor: Sendable {
             throw CIJobExtractorError.jobNotFound(
                 file: fileName, job: name, suggestions: Self.closeNames(to: name, in: jobNames), hasIncludes: hasIncludes)
         }
-        var chain: [String] = []
-        var budget = ExpansionBudget()
-        var entries = try resolveExtends(name, origin: entry.origin, path: [], ancestors: &chain, budget: &budget)
+        if let failure = extendsFailures[name] { throw failure }
+        guard case .mapping(var entries, _) = entry.value else {
+            throw CIJobExtractorError.invalidStructure(
+                file: entry.origin.file, line: entry.origin.line, reason: "job '\(name)' must be a mapping, found \(entry.value.typeName)")
+        }
+        let chain = extendsChains[name] ?? []
         let inherit = entries.first { $0.key == "inherit" }?.value
         let defaults = defaultEntries()
-        for key in ["before_script", "after_script", "image"] where !entries.contains(where: { $0.key == key }) {
+        for key in ["before_script", "after_script", "image", "hooks"] where !entries.contains(where: { $0.key == key }) {
             guard try inherits(key, from: inherit, kind: "default", job: name),
                   let value = defaults.first(where: { $0.key == key }) else { continue }
             entries.append(value)
@@ -218,8 +275,46 @@ public struct CIJobExtractor: Sendable {
             beforeScript: try scriptLines(value("before_script"), section: .beforeScript, job: name),
             script: try scriptLines(value("script"), section: .script, job: name),
             afterScript: try scriptLines(value("after_script"), section: .afterScript, job: name),
+            preGetSourcesScript: try hookLines(value("hooks"), job: name),
+            runSteps: try runSteps(value("run"), job: name).scripts,
+            externalSteps: try runSteps(value("run"), job: name).references,
             variables: try variables(job: name, own: value("variables"), inherit: inherit),
+            literalVariables: try literalVariables(job: name, own: value("variables"), inherit: inherit),
+            matrix: try matrixCombinations(value("parallel"), job: name),
             image: imageName(value("image")))
+    }
+
+    func hookLines(_ hooks: Value?, job: String) throws(CIJobExtractorError) -> [ScriptLine] {
+        guard case .mapping(let entries, _)? = hooks else { return [] }
+        return try scriptLines(entries.first { $0.key == "pre_get_sources_script" }?.value, section: .preGetSourcesScript, job: job)
+    }
+
+    /// The scripts and the step references of `run:` (a list of steps, each with `script` or `step`).
+    func runSteps(_ run: Value?, job: String) throws(CIJobExtractorError) -> (scripts: [ScriptLine], references: [ScriptLine]) {
+        guard let run else { return ([], []) }
+        guard case .sequence(let steps, _) = run else {
+            throw CIJobExtractorError.invalidStructure(file: run.origin.file, line: run.origin.line,
+                                                       reason: "'run' of job '\(job)' must be a list of steps")
+        }
+        var scripts: [ScriptLine] = []
+        var references: [ScriptLine] = []
+        for step in steps {
+            guard case .mapping(let fields, let origin) = step else {
+                throw CIJobExtractorError.invalidStructure(file: step.origin.file, line: step.origin.line,
+                                                           reason: "each 'run' step of job '\(job)' must be a mapping")
+            }
+            if let script = fields.first(where: { $0.key == "script" })?.value {
+                scripts += try scriptLines(script, section: .run, job: job)
+            } else if let reference = fields.first(where: { $0.key == "step" })?.value {
+                let text: String
+                if case .scalar(let value, _, _) = reference { text = value } else { text = "a step defined inline" }
+                references.append(ScriptLine(text: text, file: origin.file, line: reference.origin.line, section: .run))
+            } else {
+                throw CIJobExtractorError.invalidStructure(file: origin.file, line: origin.line,
+                                                           reason: "a 'run' step of job '\(job)' needs 'script' or 'step'")
+            }
+        }
+        return (scripts, references)
     }
 
     /// Finds the commands that run Claude Code in a job's script lines, including commands inside
@@ -314,6 +409,7 @@ public struct CIJobExtractor: Sendable {
         /// The most nodes (and extends steps) one reading may build; far above real configurations.
         static let limit = 200_000
         private(set) var spent = 0
+        var isExhausted: Bool { spent > Self.limit }
 
         mutating func spend(_ count: Int = 1, file: String, line: Int) throws(CIJobExtractorError) {
             spent += count
@@ -340,13 +436,21 @@ public struct CIJobExtractor: Sendable {
             throw CIJobExtractorError.invalidStructure(
                 file: file.name, line: line, reason: "brackets nested more than \(maximumFlowDepth) levels deep")
         }
-        var documents: [Node] = []
+        var documents: [Node]
         do {
-            var sequence = try Yams.compose_all(yaml: file.text)
-            while let document = sequence.next() {
-                documents.append(document)
+            documents = try compose(file.text)
+        } catch YamlError.duplicatedKeysInMapping(let duplicates, let context) where duplicates.contains("<<") {
+            // Several `<<` in one mapping: GitLab applies each in turn (other duplicates stay an error).
+            guard let tagged = YAMLMergeKeys.tagged(file.text) else {
+                throw syntaxError(.duplicatedKeysInMapping(duplicates: duplicates, context: context), file: file.name)
             }
-            if let error = sequence.error { throw error }
+            do {
+                documents = try compose(tagged)
+            } catch let error as YamlError {
+                throw syntaxError(error, file: file.name)
+            } catch {
+                throw CIJobExtractorError.yamlSyntax(file: file.name, line: 1, column: 1, problem: String(describing: error))
+            }
         } catch let error as YamlError {
             throw syntaxError(error, file: file.name)
         } catch {
@@ -361,6 +465,16 @@ public struct CIJobExtractor: Sendable {
                 file: file.name, line: document.mark?.line ?? 1, reason: "the top level must be a mapping of keywords and jobs")
         }
         return entries
+    }
+
+    static func compose(_ text: String) throws -> [Node] {
+        var documents: [Node] = []
+        var sequence = try Yams.compose_all(yaml: text)
+        while let document = sequence.next() {
+            documents.append(document)
+        }
+        if let error = sequence.error { throw error }
+        return documents
     }
 
     /// A cheap over-estimate of flow nesting (`[` and `{` not yet closed); returns the line where it
@@ -435,9 +549,10 @@ public struct CIJobExtractor: Sendable {
                     }
                     parts.append(part.string)
                 }
-                guard parts.count >= 2 else {
+                // GitLab accepts one element: the whole top-level value.
+                guard !parts.isEmpty else {
                     throw CIJobExtractorError.invalidStructure(
-                        file: file, line: line, reason: "a !reference tag needs a job and a key, e.g. !reference [.setup, script]")
+                        file: file, line: line, reason: "a !reference tag needs at least a name, e.g. !reference [.setup, script]")
                 }
                 return .reference(parts, origin: Origin(file: file, line: line))
             }
@@ -448,39 +563,51 @@ public struct CIJobExtractor: Sendable {
             for item in sequence { items.append(try convert(item, file: file, budget: &budget, depth: depth + 1)) }
             return .sequence(items, origin: Origin(file: file, line: line))
         case .mapping(let mapping):
-            var explicit: [Entry] = []
-            var merged: [Entry] = []
-            var mergedKeys: Set<String> = []
+            // Psych (GitLab's loader) walks the pairs in document order: a plain key sets its value, a
+            // `<<` merges its mapping over what is there so far (a `<<` written after an explicit key
+            // overrides it), and a list of mappings merges with its first item winning.
+            var result: [Entry] = []
+            var positions: [String: Int] = [:]
+            func set(_ entry: Entry) {
+                if let index = positions[entry.key] {
+                    result[index] = entry
+                } else {
+                    positions[entry.key] = result.count
+                    result.append(entry)
+                }
+            }
             for (keyNode, valueNode) in mapping {
                 let keyLine = keyNode.mark?.line ?? line
-                if keyNode.tag.rawValue == Tag.Name.merge.rawValue {
+                if YAMLMergeKeys.isMergeKey(keyNode) {
                     let sources: [Node]
                     switch valueNode {
                     case .mapping: sources = [valueNode]
-                    case .sequence(let sequence): sources = Array(sequence)
+                    case .sequence(let sequence) where !sequence.tag.rawValue.hasPrefix("!") || sequence.tag.rawValue.hasPrefix("!!"):
+                        sources = Array(sequence)
                     default:
                         throw CIJobExtractorError.invalidStructure(
                             file: file, line: keyLine, reason: "a '<<' merge key takes a mapping or a list of mappings")
                     }
+                    var combined: [Entry] = []
+                    var combinedKeys: Set<String> = []
                     for source in sources {
                         guard case .mapping(let entries, _) = try convert(source, file: file, budget: &budget, depth: depth + 1) else {
                             throw CIJobExtractorError.invalidStructure(
                                 file: file, line: keyLine, reason: "a '<<' merge key takes a mapping or a list of mappings")
                         }
-                        for entry in entries where mergedKeys.insert(entry.key).inserted {
-                            merged.append(entry)
+                        for entry in entries where combinedKeys.insert(entry.key).inserted {
+                            combined.append(entry)
                         }
                     }
+                    combined.forEach(set)
                     continue
                 }
                 guard case .scalar(let keyScalar) = keyNode else {
                     throw CIJobExtractorError.invalidStructure(file: file, line: keyLine, reason: "mapping keys must be scalars")
                 }
-                explicit.append(Entry(key: keyScalar.string, value: try convert(valueNode, file: file, budget: &budget, depth: depth + 1),
-                                      origin: Origin(file: file, line: keyLine)))
+                set(Entry(key: keyScalar.string, value: try convert(valueNode, file: file, budget: &budget, depth: depth + 1),
+                          origin: Origin(file: file, line: keyLine)))
             }
-            let explicitKeys = Set(explicit.map(\.key))
-            let result = explicit + merged.filter { !explicitKeys.contains($0.key) }
             return .mapping(result, origin: Origin(file: file, line: line))
         case .alias:
             throw CIJobExtractorError.invalidStructure(file: file, line: line, reason: "unresolved YAML alias")
@@ -551,8 +678,15 @@ public struct CIJobExtractor: Sendable {
         return result
     }
 
-    func resolveExtends(_ name: String, origin: Origin, path: [String], ancestors: inout [String],
-                        budget: inout ExpansionBudget) throws(CIJobExtractorError) -> [Entry] {
+    /// The merged configuration `extends` is resolved against.
+    struct Tree {
+        var entries: [Entry]
+        var index: [String: Int]
+        var hasIncludes: Bool
+    }
+
+    static func resolveExtends(_ name: String, origin: Origin, path: [String], ancestors: inout [String], tree: Tree,
+                               budget: inout ExpansionBudget) throws(CIJobExtractorError) -> [Entry] {
         // A job may extend several parents that extend several parents each: count the work, not just the depth.
         try budget.spend(file: origin.file, line: origin.line)
         if path.contains(name) {
@@ -561,9 +695,9 @@ public struct CIJobExtractor: Sendable {
         guard path.count <= 11 else {
             throw CIJobExtractorError.extendsTooDeep(file: origin.file, line: origin.line, job: path.first ?? name)
         }
-        guard let entry = rootEntry(name) else {
+        guard let entry = tree.index[name].map({ tree.entries[$0] }) else {
             throw CIJobExtractorError.extendsNotFound(
-                file: origin.file, line: origin.line, job: path.last ?? name, parent: name, hasIncludes: hasIncludes)
+                file: origin.file, line: origin.line, job: path.last ?? name, parent: name, hasIncludes: tree.hasIncludes)
         }
         guard case .mapping(let entries, _) = entry.value else {
             throw CIJobExtractorError.invalidStructure(
@@ -591,7 +725,7 @@ public struct CIJobExtractor: Sendable {
         for parent in parents {
             let extendsOrigin = entries.first { $0.key == "extends" }?.origin ?? entry.origin
             let parentEntries = try resolveExtends(parent, origin: extendsOrigin, path: path + [name], ancestors: &ancestors,
-                                                   budget: &budget)
+                                                   tree: tree, budget: &budget)
             try budget.spend(parentEntries.count, file: extendsOrigin.file, line: extendsOrigin.line)
             if !ancestors.contains(parent) { ancestors.append(parent) }
             merged = Self.deepMerge(merged, parentEntries)

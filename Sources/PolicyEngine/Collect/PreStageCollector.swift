@@ -59,20 +59,32 @@ public struct PreStageCollector {
             guard let yaml = String(data: data, encoding: .utf8) else {
                 throw CollectError(description: "\(file): the CI configuration is not valid UTF-8")
             }
-            let secrets = try scanner.scan(ScanFragment(path: file, bytes: Array(data), firstLine: 1))
             do {
-                let extractor = try CIConfigurationReader(repository: repository).extractor(file: file, text: yaml)
-                let job = try extractor.job(named: jobName)
-                let commands = try extractor.claudeCommands(in: job)
-                guard !commands.isEmpty else {
-                    throw CollectError(description: "\(file):\(job.line): job '\(jobName)' runs no claude command")
+                let reader = CIConfigurationReader(repository: repository)
+                let (extractor, sources) = try reader.read(file: file, text: yaml)
+                var secrets: [SecretFinding] = []
+                for source in sources {
+                    secrets += try scanner.scan(ScanFragment(path: source.name, bytes: Array(source.text.utf8), firstLine: 1))
                 }
-                let jobFacts = CIJobFacts(name: job.name, file: file, image: job.image,
-                                          scriptLines: job.allLines.map { ($0.text, $0.line) })
-                return try commands.map { command in
-                    try facts(argv: command.argv, source: "\(command.file):\(command.line)", ci: ci, settings: settings,
-                              secrets: secrets, job: jobFacts)
+                var result: [Facts] = []
+                // Each parallel:matrix combination is a job of its own, judged on its own.
+                for job in try extractor.jobs(named: jobName) {
+                    let analysis = try extractor.analyse(job, repository: repository, environment: environment)
+                    if let first = analysis.undecidable.first {
+                        let more = analysis.undecidable.count > 1 ? " (and \(analysis.undecidable.count - 1) more)" : ""
+                        throw CollectError(description: "\(first) in job '\(job.name)'; the gate cannot decide\(more)")
+                    }
+                    guard !analysis.commands.isEmpty else {
+                        throw CollectError(description: "\(file):\(job.line): job '\(job.name)' runs no claude command")
+                    }
+                    let jobFacts = CIJobFacts(name: job.name, file: file, image: job.image,
+                                              scriptLines: job.allLines.map { ($0.text, $0.line) })
+                    result += try analysis.commands.map { command in
+                        try facts(argv: command.argv, source: "\(command.file):\(command.line)", ci: ci, settings: settings,
+                                  secrets: secrets, job: jobFacts)
+                    }
                 }
+                return result
             } catch let error as CollectError {
                 throw error
             } catch {
