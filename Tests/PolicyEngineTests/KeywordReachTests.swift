@@ -34,21 +34,29 @@ import TestSupport
         #expect(KeywordReach.of(pattern: pattern, keywords: keywords) == nil)
     }
 
-    @Test func gitleaksSemiGenericRulesGetAReach() throws {
-        let rules = try SecretRulesLoader.load(path: PackagePaths.shared + "/bench/gitleaks-8.30.1.toml")
-        #expect(rules.keywordReach[try #require(rules.indexByID["generic-api-key"])] == 60)
-        // 82 of the 101 semi-generic rules: the others have keywords that are not in their group.
-        #expect(rules.keywordReach.compactMap { $0 }.count >= 80)
+    static func fixtureRules() throws -> SecretRuleSet {
+        try SecretRulesLoader.load(path: PackagePaths.fixtures + "/gitleaks-format/rules.toml")
+    }
+
+    @Test func semiGenericRulesOfAGitleaksFileGetAReach() throws {
+        let rules = try Self.fixtureRules()
+        let reach = Dictionary(uniqueKeysWithValues: rules.rules.indices.map { (rules.rules[$0].id, rules.keywordReach[$0]) })
+        #expect(reach["zephyr-api-key"] == 50 + "zephyr".count)
+        #expect(reach["loose-assignment"] == 50 + "credential".count)
+        #expect(reach["orbit-deploy-token"] == .some(nil))
+        #expect(reach["quill-client-secret"] == .some(nil))
     }
 
     /// The narrower windows find exactly what the line windows find, on text built to put keywords far
     /// from the match start, several per line, at line starts and across lines.
     @Test func findingsAreTheSameWithAndWithoutReach() throws {
-        let withReach = try SecretRulesLoader.load(path: PackagePaths.shared + "/bench/gitleaks-8.30.1.toml")
+        let withReach = try Self.fixtureRules()
+        #expect(withReach.keywordReach.contains { $0 != nil }, "some rule should have a reach")
         var withoutReach = withReach
         withoutReach.keywordReach = Array(repeating: nil, count: withReach.rules.count)
         var generator = SeededGenerator(state: 42)
-        let words = ["api", "key", "token", "secret", "auth", "password", "access", "creds", "x", "value", "my_service"]
+        let words = ["api", "key", "token", "secret", "SECRET", "auth", "password", "passwd", "credential", "zephyr",
+                     "access", "creds", "x", "value", "my_service"]
         var lines: [String] = []
         for _ in 0..<4000 {
             let name = (0..<Int.random(in: 1...6, using: &generator)).map { _ in words.randomElement(using: &generator)! }

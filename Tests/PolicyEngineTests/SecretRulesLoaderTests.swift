@@ -99,14 +99,52 @@ import TestSupport
         #expect(rule.keywords == ["tok_", "tok2_"] && rule.tags == ["a", "b"])
     }
 
-    @Test func gitleaksDefaultConfigLoadsUnchanged() throws {
-        let path = PackagePaths.shared + "/bench/gitleaks-8.30.1.toml"
-        try #require(FileManager.default.fileExists(atPath: path), "gitleaks' default config is expected at \(path)")
-        let rules = try SecretRulesLoader.load(path: path)
-        #expect(rules.rules.count == 222)
-        #expect(rules.rule(id: "generic-api-key")?.entropy == 3.5)
-        #expect(rules.rule(id: "pkcs12-file")?.regex == nil)
-        #expect(!rules.globalAllowlists.isEmpty)
+    @Test func gitleaksFormatFixtureLoads() throws {
+        let rules = try SecretRulesLoader.load(path: PackagePaths.fixtures + "/gitleaks-format/rules.toml")
+        #expect(rules.rules.map(\.id).sorted() == [
+            "keystore-file", "lantern-signing-key", "loose-assignment", "orbit-deploy-token",
+            "quill-client-id", "quill-client-secret", "quill-region", "zephyr-api-key",
+        ])
+        #expect(rules.rule(id: "zephyr-api-key")?.entropy == 3)
+        #expect(rules.rule(id: "zephyr-api-key")?.secretGroup == 1)
+        #expect(rules.rule(id: "loose-assignment")?.entropy == 3.5)
+        #expect(rules.rule(id: "keystore-file")?.regex == nil)
+        #expect(rules.rule(id: "keystore-file")?.path != nil)
+        #expect(rules.rule(id: "lantern-signing-key")?.description == "Lantern signing key")
+
+        let global = try #require(rules.globalAllowlists.first)
+        #expect(rules.globalAllowlists.count == 1)
+        #expect(global.stopwords == ["placeholder"])
+
+        let loose = try #require(rules.rule(id: "loose-assignment")).allowlists
+        #expect(loose.map(\.regexTarget) == [.match, .secret, .line])
+        #expect(loose.map(\.condition) == [.or, .or, .and])
+        #expect(loose[1].stopwords == ["example", "changeme", "dummy"])
+        let orbit = try #require(rules.rule(id: "orbit-deploy-token")).allowlists
+        #expect(orbit.count == 1)
+        #expect(orbit.first?.commits == ["0123456789abcdef0123456789abcdef01234567"])
+
+        let composite = try #require(rules.rule(id: "quill-client-secret"))
+        #expect(composite.required == [
+            SecretRule.Requirement(ruleID: "quill-client-id", withinLines: 3),
+            SecretRule.Requirement(ruleID: "quill-region", withinColumns: 80),
+        ])
+        #expect(rules.rule(id: "quill-client-id")?.skipReport == true)
+    }
+
+    @Test func gitleaksFormatFixtureExtends() throws {
+        let rules = try SecretRulesLoader.load(path: PackagePaths.fixtures + "/gitleaks-format/extend-top.toml")
+        #expect(rules.rule(id: "lantern-signing-key") == nil)
+        #expect(rules.rule(id: "mistral-webhook") != nil)
+        #expect(rules.rules.count == 8)
+        let zephyr = try #require(rules.rule(id: "zephyr-api-key"))
+        #expect(zephyr.description == "Zephyr API key (extended)")
+        #expect(zephyr.keywords == ["zephyr", "zph"] && zephyr.tags == ["api-key", "extended"])
+        #expect(zephyr.entropy == 3 && zephyr.secretGroup == 1)
+        #expect(zephyr.allowlists.map(\.stopwords) == [["sandbox"]])
+        // The base file's single global allowlist, then this file's two.
+        #expect(rules.globalAllowlists.count == 3)
+        #expect(rules.globalAllowlists.map(\.targetRules) == [[], ["orbit-deploy-token"], []])
     }
 
     @Test func missingFileIsAClearError() {

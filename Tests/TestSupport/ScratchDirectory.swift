@@ -100,6 +100,4 @@ public enum PackagePaths {
     public static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
     public static let fixtures = root + "/Tests/PolicyEngineTests/Fixtures"
-    /// The team's shared folder beside the checkout (gitleaks' default config lives there as benchmark data).
-    public static let shared = root + "/../shared"
 }

@@ -63,7 +63,7 @@ enum TOMLTestSupport {
         return result + "\""
     }
 
-    /// The canonical rendering shared with `scripts/make_gitleaks_fixture.py`: strings as
+    /// The canonical rendering `scripts/make_gitleaks_fixture.py` also writes: strings as
     /// `s<utf8 length>:<text>`, integers `i<n>;`, floats `f<IEEE bits as 16 hex digits>;`,
     /// booleans `b1;`/`b0;`, arrays `[...]`, tables `{<key><value>...}` in source order.
     static func canonical(_ value: TOMLValue) -> String {
