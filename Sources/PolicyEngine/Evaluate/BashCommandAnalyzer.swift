@@ -38,9 +38,11 @@ public struct BashCommandAnalyzer: Sendable {
     public func analyze(_ command: String) -> BashAnalysis {
         let classifier = CommandClassifier(workspaceRoot: workspaceRoot, hosts: HostAllowList(allowedHosts), home: home)
         var auditor = CommandAuditor(classifier: classifier, maxDepth: Self.maxScriptDepth)
-        auditor.audit(command, context: CommandAuditor.Context(cwd: workspaceRoot, depth: 0))
+        var variables = ShellVariables()
+        variables.home = home
+        auditor.audit(command, context: CommandAuditor.Context(cwd: workspaceRoot, depth: 0, variables: variables))
         var seen: Set<DangerousCommandFinding> = []
         let findings = auditor.findings.filter { seen.insert($0).inserted }
-        return BashAnalysis(simpleCommands: auditor.simpleCommands, findings: findings)
+        return BashAnalysis(simpleCommands: auditor.simpleCommands, findings: findings, writtenPaths: auditor.writtenPaths)
     }
 }

@@ -160,7 +160,9 @@ extension CommandAuditor {
                     target.text = value
                     target.isLiteral = true
                 }
-                findings += classifier.checkWrite(target, cwd: context.cwd, tool: "\(program) \(use.option)", snippet: snippet)
+                let written = classifier.checkWrite(target, cwd: context.cwd, tool: "\(program) \(use.option)", snippet: snippet)
+                findings += written.findings
+                writtenPaths += written.writes
             }
         }
         return traits

@@ -38,6 +38,8 @@ struct CommandAuditor {
     let classifier: CommandClassifier
     let maxDepth: Int
     var simpleCommands: [[String]] = []
+    /// Files written by redirections and programs, in order.
+    var writtenPaths: [String] = []
     var findings: [DangerousCommandFinding] = []
     private var walkDepth = 0
     private var reportedWalkDepth = false
@@ -156,6 +158,7 @@ struct CommandAuditor {
             for traits in walkRedirects(redirects, context) { stage.traits.merge(traits) }
             let classification = classifier.classify([], redirects: redirects, cwd: context.cwd, snippet: source)
             findings += classification.findings
+            writtenPaths += classification.writes
             return stage
         }
     }
@@ -207,6 +210,7 @@ struct CommandAuditor {
                                       snippet: command.source))
         let classification = classifier.classify(effective, redirects: command.redirects, cwd: context.cwd, snippet: command.source)
         findings += classification.findings
+        writtenPaths += classification.writes
         stage.traits.fetches = stage.traits.fetches || classification.fetches
         stage.traits.decodes = stage.traits.decodes || classification.decodes
         stage.stdinInterpreter = classification.stdinInterpreter
@@ -300,6 +304,7 @@ struct CommandAuditor {
         }
         let classification = classifier.classify(effective, redirects: [], cwd: context.cwd, snippet: snippet)
         findings += classification.findings
+        writtenPaths += classification.writes
         var traits = Traits()
         traits.fetches = classification.fetches
         traits.decodes = classification.decodes

@@ -34,6 +34,8 @@ struct CommandClassifier: Sendable {
         var directoryChange: String??
         /// Commands it runs itself (`find -exec …`).
         var nestedCommands: [[ShellSyntax.Word]] = []
+        /// The files it writes, resolved where possible (for following what the agent changed).
+        var writes: [String] = []
 
         mutating func add(_ kind: DangerousCommandFinding.Kind, _ reason: String) {
             findings.append(DangerousCommandFinding(kind: kind, reason: reason, snippet: snippet))
@@ -232,10 +234,10 @@ struct CommandClassifier: Sendable {
     }
 
     /// A write target: sensitive places and places outside the repository.
-    func checkWrite(_ word: ShellSyntax.Word, cwd: String?, tool: String, snippet: String) -> [DangerousCommandFinding] {
+    func checkWrite(_ word: ShellSyntax.Word, cwd: String?, tool: String, snippet: String) -> Classification {
         var result = Classification(snippet: snippet)
         checkWriteTarget(word, cwd: cwd, tool: tool, into: &result)
-        return result.findings
+        return result
     }
 
     /// Arguments naming `/proc/*/environ` or credential files, and paths outside the repository.
@@ -311,6 +313,9 @@ struct CommandClassifier: Sendable {
 
     /// Why writing to `word` is sensitive, if it is.
     private func checkWriteTarget(_ word: ShellSyntax.Word, cwd: String?, tool: String, into result: inout Classification) {
+        if !word.text.isEmpty, !Self.harmlessPaths.contains(word.text) {
+            result.writes.append(word.isLiteral ? PathScope.resolve(word.text, cwd: cwd ?? workspaceRoot, home: home) : word.text)
+        }
         if let reason = sensitiveWriteReason(word, cwd: cwd) {
             result.add(.sensitiveWrite, "\(tool) writes to \(reason)")
         }

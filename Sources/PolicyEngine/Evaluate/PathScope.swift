@@ -90,4 +90,35 @@ public enum PathScope {
         }
         return nil
     }
+
+    /// The most symbolic links followed when resolving one path on disk (as the kernel's 40).
+    public static let maxSymlinkHops = 40
+
+    /// Resolves `path` (absolute) on disk, link by link as the kernel does: each component that is
+    /// a symbolic link is replaced by its target and `..` applies to the resolved directory, so two
+    /// links that each look inside can together lead out. Components that do not exist are kept
+    /// as written. `nil` after ``maxSymlinkHops`` links (a loop).
+    public static func resolveOnDisk(_ path: String) -> String? {
+        guard path.hasPrefix("/") else { return nil }
+        var pending = path.split(separator: "/").map(String.init).reversed() as [String]
+        var resolved: [String] = []
+        var hops = 0
+        while let part = pending.popLast() {
+            if part.isEmpty || part == "." { continue }
+            if part == ".." {
+                if !resolved.isEmpty { resolved.removeLast() }
+                continue
+            }
+            let candidate = "/" + (resolved + [part]).joined(separator: "/")
+            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: candidate) else {
+                resolved.append(part)
+                continue
+            }
+            hops += 1
+            guard hops <= maxSymlinkHops else { return nil }
+            if target.hasPrefix("/") { resolved = [] }
+            pending += target.split(separator: "/").map(String.init).reversed()
+        }
+        return "/" + resolved.joined(separator: "/")
+    }
 }

@@ -67,7 +67,9 @@ public enum TranscriptPathOutsideWorkspaceRule: PolicyRule {
                 paths.append(CommandClassifier.worstCaseGlob(pattern))
             }
             for raw in paths {
-                let resolved = PathScope.resolve(raw, cwd: cwd, home: facts.home)
+                let lexical = PathScope.resolve(raw, cwd: cwd, home: facts.home)
+                // Where symbolic links in the checkout lead at post time (the collector follows them).
+                let resolved = facts.onDiskPaths[lexical].map { $0.isEmpty ? "/(a symbolic link loop)" : $0 } ?? lexical
                 if !PathScope.isInside(resolved, root: root) {
                     violations.append(Violation("\(call.name) of '\(resolved)', outside the repository", location: location,
                                                 evidence: resolved, fingerprint: "\(call.id):outside"))
