@@ -30,6 +30,9 @@ public struct CIJobExtractor: Sendable {
         public var name: String
         /// The YAML text.
         public var text: String
+        /// The `inputs:` its `include:` entry gives (a file with a `spec:` header takes the rest from
+        /// their defaults).
+        public var inputs: [String: String] = [:]
 
         /// Creates a source file.
         /// - Parameters:
@@ -456,13 +459,18 @@ public struct CIJobExtractor: Sendable {
         } catch {
             throw CIJobExtractorError.yamlSyntax(file: file.name, line: 1, column: 1, problem: String(describing: error))
         }
+        var inputs: CIInputs?
         if documents.count > 1, let header = documents.first, header.mapping?["spec"] != nil {
+            inputs = try CIInputs(header: header, given: file.inputs, file: file.name)
             documents.removeFirst()
         }
         guard let document = documents.last else { return [] }
-        guard case .mapping(let entries, _) = try convert(document, file: file.name, budget: &budget) else {
+        guard case .mapping(var entries, _) = try convert(document, file: file.name, budget: &budget) else {
             throw CIJobExtractorError.invalidStructure(
                 file: file.name, line: document.mark?.line ?? 1, reason: "the top level must be a mapping of keywords and jobs")
+        }
+        if let inputs {
+            entries = try entries.map { entry throws(CIJobExtractorError) in try inputs.interpolate(entry) }
         }
         return entries
     }

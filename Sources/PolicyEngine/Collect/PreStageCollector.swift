@@ -60,28 +60,35 @@ public struct PreStageCollector {
                 throw CollectError(description: "\(file): the CI configuration is not valid UTF-8")
             }
             do {
-                let reader = CIConfigurationReader(repository: repository)
-                let (extractor, sources) = try reader.read(file: file, text: yaml)
+                let reader = CIConfigurationReader(repository: repository, environment: environment)
+                var readings = try reader.readings(file: file, text: yaml)
                 var secrets: [SecretFinding] = []
-                for source in sources {
+                var scanned: Set<String> = []
+                for source in readings.flatMap(\.sources) where scanned.insert(source.name).inserted {
                     secrets += try scanner.scan(ScanFragment(path: source.name, bytes: Array(source.text.utf8), firstLine: 1))
                 }
+                secrets = secrets.filter { !Self.isVariableReference($0, in: readings.flatMap(\.sources)) }
+                // A configuration where an include with undecidable rules leaves the job out runs no agent.
+                let present = readings.filter { $0.extractor.jobNames.contains(jobName) }
+                if !present.isEmpty { readings = present }
                 var result: [Facts] = []
-                // Each parallel:matrix combination is a job of its own, judged on its own.
-                for job in try extractor.jobs(named: jobName) {
-                    let analysis = try extractor.analyse(job, repository: repository, environment: environment)
-                    if let first = analysis.undecidable.first {
-                        let more = analysis.undecidable.count > 1 ? " (and \(analysis.undecidable.count - 1) more)" : ""
-                        throw CollectError(description: "\(first) in job '\(job.name)'; the gate cannot decide\(more)")
-                    }
-                    guard !analysis.commands.isEmpty else {
-                        throw CollectError(description: "\(file):\(job.line): job '\(job.name)' runs no claude command")
-                    }
-                    let jobFacts = CIJobFacts(name: job.name, file: file, image: job.image,
-                                              scriptLines: job.allLines.map { ($0.text, $0.line) })
-                    result += try analysis.commands.map { command in
-                        try facts(argv: command.argv, source: "\(command.file):\(command.line)", ci: ci, settings: settings,
-                                  secrets: secrets, job: jobFacts)
+                for reading in readings {
+                    // Each parallel:matrix combination is a job of its own, judged on its own.
+                    for job in try reading.extractor.jobs(named: jobName) {
+                        let analysis = try reading.extractor.analyse(job, repository: repository, environment: environment)
+                        if let first = analysis.undecidable.first {
+                            let more = analysis.undecidable.count > 1 ? " (and \(analysis.undecidable.count - 1) more)" : ""
+                            throw CollectError(description: "\(first) in job '\(job.name)'; the gate cannot decide\(more)")
+                        }
+                        guard !analysis.commands.isEmpty else {
+                            throw CollectError(description: "\(file):\(job.line): job '\(job.name)' runs no claude command")
+                        }
+                        let jobFacts = CIJobFacts(name: job.name, file: file, image: job.image,
+                                                  scriptLines: job.allLines.map { ($0.text, $0.line) })
+                        result += try analysis.commands.map { command in
+                            try facts(argv: command.argv, source: "\(command.file):\(command.line)", ci: ci, settings: settings,
+                                      secrets: secrets, job: jobFacts)
+                        }
                     }
                 }
                 return result
@@ -109,6 +116,23 @@ public struct PreStageCollector {
         }
         return Facts(stage: .pre, ci: ci, invocation: invocation, invocationSource: source, ciJob: job,
                      repositorySettings: loaded, configurationSecrets: secrets)
+    }
+
+    /// Whether a secret finding is a variable reference (`$TOKEN`, `${TOKEN}`, `$[[ inputs.token ]]`),
+    /// such as the password of `https://gitlab-ci-token:$TOKEN@$HOST/…`: never a literal secret, since
+    /// GitLab or the job's shell expands it. The finding holds only the secret's hash, so each text
+    /// of its line that starts with `$` is hashed and compared.
+    static func isVariableReference(_ finding: SecretFinding, in sources: [CIJobExtractor.SourceFile]) -> Bool {
+        guard finding.line == finding.endLine, let source = sources.first(where: { $0.name == finding.path }) else { return false }
+        let lines = source.text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard finding.line >= 1, finding.line <= lines.count else { return false }
+        let line = Array(lines[finding.line - 1].utf8)
+        for start in line.indices where line[start] == UInt8(ascii: "$") && start + 2 <= line.count {
+            for end in (start + 2)...min(line.count, start + 256) {
+                if SecretRedaction.hash(String(decoding: line[start..<end], as: UTF8.self)) == finding.secretHash { return true }
+            }
+        }
+        return false
     }
 
     /// Whether a `--settings` / `--mcp-config` value is JSON text rather than a file path.

@@ -14,6 +14,15 @@ struct TranscriptBuilder {
     private var finalResult: Transcript.FinalResult?
     private var denialKeys: Set<String> = []
     private var problems: [TranscriptProblem] = []
+    /// Tool names of every `system`/`init` (a re-invoked agent writes a new one).
+    private var sessionTools: Set<String> = []
+    /// Calls the CLI reported, in a structured field, as never run.
+    private var refusedIDs: Set<String> = []
+    /// Background tasks started and not yet notified, by task id, with the line that started them.
+    private var openTasks: [String: Int] = [:]
+    private var failures: [Transcript.Failure] = []
+    /// The line of the last event that shows the agent at work (init, assistant, user).
+    private var lastActivityLine = 0
 
     /// Events handed to `consume`.
     private(set) var eventCount = 0
@@ -24,6 +33,8 @@ struct TranscriptBuilder {
 
     /// Event types that are known and deliberately skipped.
     private static let ignoredTypes: Set<String> = ["stream_event", "rate_limit_event"]
+    /// The `terminal_reason` of a run that ended normally.
+    private static let completedReason = "completed"
     /// Content block types that are tool calls.
     private static let toolUseTypes: Set<String> = ["tool_use", "server_tool_use", "mcp_tool_use"]
     /// The input fields the audit reads, by tool, and whether the tool always sends them. Claude Code
@@ -58,11 +69,11 @@ struct TranscriptBuilder {
         typedEventCount += 1
         switch type {
         case "system":
-            if event["subtype"]?.stringValue == "init" {
-                consumeInit(event, line: line)
-            }
+            consumeSystem(event, line: line)
         case "assistant", "user":
+            lastActivityLine = line
             consumeMessage(event, type: type, line: line)
+            consumeMeta(event, line: line)
         case "result":
             consumeResult(event, line: line)
         default:
@@ -74,7 +85,41 @@ struct TranscriptBuilder {
 
     // MARK: - Events
 
+    private mutating func consumeSystem(_ event: JSONValue, line: Int) {
+        switch event["subtype"]?.stringValue {
+        case "init":
+            lastActivityLine = line
+            consumeInit(event, line: line)
+        case "permission_denied":
+            if let id = event["tool_use_id"]?.stringValue { refusedIDs.insert(id) }
+        case "task_started":
+            if let task = event["task_id"]?.stringValue { openTasks[task] = line }
+        case "task_notification":
+            if let task = event["task_id"]?.stringValue { openTasks[task] = nil }
+        default:
+            break
+        }
+    }
+
+    /// `tool_result_meta` on a user event: the CLI's own record of whether each call ran.
+    private mutating func consumeMeta(_ event: JSONValue, line: Int) {
+        if event["is_api_error_message"]?.boolValue == true {
+            failures.append(.init(reason: "an API error ended the agent's turn", line: line))
+        }
+        guard let entries = event["tool_result_meta"]?.arrayValue else { return }
+        for entry in entries {
+            guard let id = entry["id"]?.stringValue else { continue }
+            let decision = entry["permission_decision"]?["decision"]?.stringValue
+            if entry["non_execution_kind"]?.stringValue != nil || (decision != nil && decision != "accept") {
+                refusedIDs.insert(id)
+            }
+        }
+    }
+
     private mutating func consumeInit(_ event: JSONValue, line: Int) {
+        for tool in event["tools"]?.arrayValue ?? [] {
+            if let name = tool.stringValue { sessionTools.insert(name) }
+        }
         if let first = initEvent {
             // A repeated, identical init is harmless; one that changes what the session may do is not.
             let tools = event["tools"]?.arrayValue?.compactMap(\.stringValue) ?? []
@@ -234,6 +279,7 @@ struct TranscriptBuilder {
 
     private mutating func consumeResult(_ event: JSONValue, line: Int) {
         var result = finalResult ?? Transcript.FinalResult()
+        if finalResult != nil { result.count += 1 }
         result.line = line
         result.subtype = event["subtype"]?.stringValue
         result.isError = event["is_error"]?.boolValue
@@ -242,6 +288,15 @@ struct TranscriptBuilder {
         }
         result.numTurns = event["num_turns"]?.intValue
         result.terminalReason = event["terminal_reason"]?.stringValue
+        if result.isError == true {
+            failures.append(.init(reason: "the result has is_error true", line: line))
+        }
+        if let subtype = result.subtype, subtype != "success" {
+            failures.append(.init(reason: "the result's subtype is \(Self.safe(subtype))", line: line))
+        }
+        if let reason = result.terminalReason, reason != Self.completedReason {
+            failures.append(.init(reason: "the run ended with terminal_reason \(Self.safe(reason))", line: line))
+        }
         result.stopReason = event["stop_reason"]?.stringValue
         result.sessionID = event["session_id"]?.stringValue
         result.totalCostUSD = event["total_cost_usd"]?.doubleValue ?? event["cost_usd"]?.doubleValue
@@ -276,7 +331,10 @@ struct TranscriptBuilder {
     func finish(name: String, format: Transcript.Format) -> Transcript {
         var calls = self.calls
         var problems = self.problems
+        let denied = Set(finalResult?.permissionDenials.compactMap(\.toolUseID) ?? [])
         for index in calls.indices {
+            calls[index].wasRefused = refusedIDs.contains(calls[index].id) || denied.contains(calls[index].id)
+                || isUnavailable(calls[index], result: resultByID[calls[index].id])
             if let result = resultByID[calls[index].id] {
                 calls[index].result = result
             } else if format != .jsonObject {
@@ -303,6 +361,14 @@ struct TranscriptBuilder {
         } else if initEvent == nil {
             problems.append(.init(kind: .initEventMissing, line: nil, reason: "no system/init event"))
         }
+        for (task, line) in openTasks.sorted(by: { $0.value < $1.value }) {
+            problems.append(.init(kind: .taskNotNotified, line: line,
+                                  reason: "background task \(Self.safe(task)) was started and never notified as finished"))
+        }
+        if let result = finalResult, lastActivityLine > result.line {
+            problems.append(.init(kind: .activityAfterResult, line: lastActivityLine,
+                                  reason: "the agent was at work after the last result event, and no result followed"))
+        }
         if finalResult == nil {
             problems.append(.init(
                 kind: .resultEventMissing,
@@ -326,8 +392,18 @@ struct TranscriptBuilder {
             result: finalResult,
             problems: ordered,
             eventCount: eventCount,
-            unknownEventCount: unknownEventCount
+            unknownEventCount: unknownEventCount,
+            failures: failures
         )
+    }
+
+    /// A built-in tool no `system`/`init` offered, whose call got an error: the CLI answers such a call
+    /// with "No such tool available" and runs nothing. MCP tools are never taken as unavailable: a server
+    /// still pending at init adds its tools later, and a failed MCP call may have acted.
+    private func isUnavailable(_ call: Transcript.ToolCall, result: Transcript.ToolResult?) -> Bool {
+        guard !sessionTools.isEmpty, result?.isError == true, !call.isMCP else { return false }
+        let aliases: [String: String] = ["Agent": "Task", "Task": "Agent"]
+        return !sessionTools.contains(call.name) && !(aliases[call.name].map(sessionTools.contains) ?? false)
     }
 
     /// An identifier safe to put in a message: word characters only, at most 64 of them.

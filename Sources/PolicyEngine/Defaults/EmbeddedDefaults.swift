@@ -2976,12 +2976,16 @@ agent:
       - WebSearch
 workspace:
   writable: ["**"]
+  # Matched without regard to case: a checkout on a case-insensitive file system honours
+  # .Claude/settings.json as .claude/settings.json. A name without a slash matches at any depth.
+  # pre adds every CI file .gitlab-ci.yml includes, as it resolved them.
   protected:
     - .gitlab-ci.yml
     - .gitlab/**
-    - .claude/**
+    - .claude
     - .mcp.json
     - CLAUDE.md
+    - CLAUDE.local.md
     - CODEOWNERS
     - .github/CODEOWNERS
     - docs/CODEOWNERS
@@ -2990,9 +2994,17 @@ workspace:
     - .gitleaksignore
     - .gitleaks.toml
     - .gitmodules
-    - .husky/**
+    - .gitattributes
+    - .git
+    - .husky
+    - .pre-commit-config.yaml
+    - "**/.vscode/tasks.json"
     - "**/.env"
     - "**/.env.*"
+    # Templates that only look like secret files.
+    - "!**/.env.example"
+    - "!**/.env.sample"
+    - "!**/.env.template"
     - "**/*.pem"
     - "**/*.key"
   max_changed_files: 200
@@ -3070,12 +3082,14 @@ workspace:
   # Paths it must not change even inside writable: CI configuration, the agent's own settings and
   # instructions, code owners, the gate's policy and ignore files, hooks, and secret-bearing files.
   # Keep CLAUDE.md's list of protected paths in step with this one.
+  # Matched without regard to case.
   protected:
     - .gitlab-ci.yml
     - .gitlab/**
-    - .claude/**
+    - .claude
     - .mcp.json
     - CLAUDE.md
+    - CLAUDE.local.md
     - CODEOWNERS
     - .github/CODEOWNERS
     - docs/CODEOWNERS
@@ -3084,9 +3098,16 @@ workspace:
     - .gitleaksignore
     - .gitleaks.toml
     - .gitmodules
-    - .husky/**
+    - .gitattributes
+    - .git
+    - .husky
+    - .pre-commit-config.yaml
+    - "**/.vscode/tasks.json"
     - "**/.env"
     - "**/.env.*"
+    - "!**/.env.example"
+    - "!**/.env.sample"
+    - "!**/.env.template"
     - "**/*.pem"
     - "**/*.key"
   # Above either limit the change gets a diff.too-large finding (warn by default).
@@ -3169,14 +3190,16 @@ not create a symlink that points outside it.
 ## Paths you must not change
 
 Do not create, edit, rename or delete anything matching these patterns (a name without a `/`
-matches at any depth, `*` stays within a folder, `**` spans folders):
+matches at any depth, `*` stays within a folder, `**` spans folders; upper or lower case makes no
+difference; a line starting with `!` allows what an earlier line protects):
 
 <!-- protected-paths:start -->
 - `.gitlab-ci.yml`
 - `.gitlab/**`
-- `.claude/**`
+- `.claude`
 - `.mcp.json`
 - `CLAUDE.md`
+- `CLAUDE.local.md`
 - `CODEOWNERS`
 - `.github/CODEOWNERS`
 - `docs/CODEOWNERS`
@@ -3185,9 +3208,16 @@ matches at any depth, `*` stays within a folder, `**` spans folders):
 - `.gitleaksignore`
 - `.gitleaks.toml`
 - `.gitmodules`
-- `.husky/**`
+- `.gitattributes`
+- `.git`
+- `.husky`
+- `.pre-commit-config.yaml`
+- `**/.vscode/tasks.json`
 - `**/.env`
 - `**/.env.*`
+- `!**/.env.example`
+- `!**/.env.sample`
+- `!**/.env.template`
 - `**/*.pem`
 - `**/*.key`
 <!-- protected-paths:end -->

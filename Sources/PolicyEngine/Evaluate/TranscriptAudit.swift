@@ -4,23 +4,29 @@ import Foundation
 /// whether the policy permits it.
 enum TranscriptAudit {
     /// Tools that only organise the agent's own work; subagents' calls are audited one by one.
-    static let bookkeepingTools: Set<String> = ["TodoWrite", "TaskCreate", "TaskUpdate", "TaskList", "ExitPlanMode", "Task", "Agent"]
+    static let bookkeepingTools: Set<String> = ["TodoWrite", "TaskCreate", "TaskUpdate", "TaskList", "TaskGet", "ExitPlanMode",
+                                                "Task", "Agent"]
+    /// The CLI's own machinery, not actions of the agent: `ToolSearch` (and the older `MCPSearch`) only
+    /// load the schema of a deferred tool (WebFetch, WebSearch, NotebookEdit, Monitor, MCP tools); the
+    /// tool loaded is judged when it is called.
+    static let internalTools: Set<String> = ["ToolSearch", "MCPSearch", "WaitForMcpServers"]
+    /// Companions that only read or stop what another tool started, judged by the tools they serve:
+    /// permitted when the policy permits one of them.
+    static let companions: [String: [String]] = [
+        "BashOutput": ["Bash"], "KillShell": ["Bash"], "KillBash": ["Bash"],
+        "TaskOutput": ["Bash", "Agent", "Task"], "TaskStop": ["Bash", "Agent", "Task"],
+        "SendMessage": ["Agent", "Task"], "ListAgents": ["Agent", "Task"],
+    ]
 
     /// Claude Code's built-in read-only commands, which run without any grant in every mode.
     static let readOnlyCommands: Set<String> = ["ls", "cat", "echo", "pwd", "head", "tail", "grep", "find", "wc", "which",
                                                  "diff", "stat", "du", "cd", "true", "false"]
     static let readOnlyGitSubcommands: Set<String> = ["status", "diff", "log", "show", "branch", "rev-parse", "ls-files", "blame"]
 
-    /// Ids of calls that never ran because permission was refused.
+    /// Ids of calls that never ran, from the CLI's structured fields only (`ToolCall.wasRefused`): a
+    /// phrase in a result is the tool's own output and proves nothing.
     static func deniedCallIDs(_ transcript: Transcript) -> Set<String> {
-        var ids = Set(transcript.result?.permissionDenials.compactMap(\.toolUseID) ?? [])
-        for call in transcript.toolCalls {
-            if let result = call.result, result.isError,
-               result.text.contains("requested permissions") || result.text.contains("haven't granted") {
-                ids.insert(call.id)
-            }
-        }
-        return ids
+        Set(transcript.toolCalls.filter(\.wasRefused).map(\.id))
     }
 
     /// Whether the policy permits one simple command.
@@ -35,7 +41,13 @@ enum TranscriptAudit {
 
     /// Whether the policy permits a non-Bash call.
     static func permits(tool: String, path: String?, host: String?, policy: Policy) -> Bool {
-        if bookkeepingTools.contains(tool) { return true }
+        if bookkeepingTools.contains(tool) || internalTools.contains(tool) { return true }
+        if let served = companions[tool] {
+            return served.contains { name in
+                (bookkeepingTools.contains(name) || policy.agent.allow.contains { $0.toolName == name })
+                    && !policy.agent.deny.contains { $0.toolName == name && $0.specifier == nil }
+            }
+        }
         if policy.agent.deny.contains(where: { $0.matches(toolName: tool, path: path, url: host, role: .deny) }) { return false }
         return policy.agent.allow.contains { $0.matches(toolName: tool, path: path, url: host) }
     }

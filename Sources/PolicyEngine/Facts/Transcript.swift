@@ -133,6 +133,12 @@ public struct Transcript: Sendable, Hashable {
         public var parentToolUseID: String?
         /// The 1-based line where the call appeared.
         public var line: Int
+        /// Whether the CLI says, in a structured field, that the call never ran: listed in
+        /// `result.permission_denials` or `system`/`permission_denied`, refused in its
+        /// `tool_result_meta` (`permission_decision.decision: reject`, a `non_execution_kind`), or a
+        /// built-in tool the session does not have (not in any `system`/`init` `tools`, error result).
+        /// Never inferred from result text, which the tool's own output controls.
+        public var wasRefused = false
 
         /// Creates a tool call.
         /// - Parameters:
@@ -253,6 +259,9 @@ public struct Transcript: Sendable, Hashable {
         public var permissionDenials: [PermissionDenial]
         /// The 1-based line of the (last) result event.
         public var line: Int
+        /// How many `result` events the run wrote (the CLI writes one more each time it re-invokes the
+        /// agent after background work finished).
+        public var count = 1
 
         /// Creates a final result.
         /// - Parameters:
@@ -314,6 +323,22 @@ public struct Transcript: Sendable, Hashable {
     /// How many events had a `type` this reader does not know; they are skipped, as the
     /// stream-json contract requires, but counted.
     public var unknownEventCount: Int
+    /// Why the run counts as failed, as the CLI reported it (an error result, a non-`completed`
+    /// `terminal_reason`, an API-error message), each with its line. Empty for a successful run.
+    public var failures: [Failure] = []
+
+    /// A sign, written by the CLI, that the run failed.
+    public struct Failure: Sendable, Hashable {
+        /// What was seen, in words (field names and the CLI's own codes, never free text).
+        public var reason: String
+        /// The 1-based line of the event.
+        public var line: Int
+
+        public init(reason: String, line: Int) {
+            self.reason = reason
+            self.line = line
+        }
+    }
 
     /// Creates a transcript.
     /// - Parameters:
@@ -333,7 +358,8 @@ public struct Transcript: Sendable, Hashable {
         result: FinalResult? = nil,
         problems: [TranscriptProblem] = [],
         eventCount: Int = 0,
-        unknownEventCount: Int = 0
+        unknownEventCount: Int = 0,
+        failures: [Failure] = []
     ) {
         self.name = name
         self.format = format
@@ -343,6 +369,7 @@ public struct Transcript: Sendable, Hashable {
         self.problems = problems
         self.eventCount = eventCount
         self.unknownEventCount = unknownEventCount
+        self.failures = failures
     }
 
     // MARK: - Conveniences

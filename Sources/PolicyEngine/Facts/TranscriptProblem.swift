@@ -38,6 +38,12 @@ public struct TranscriptProblem: Sendable, Hashable, CustomStringConvertible {
         /// The input was `--output-format json` without `--verbose`: a result only, so the
         /// agent's tool calls cannot be audited.
         case toolCallsUnavailable = "tool-calls-unavailable"
+        /// A background task (`system`/`task_started`) never got its `task_notification`: work the
+        /// agent started may still have been running, unrecorded, when the transcript ends.
+        case taskNotNotified = "task-not-notified"
+        /// The agent was invoked again (a `system`/`init`, assistant or user event) after the last
+        /// `result`, and no result followed: the transcript ends mid-run.
+        case activityAfterResult = "activity-after-result"
     }
 
     /// What kind of problem this is.

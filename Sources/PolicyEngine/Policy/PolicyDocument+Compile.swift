@@ -15,7 +15,7 @@ extension PolicyDocument {
             agent: .init(permissionModes: modes, allow: try rules(allow, "agent.tools.allow", source),
                          deny: try rules(deny, "agent.tools.deny", source)),
             workspace: .init(writable: try globs(writable, "workspace.writable", source),
-                             protected: try globs(protected, "workspace.protected", source),
+                             protected: try globs(protected, "workspace.protected", source, caseInsensitive: true),
                              maxChangedFiles: maxChangedFiles, maxChangedLines: maxChangedLines),
             protectedBranches: protectedBranches.map { ProtectedBranchPattern($0.value) },
             secrets: .init(rules: secretRules, ignore: secretIgnore, honourInlineAllow: honourInlineAllow),
@@ -35,11 +35,12 @@ extension PolicyDocument {
         return result
     }
 
-    private func globs(_ texts: [Located<String>], _ path: String, _ source: String) throws(PolicyError) -> WorkspaceGlobList {
+    private func globs(_ texts: [Located<String>], _ path: String, _ source: String,
+                       caseInsensitive: Bool = false) throws(PolicyError) -> WorkspaceGlobList {
         var result: [WorkspaceGlob] = []
         for text in texts {
             do {
-                result.append(try WorkspaceGlob(text.value))
+                result.append(try WorkspaceGlob(text.value, caseInsensitive: caseInsensitive))
             } catch {
                 throw PolicyError(file: source, line: text.line, reason: "\(path): '\(text.value)' is not a valid glob: \(error.message)")
             }

@@ -14,8 +14,10 @@ public struct WorkspaceGlob: Sendable {
     private let regex: PCRE2Pattern
 
     /// Compiles a pattern.
+    /// - Parameter caseInsensitive: Whether `A` matches `a` too (for protected paths: a checkout on a
+    ///   case-insensitive file system honours `.Claude/settings.json` as `.claude/settings.json`).
     /// - Throws: `NativeError` if the translated pattern does not compile (an unbalanced `[`).
-    public init(_ text: String) throws(NativeError) {
+    public init(_ text: String, caseInsensitive: Bool = false) throws(NativeError) {
         self.text = text
         var pattern = Substring(text)
         isNegated = pattern.hasPrefix("!")
@@ -23,7 +25,8 @@ public struct WorkspaceGlob: Sendable {
         if pattern.hasSuffix("/") { pattern = pattern.dropLast() }
         let anchored = pattern.hasPrefix("/") || pattern.contains("/")
         if pattern.hasPrefix("/") { pattern = pattern.dropFirst() }
-        regex = try PCRE2Pattern("^" + (anchored ? "" : "(?:.*/)?") + WorkspaceGlob.translate(pattern) + "(?:/.*)?$")
+        regex = try PCRE2Pattern("^" + (anchored ? "" : "(?:.*/)?") + WorkspaceGlob.translate(pattern) + "(?:/.*)?$",
+                                 caseInsensitive: caseInsensitive)
     }
 
     /// Whether a repository-relative path matches.

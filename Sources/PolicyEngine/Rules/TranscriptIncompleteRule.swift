@@ -1,6 +1,8 @@
 /// Post stage. The record of the run cannot be trusted as complete: the transcript is truncated or
-/// malformed, has no final result, or the agent exited non-zero or was killed. Reads `Facts.transcript`
-/// and `Facts.agentExitStatus`.
+/// malformed, has no final result, ends with background work never notified or with the agent at work
+/// after its last result; or the run failed: the agent exited non-zero or was killed, or the CLI wrote an
+/// error result (`is_error`, an `error_*` subtype, a `terminal_reason` other than `completed`) or an
+/// API-error message. Reads `Facts.transcript` and `Facts.agentExitStatus`.
 public enum TranscriptIncompleteRule: PolicyRule {
     public static let description = RuleDescription(
         id: "transcript.incomplete",
@@ -14,6 +16,21 @@ public enum TranscriptIncompleteRule: PolicyRule {
             RuleExample("a complete run", violations: 0) { try .post(transcript: Facts.streamJSON([("Bash", #"{"command":"ls"}"#, false)])) },
             RuleExample("cut off before the result", violations: 1) {
                 try .post(transcript: Facts.streamJSON([("Bash", #"{"command":"ls"}"#, false)], complete: false))
+            },
+            RuleExample("max turns reached", violations: 1) {
+                var lines = Facts.streamJSON([("Bash", #"{"command":"ls"}"#, false)])
+                lines[lines.count - 1] = #"{"type":"result","subtype":"error_max_turns","is_error":true,"terminal_reason":"max_turns","num_turns":2}"#
+                return try .post(transcript: lines)
+            },
+            RuleExample("an API error reported as success", violations: 1) {
+                var lines = Facts.streamJSON([("Bash", #"{"command":"ls"}"#, false)])
+                lines[lines.count - 1] = #"{"type":"result","subtype":"success","is_error":true,"terminal_reason":"api_error","api_error_status":400}"#
+                return try .post(transcript: lines)
+            },
+            RuleExample("background work started and never notified", violations: 1) {
+                var lines = Facts.streamJSON([("Bash", #"{"command":"ls"}"#, false)])
+                lines.insert(#"{"type":"system","subtype":"task_started","task_id":"b1","tool_use_id":"toolu_1","task_type":"local_bash"}"#, at: 1)
+                return try .post(transcript: lines)
             },
             RuleExample("a truncated last line", violations: 1) {
                 var lines = Facts.streamJSON([("Bash", #"{"command":"ls"}"#, false)])
@@ -29,6 +46,11 @@ public enum TranscriptIncompleteRule: PolicyRule {
                                         fingerprint: "exit"))
         }
         guard let transcript = facts.transcript else { return violations }
+        if let first = transcript.failures.first {
+            let described = transcript.failures.prefix(3).map(\.reason).joined(separator: "; ")
+            violations.append(Violation("the agent's run failed: \(described)\(transcript.failures.count > 3 ? "; …" : "")",
+                                        location: .init(path: transcript.name, line: first.line), fingerprint: "failed"))
+        }
         if !transcript.problems.isEmpty {
             let described = transcript.problems.prefix(3).map { problem in
                 "\(problem.kind.rawValue)\(problem.line.map { " at line \($0)" } ?? "")"

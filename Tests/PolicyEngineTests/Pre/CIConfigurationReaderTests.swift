@@ -32,7 +32,7 @@ struct CIConfigurationReaderTests {
             .elsewhere(description: "remote https://example.com/remote.yml", file: ".gitlab-ci.yml", line: 4),
             .component(address: "$CI_SERVER_FQDN/security/policy-gate/policy-gate@0.1.0", file: ".gitlab-ci.yml", line: 5),
             .elsewhere(description: "project group/templates", file: ".gitlab-ci.yml", line: 8),
-            .elsewhere(description: "local ci/*.yml", file: ".gitlab-ci.yml", line: 10),
+            .localWildcard(pattern: "ci/*.yml", file: ".gitlab-ci.yml", line: 10),
         ])
         #expect(includes[3].componentName == "policy-gate")
         #expect(try CIJobExtractor.includes(in: .init(name: "a.yml", text: "include: b.yml\n")) == [.local(path: "b.yml", file: "a.yml", line: 1)])
@@ -48,7 +48,8 @@ struct CIConfigurationReaderTests {
           - component: gitlab.example.com/security/policy-gate/policy-gate@0.1.0
         \(Self.agentJob)
         """
-        let extractor = try CIConfigurationReader(repository: scratch.path).extractor(file: ".gitlab-ci.yml", text: text)
+        let extractor = try CIConfigurationReader(repository: scratch.path, environment: ["CI_SERVER_FQDN": "gitlab.example.com"])
+            .extractor(file: ".gitlab-ci.yml", text: text)
         let job = try extractor.job(named: "claude")
         #expect(job.extendsChain == [".policy-gate:agent"])
         #expect(job.beforeScript.map(\.text).contains("mkdir -p .policy-gate"))

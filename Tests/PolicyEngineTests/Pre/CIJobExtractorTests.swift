@@ -197,7 +197,7 @@ struct CIJobExtractorTests {
         .hidden:
           script: [secret]
         """, job: ".hidden", beforeScript: [], script: ["secret"]),
-        InheritanceCase(name: "component spec header is skipped", yaml: """
+        InheritanceCase(name: "a spec header's input defaults are interpolated", yaml: """
         spec:
           inputs:
             stage: {default: test}
@@ -205,7 +205,7 @@ struct CIJobExtractorTests {
         job:
           script:
             - run $[[ inputs.stage ]]
-        """, job: "job", beforeScript: [], script: ["run $[[ inputs.stage ]]"]),
+        """, job: "job", beforeScript: [], script: ["run test"]),
     ]
 
     @Test("GitLab inheritance rules", arguments: inheritanceCases)

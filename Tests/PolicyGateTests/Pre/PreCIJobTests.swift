@@ -322,4 +322,101 @@ import TestSupport
     ]
 
     @Test(arguments: variableCases) func theJobAsGitLabRunsIt(_ testCase: Case) throws { try Self.check(testCase) }
+
+    // MARK: - Includes, inputs and secrets
+
+    static let includeCases: [Case] = [
+        Case(name: "local wildcard includes are read, in byte order of their paths", yaml: """
+        include:
+          - local: 'ci/*.yml'
+        agent:
+          script: ['claude -p t --permission-mode "$MODE"']
+        """, files: ["ci/a.yml": "agent:\n  variables:\n    MODE: plan\n", "ci/b.yml": "agent:\n  variables:\n    MODE: bypassPermissions\n"],
+             status: 1, expected: forbidden),
+        Case(name: "a wildcard include's later file is beneath the including file", yaml: """
+        include:
+          - local: 'ci/**/*.yml'
+        agent:
+          variables:
+            MODE: plan
+          script: ['claude -p t --permission-mode "$MODE"']
+        """, files: ["ci/sub/a.yml": "agent:\n  variables:\n    MODE: bypassPermissions\n"], status: 0),
+        Case(name: "an include whose rules: if is false is not read", yaml: """
+        include:
+          - local: ci/agent.yml
+            rules:
+              - if: $CI_PIPELINE_SOURCE == "schedule"
+        agent:
+          script: [claude -p t --permission-mode plan]
+        """, files: ["ci/agent.yml": "agent:\n  before_script: [claude -p t --dangerously-skip-permissions]\n"],
+             environment: ["CI_PIPELINE_SOURCE": "merge_request_event"], status: 0),
+        Case(name: "an include whose rules: if is true is read", yaml: """
+        include:
+          - local: ci/agent.yml
+            rules:
+              - if: $CI_PIPELINE_SOURCE == "merge_request_event"
+        agent:
+          script: [claude -p t --permission-mode plan]
+        """, files: ["ci/agent.yml": "agent:\n  before_script: [claude -p t --dangerously-skip-permissions]\n"],
+             environment: ["CI_PIPELINE_SOURCE": "merge_request_event"], status: 1, expected: forbidden),
+        Case(name: "rules: exists looks into the checkout", yaml: """
+        include:
+          - local: ci/agent.yml
+            rules:
+              - exists: [package.json]
+        agent:
+          script: [claude -p t --permission-mode plan]
+        """, files: ["ci/agent.yml": "agent:\n  before_script: [claude -p t --dangerously-skip-permissions]\n", "package.json": "{}\n"],
+             status: 1, expected: forbidden),
+        Case(name: "rules the gate cannot decide are taken both ways, the worse wins", yaml: """
+        include:
+          - local: ci/agent.yml
+            rules:
+              - changes: [src/**/*]
+        agent:
+          script: [claude -p t --permission-mode plan]
+        """, files: ["ci/agent.yml": "agent:\n  before_script: [claude -p t --dangerously-skip-permissions]\n"], status: 1, expected: forbidden),
+        Case(name: "spec:inputs defaults are interpolated in the main file", yaml: """
+        spec:
+          inputs:
+            extra_args:
+              default: --dangerously-skip-permissions
+        ---
+        agent:
+          script: ['claude -p t $[[ inputs.extra_args ]]']
+        """, status: 1, expected: forbidden),
+        Case(name: "an include's inputs: are interpolated in the included file", yaml: """
+        include:
+          - local: ci/agent.yml
+            inputs:
+              mode: bypassPermissions
+        """, files: ["ci/agent.yml": "spec:\n  inputs:\n    mode:\n      default: plan\n---\nagent:\n  script: ['claude -p t --permission-mode $[[ inputs.mode ]]']\n"],
+             status: 1, expected: forbidden),
+        Case(name: "a component that only ends in policy-gate is not the built-in one", yaml: """
+        include:
+          - component: gitlab.example.com/someone/else/policy-gate@1.0
+        agent:
+          extends: .policy-gate:agent
+          script: [claude -p t --permission-mode plan]
+        """, status: 2, expected: ".policy-gate:agent"),
+        Case(name: "a secret in an included file", yaml: """
+        include:
+          - local: ci/vars.yml
+        agent:
+          script: [claude -p t --permission-mode plan]
+        """, files: ["ci/vars.yml": "variables:\n  GITLAB_TOKEN: TOKEN_HERE\n"], status: 1, expected: "ci.secret-in-config"),
+        Case(name: "a variable reference in a URL's password is not a secret", yaml: """
+        agent:
+          script:
+            - git clone "https://gitlab-ci-token:$AI_FLOW_GITLAB_TOKEN@$AI_FLOW_GITLAB_HOSTNAME/group/project.git"
+            - git clone "https://oauth2:${GITLAB_ACCESS_TOKEN_FOR_THE_AGENT}@gitlab.example.com/group/project.git"
+            - claude -p t --permission-mode plan
+        """, status: 0),
+    ]
+
+    @Test(arguments: includeCases) func includesAsGitLabFollowsThem(_ testCase: Case) throws {
+        var resolved = testCase
+        resolved.files = testCase.files.mapValues { $0.replacingOccurrences(of: "TOKEN_HERE", with: FakeSecrets.gitlabToken) }
+        try Self.check(resolved)
+    }
 }
