@@ -60,7 +60,8 @@ let package = Package(
         .testTarget(
             name: "PolicyGateTests",
             dependencies: ["PolicyEngine", "TestSupport", .product(name: "Yams", package: "Yams"),
-                           .product(name: "FlyingFox", package: "FlyingFox")],
+                           .product(name: "FlyingFox", package: "FlyingFox"), .product(name: "FlyingSocks", package: "FlyingFox"),
+                           .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["Fixtures"]
         ),
     ],

@@ -12,6 +12,6 @@ struct PolicyGate: AsyncParsableCommand {
         """,
         version: PolicyGateVersion.full,
         subcommands: [PreCommand.self, PostCommand.self, RunCommand.self, ScanCommand.self, CheckPolicyCommand.self,
-                      ExplainCommand.self, InitCommand.self]
+                      ExplainCommand.self, InitCommand.self, VerifyCommand.self, AuditCommand.self]
     )
 }

@@ -17,6 +17,8 @@ struct PostCommand: AsyncParsableCommand {
     @OptionGroup var policy: PolicyOptions
     @OptionGroup var reporting: ReportOptions
     @OptionGroup var annotation: AnnotateOptions
+    @OptionGroup var attestation: AttestOptions
+    @OptionGroup var statusCheck: StatusCheckOptions
 
     @Option(name: .long, help: "The state file pre wrote (default: policy-gate-state.json, used when it exists).")
     var state: String = "policy-gate-state.json"
@@ -35,6 +37,7 @@ struct PostCommand: AsyncParsableCommand {
 
     func validate() throws {
         if head != nil && worktree { throw ValidationError("--head and --worktree cannot be used together") }
+        try statusCheck.validate(annotate: annotation.annotate)
     }
 
     func run() async throws {
@@ -46,7 +49,8 @@ struct PostCommand: AsyncParsableCommand {
                                environment: environment),
                 policy: policy, statePath: state)
             return try await Delivery.deliver(outcome.report, started: outcome.started, reporting: reporting,
-                                              annotation: annotation, environment: environment)
+                                              annotation: annotation, attestation: attestation, statusCheck: statusCheck,
+                                              environment: environment)
         }
     }
 }
@@ -106,14 +110,20 @@ struct StateError: Error, CustomStringConvertible {
 /// touched: annotation problems become notes in the audit record and never change the exit code.
 enum Delivery {
     static func deliver(_ report: GateReport, started: Date, reporting: ReportOptions, annotation: AnnotateOptions,
+                        attestation: AttestOptions? = nil, statusCheck: StatusCheckOptions? = nil,
                         environment: [String: String]) async throws -> ExitCode {
         var report = report
         let times = try reporting.deliver(report, started: started, environment: environment)
-        let problems = await annotation.run(for: report, environment: environment)
+        var problems = await annotation.run(for: report, environment: environment)
+        if annotation.annotate, let statusCheck {
+            problems += await statusCheck.run(for: report, environment: environment)
+        }
         if !problems.isEmpty {
             report.notes += problems
             try reporting.rewriteAuditRecords(report, times: times)
         }
+        // Signed last, so the attested record is the one written, notes included.
+        try attestation?.write(for: report, environment: environment)
         return ExitCode(report.decision.exitCode)
     }
 }

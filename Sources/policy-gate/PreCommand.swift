@@ -13,8 +13,11 @@ struct PreCommand: AsyncParsableCommand {
     @OptionGroup var policy: PolicyOptions
     @OptionGroup var reporting: ReportOptions
     @OptionGroup var annotation: AnnotateOptions
+    @OptionGroup var attestation: AttestOptions
 
-    @Option(name: .long, help: "The claude command line, as written in the job script.")
+    // Unconditional: the value usually starts with a dash (`--claude-args "-p 'task' --allowedTools Read"`).
+    @Option(name: .long, parsing: .unconditional,
+            help: "The claude command line, as written in the job script, with or without the leading claude.")
     var claudeArgs: String?
 
     @Option(name: .long, help: "A GitLab CI file holding the agent's job (with --job).")
@@ -45,7 +48,7 @@ struct PreCommand: AsyncParsableCommand {
             let outcome = try PreStage.run(repository: root, policySource: policy.source(repository: root), invocation: source,
                                            environment: environment, statePath: state)
             return try await Delivery.deliver(outcome.report, started: outcome.started, reporting: reporting,
-                                              annotation: annotation, environment: environment)
+                                              annotation: annotation, attestation: attestation, environment: environment)
         }
     }
 }

@@ -14,6 +14,8 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var policy: PolicyOptions
     @OptionGroup var reporting: ReportOptions
     @OptionGroup var annotation: AnnotateOptions
+    @OptionGroup var attestation: AttestOptions
+    @OptionGroup var statusCheck: StatusCheckOptions
 
     @Option(name: .long, help: "Where to write the pre state (default: policy-gate-state.json).")
     var state: String = "policy-gate-state.json"
@@ -26,6 +28,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         if command.isEmpty { throw ValidationError("give the agent command after --, e.g. -- claude -p \"…\" --output-format stream-json --verbose") }
+        try statusCheck.validate(annotate: annotation.annotate)
     }
 
     func run() async throws {
@@ -37,7 +40,7 @@ struct RunCommand: AsyncParsableCommand {
             guard pre.report.decision != .block else {
                 StandardError.write("policy-gate run: pre blocked the agent; it was not started")
                 return try await Delivery.deliver(pre.report, started: pre.started, reporting: reporting, annotation: annotation,
-                                                  environment: environment)
+                                                  attestation: attestation, statusCheck: statusCheck, environment: environment)
             }
             let status = try AgentProcess.run(command, transcriptPath: transcript, directory: root)
             let post = try PostStage.run(
@@ -50,7 +53,7 @@ struct RunCommand: AsyncParsableCommand {
             }
             combined.inputs["invocation"] = pre.report.inputs["invocation"]
             return try await Delivery.deliver(combined, started: pre.started, reporting: reporting, annotation: annotation,
-                                              environment: environment)
+                                              attestation: attestation, statusCheck: statusCheck, environment: environment)
         }
     }
 }

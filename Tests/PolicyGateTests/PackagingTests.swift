@@ -44,13 +44,16 @@ import Yams
         let spec = try Self.componentDocuments().spec
         let inputs = try #require((spec["spec"] as? [String: Any])?["inputs"] as? [String: [String: Any]])
         #expect(Set(inputs.keys) == ["agent_job", "ci_config", "policy", "policy_ref", "pre_stage", "post_stage", "reports",
-                                     "annotate", "image", "run_if", "expire_in"])
+                                     "annotate", "attest", "status_check", "image", "run_if", "expire_in"])
         for (name, input) in inputs {
             #expect(input["default"] != nil, "input \(name) has no default, so including the component would need it")
             #expect((input["description"] as? String)?.isEmpty == false, "input \(name) has no description")
         }
         #expect(inputs["annotate"]?["type"] as? String == "boolean")
         #expect(inputs["annotate"]?["default"] as? Bool == true)
+        #expect(inputs["attest"]?["type"] as? String == "boolean")
+        #expect(inputs["attest"]?["default"] as? Bool == false, "signing needs a key the project must set up first")
+        #expect(inputs["status_check"]?["default"] as? String == "")
         #expect(inputs["policy_ref"]?["default"] as? String == "$CI_MERGE_REQUEST_TARGET_BRANCH_NAME")
         let reports = try #require(inputs["reports"]?["regex"] as? String)
         for kind in ReportKind.allCases {

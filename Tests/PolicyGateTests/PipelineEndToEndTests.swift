@@ -27,7 +27,8 @@ import TestSupport
     static let mergeRequestBranch = "agent/issue-7"
 
     /// A project on `main` with a merge-request branch one commit ahead, pushed to a bare `origin`.
-    private func project(_ layout: Layout, in scratch: ScratchDirectory) throws -> (origin: String, head: String) {
+    private func project(_ layout: Layout, in scratch: ScratchDirectory,
+                         componentInputs: [String: String] = [:]) throws -> (origin: String, head: String) {
         let work = try ScratchDirectory()
         let git = try GitCLI.repository(in: work, files: [
             "README.md": "# shop\n",
@@ -46,6 +47,13 @@ import TestSupport
             let checked = try GateProcess.run(["check-policy", work.path + "/.policy-gate.yml"])
             #expect(checked.status == 0, "init's policy was refused: \(checked.allOutput)")
             try work.write(".gitlab-ci.yml", try PipelineDefinition.read(PackagePaths.root + "/examples/component.gitlab-ci.yml"))
+            if !componentInputs.isEmpty {
+                // More inputs under the include's `inputs:`, which ends init's file.
+                let include = work.path + "/.gitlab/policy-gate.gitlab-ci.yml"
+                let text = try String(contentsOfFile: include, encoding: .utf8)
+                try work.write(".gitlab/policy-gate.gitlab-ci.yml",
+                               text + componentInputs.sorted { $0.key < $1.key }.map { "      \($0.key): \($0.value)\n" }.joined())
+            }
         }
         _ = try git.commitAll("set up the pipeline")
         try git.run("checkout", "-q", "-b", Self.mergeRequestBranch)
@@ -74,6 +82,8 @@ import TestSupport
         var runs: [PipelineRunner.JobRun]
         var gitlab: FakeGitLabState
         var argumentsLog: String
+        /// The merge request's head, the pipeline's commit.
+        var head: String
 
         func run(_ name: String) throws -> PipelineRunner.JobRun {
             try #require(runs.first { $0.name == name }, "no job \(name) ran")
@@ -81,8 +91,9 @@ import TestSupport
     }
 
     /// Runs the pipeline in `scratch`, which keeps the checkouts and artifacts until the test releases it.
-    private func runPipeline(_ layout: Layout, behaviour: String, token: String, in scratch: ScratchDirectory) async throws -> PipelineResult {
-        let (origin, head) = try project(layout, in: scratch)
+    private func runPipeline(_ layout: Layout, behaviour: String, token: String, in scratch: ScratchDirectory,
+                             componentInputs: [String: String] = [:], variables: [String: String] = [:]) async throws -> PipelineResult {
+        let (origin, head) = try project(layout, in: scratch, componentInputs: componentInputs)
         let checkout = scratch.path + "/definition"
         try GitCLI(directory: scratch.path).run("clone", "-q", "--branch", Self.mergeRequestBranch, origin, checkout)
         let pipeline = try PipelineDefinition.load(repository: checkout)
@@ -108,13 +119,18 @@ import TestSupport
                 "FAKE_CLAUDE_ARGS_LOG": argumentsLog,
             ]
             try FileManager.default.createDirectory(atPath: scratch.path + "/home", withIntermediateDirectories: true)
-            let runner = PipelineRunner(origin: origin, workspace: scratch.path + "/ci", environment: environment)
+            if let check = componentInputs["status_check"] {
+                await gitlab.state.addExternalStatusCheck(id: 9, name: check)
+                await gitlab.state.setSourceHead(head)
+            }
+            let runner = PipelineRunner(origin: origin, workspace: scratch.path + "/ci",
+                                        environment: environment.merging(variables) { _, variable in variable })
             // The jobs block a thread each; the fake GitLab keeps the concurrency pool.
             let runs = try await withCheckedThrowingContinuation { continuation in
                 DispatchQueue.global().async { continuation.resume(with: Result { try runner.run(pipeline) }) }
             }
             let log = (try? String(contentsOfFile: argumentsLog, encoding: .utf8)) ?? ""
-            return PipelineResult(pipeline: pipeline, runs: runs, gitlab: gitlab.state, argumentsLog: log)
+            return PipelineResult(pipeline: pipeline, runs: runs, gitlab: gitlab.state, argumentsLog: log, head: head)
         }
     }
 
@@ -188,6 +204,35 @@ import TestSupport
         #expect(inputs?["base"]?.stringValue != nil && inputs?["head"]?.stringValue != inputs?["base"]?.stringValue)
         let labels = await result.gitlab.labels
         #expect(labels.contains(GitLabAnnotator.passedLabel) && !labels.contains(GitLabAnnotator.blockedLabel))
+        try await expectNoSecretsEscaped(result, token: token)
+    }
+
+    @Test func theComponentSignsItsDecisionsAndAnswersTheStatusCheck() async throws {
+        let token = GitLabTestSupport.makeToken()
+        let scratch = try ScratchDirectory()
+        let keys = try TestKeys.generate(in: scratch)
+        let result = try await runPipeline(.component, behaviour: "well-behaved", token: token, in: scratch,
+                                           componentInputs: ["attest": "true", "status_check": "policy-gate"],
+                                           variables: [DecisionAttestation.signingKeyVariable: keys.privateBase64Line])
+        for run in result.runs {
+            #expect(run.status == 0, "job \(run.name) failed:\n\(run.output)")
+            #expect(!run.output.contains(keys.privateBase64Line), "job \(run.name) printed the signing key")
+        }
+        for (job, stage) in [("policy-gate:pre", "pre"), ("policy-gate:post", "post")] {
+            let path = try result.run(job).artifacts + "/.policy-gate/\(stage)-attestation.json"
+            #expect(FileManager.default.fileExists(atPath: path), "\(job) kept no attestation")
+            let verified = try await GateProcess.runOffPool(["verify", "--attestation", path, "--public-key", keys.publicPath, "--commit", result.head])
+            #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+            #expect(verified.stdout.contains("policy-gate \(stage) passed"))
+        }
+        let envelope = try record(try result.run("policy-gate:post"), ".policy-gate/post-attestation.json")
+        let statement = try JSONDecoder().decode(PolicyEngine.JSONValue.self,
+                                                 from: try #require(Data(base64Encoded: envelope["payload"]?.stringValue ?? "")))
+        let subjects = statement["subject"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
+        #expect(subjects == ["git-commit:head", "git-commit:pipeline", "transcript", ".policy-gate/agent.bundle"])
+        let responses = await result.gitlab.statusCheckResponses
+        #expect(responses.map { $0["status"]?.stringValue } == ["passed"])
+        #expect(responses.first?["sha"]?.stringValue == result.head)
         try await expectNoSecretsEscaped(result, token: token)
     }
 

@@ -3331,6 +3331,18 @@ spec:
         Needs a project access token with api scope in the masked variable POLICY_GATE_GITLAB_TOKEN.
       type: boolean
       default: true
+    attest:
+      description: >-
+        Sign each stage's decision (--attest): .policy-gate/pre-attestation.json and post-attestation.json,
+        kept next to the audit records. Needs the Ed25519 private key in the masked variable POLICY_GATE_SIGNING_KEY.
+      type: boolean
+      default: false
+    status_check:
+      description: >-
+        The name of the project's external status check that policy-gate:post sets to passed or failed
+        (GitLab Ultimate; needs annotate). Empty: none.
+      default: ""
+      regex: ^[A-Za-z0-9 _./:-]*$
     image:
       description: The policy-gate image (pin it by digest).
       default: registry.gitlab.com/policy-gate/policy-gate:0.1.0
@@ -3368,6 +3380,10 @@ spec:
       fi
       POLICY_GATE_ANNOTATE=""
       if [ "$[[ inputs.annotate ]]" = "true" ]; then POLICY_GATE_ANNOTATE="--annotate"; fi
+      # Prints the --attest option of a stage: its signed decision lands next to its audit record.
+      policy_gate_attest() {
+        if [ "$[[ inputs.attest ]]" = "true" ]; then printf ' --attest .policy-gate/%s-attestation.json' "$1"; fi
+      }
       # Prints the --report options of a stage; every file lands in .policy-gate/.
       policy_gate_reports() {
         for kind in $[[ inputs.reports ]]; do
@@ -3391,7 +3407,7 @@ policy-gate:pre:
       policy-gate pre
       --ci-config "$[[ inputs.ci_config ]]" --job "$[[ inputs.agent_job ]]"
       --state .policy-gate/state.json
-      $POLICY_GATE_POLICY $POLICY_GATE_ANNOTATE $(policy_gate_reports pre)
+      $POLICY_GATE_POLICY $POLICY_GATE_ANNOTATE $(policy_gate_reports pre) $(policy_gate_attest pre)
   artifacts:
     when: always
     expire_in: $[[ inputs.expire_in ]]
@@ -3446,11 +3462,18 @@ policy-gate:post:
       when: always
   script:
     - git fetch --quiet --no-tags .policy-gate/agent.bundle "+HEAD:refs/policy-gate/agent"
+    - |
+      # The attestation also names the bundle the change came in; the status check answers with the decision.
+      POLICY_GATE_EXTRA=""
+      if [ "$[[ inputs.attest ]]" = "true" ]; then POLICY_GATE_EXTRA="--attest-subject .policy-gate/agent.bundle"; fi
+      POLICY_GATE_STATUS_CHECK=""
+      if [ -n "$POLICY_GATE_ANNOTATE" ]; then POLICY_GATE_STATUS_CHECK='$[[ inputs.status_check ]]'; fi
     - >-
       policy-gate post
       --state .policy-gate/state.json --head refs/policy-gate/agent
       --transcript .policy-gate/transcript.jsonl
-      $POLICY_GATE_POLICY $POLICY_GATE_ANNOTATE $(policy_gate_reports post)
+      $POLICY_GATE_POLICY $POLICY_GATE_ANNOTATE $(policy_gate_reports post) $(policy_gate_attest post) $POLICY_GATE_EXTRA
+      ${POLICY_GATE_STATUS_CHECK:+--status-check "$POLICY_GATE_STATUS_CHECK"}
   artifacts:
     when: always
     expire_in: $[[ inputs.expire_in ]]

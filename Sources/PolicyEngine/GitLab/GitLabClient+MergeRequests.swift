@@ -53,7 +53,7 @@ extension GitLabClient {
         }
     }
 
-    private static func mergeRequestPath(_ project: String, _ iid: String) -> String {
+    static func mergeRequestPath(_ project: String, _ iid: String) -> String {
         "/projects/\(segment(project))/merge_requests/\(segment(iid))"
     }
 

@@ -76,16 +76,64 @@ public struct GitLabClient: Sendable {
     /// - Returns: the items of all pages, in order.
     /// - Throws: `GitLabError`, of kind `.tooManyPages` past `limits.maxPages`.
     public func getAll<Item: Decodable>(_ type: Item.Type, _ path: String, query: [URLQueryItem] = []) async throws(GitLabError) -> [Item] {
+        var items: [Item] = []
+        let walk = try await forEachPage(type, path, query: query) { page in
+            items += page
+            return true
+        }
+        if case .truncated(let request) = walk {
+            throw GitLabError(.tooManyPages, request: request, detail: "more than \(limits.maxPages) pages", token: token)
+        }
+        return items
+    }
+
+    /// How a walk over a list's pages ended.
+    public enum PageWalk: Sendable, Equatable {
+        /// The last page was read.
+        case ended
+        /// The caller asked to stop.
+        case stopped
+        /// `maxPages` pages were read and there are more (`METHOD /path` of the list).
+        case truncated(String)
+    }
+
+    /// Reads a paginated list one page at a time, as `getAll` does, handing each page to `body`
+    /// before the next is fetched, so a long list is never held in memory. Keyset pages (only
+    /// `Link: rel="next"`) are followed like offset pages.
+    /// - Parameters:
+    ///   - type: the item type.
+    ///   - path: the list's path below the API root.
+    ///   - query: query parameters (`per_page` and `page` are set here).
+    ///   - maxPages: pages read at most (default `limits.maxPages`).
+    ///   - body: called with each page; returns whether to go on.
+    /// - Returns: how the walk ended.
+    /// - Throws: `GitLabError`.
+    public func forEachPage<Item: Decodable>(_ type: Item.Type, _ path: String, query: [URLQueryItem] = [], maxPages: Int? = nil,
+                                             _ body: ([Item]) async -> Bool) async throws(GitLabError) -> PageWalk {
         var url = try makeURL(path, query: query.filter { $0.name != "per_page" && $0.name != "page" }
                               + [URLQueryItem(name: "per_page", value: "100")])
-        var items: [Item] = []
-        for _ in 0..<limits.maxPages {
+        for _ in 0..<max(1, maxPages ?? limits.maxPages) {
             let response = try await perform(.get, url: url, body: nil)
-            items += try decode([Item].self, response, request: label(.get, url))
-            guard let next = try nextPage(after: response, current: url) else { return items }
+            guard await body(try decode([Item].self, response, request: label(.get, url))) else { return .stopped }
+            guard let next = try nextPage(after: response, current: url) else { return .ended }
             url = next
         }
-        throw GitLabError(.tooManyPages, request: label(.get, url), detail: "more than \(limits.maxPages) pages", token: token)
+        return .truncated(label(.get, url))
+    }
+
+    /// `GET path` for a file rather than JSON (a job artifact): the body as it came.
+    /// - Parameters:
+    ///   - path: the path below the API root, segments already encoded.
+    ///   - maxBytes: the largest body accepted.
+    /// - Returns: the body.
+    /// - Throws: `GitLabError` (`.notFound` when there is no such file, `.invalidResponse` when it is too large).
+    public func getFile(_ path: String, maxBytes: Int) async throws(GitLabError) -> Data {
+        let url = try makeURL(path, query: [])
+        let response = try await perform(.get, url: url, body: nil, accept: "*/*")
+        guard response.body.count <= maxBytes else {
+            throw GitLabError(.invalidResponse, request: label(.get, url), detail: "the file is larger than \(maxBytes) bytes", token: token)
+        }
+        return response.body
     }
 
     /// `POST path` with a JSON body, and decodes the JSON reply.
@@ -119,7 +167,8 @@ public struct GitLabClient: Sendable {
     /// Sends one call: retries 429 always and 5xx, timeouts and network failures when repeating the
     /// call is safe (GET, PUT; for POST only 429, 502 and 503, which GitLab did not process), waits
     /// as the server asks or backs off exponentially with jitter, and follows same-host GET redirects.
-    private func perform(_ method: TransportRequest.Method, url: URL, body: Data?) async throws(GitLabError) -> TransportResponse {
+    private func perform(_ method: TransportRequest.Method, url: URL, body: Data?,
+                         accept: String = "application/json") async throws(GitLabError) -> TransportResponse {
         var target = url
         var attempt = 0
         var redirects = 0
@@ -132,7 +181,7 @@ public struct GitLabClient: Sendable {
                                   token: token)
             }
             let timeout = min(limits.requestTimeout, remaining)
-            let outcome = await sendOnce(TransportRequest(method: method, url: target, headers: headers(hasBody: body != nil),
+            let outcome = await sendOnce(TransportRequest(method: method, url: target, headers: headers(hasBody: body != nil, accept: accept),
                                                           body: body, timeout: timeout), timeout: timeout)
             let failure: GitLabError
             let retryable: Bool
@@ -209,8 +258,8 @@ public struct GitLabClient: Sendable {
 
     // MARK: - Helpers
 
-    private func headers(hasBody: Bool) -> [String: String] {
-        var headers = ["PRIVATE-TOKEN": token.value, "Accept": "application/json",
+    private func headers(hasBody: Bool, accept: String) -> [String: String] {
+        var headers = ["PRIVATE-TOKEN": token.value, "Accept": accept,
                        "User-Agent": "policy-gate/\(PolicyGateVersion.current)"]
         if hasBody { headers["Content-Type"] = "application/json" }
         return headers

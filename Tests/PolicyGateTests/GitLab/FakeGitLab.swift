@@ -1,5 +1,9 @@
 import FlyingFox
+import FlyingSocks
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import PolicyEngine
 
 /// A fake GitLab on 127.0.0.1 and a free port: a real HTTP server (FlyingFox) in front of
@@ -28,16 +32,24 @@ struct FakeGitLab: Sendable {
 
     static func start(token: String) async throws -> FakeGitLab {
         let state = FakeGitLabState(token: token)
-        let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: 0), timeout: 30, logger: .disabled,
-                                handler: ClosureHTTPHandler { request in await state.handle(request) })
+        let (server, task, port) = try await listen { request in await state.handle(request) }
+        await state.setOrigin("http://127.0.0.1:\(port)")
+        return FakeGitLab(state: state, port: port, server: server, task: task)
+    }
+
+    /// Starts a FlyingFox server on 127.0.0.1 and a free port in front of `handler`.
+    static func listen(_ handler: @escaping @Sendable (HTTPRequest) async -> HTTPResponse) async throws
+        -> (server: HTTPServer, task: Task<Void, any Error>, port: UInt16) {
+        let config = HTTPServer.Configuration(address: try sockaddr_in.inet(ip4: "127.0.0.1", port: 0), timeout: 30,
+                                              pool: NoDelayPool(HTTPServer.defaultPool()), logger: .disabled)
+        let server = HTTPServer(config: config, handler: ClosureHTTPHandler(handler))
         let task = Task { try await server.run() }
         try await server.waitUntilListening(timeout: 10)
         guard case .ip4(_, let port)? = await server.listeningAddress else {
             task.cancel()
             throw StartError()
         }
-        await state.setOrigin("http://127.0.0.1:\(port)")
-        return FakeGitLab(state: state, port: port, server: server, task: task)
+        return (server, task, port)
     }
 
     func stop() async {
@@ -47,5 +59,26 @@ struct FakeGitLab: Sendable {
 
     struct StartError: Error, CustomStringConvertible {
         var description: String { "the fake GitLab did not start listening" }
+    }
+}
+
+/// The server's socket pool with Nagle's algorithm off on every socket it waits on. FlyingFox writes a
+/// reply's header and body separately; with Nagle on, the body waits for the client's delayed ACK
+/// (40 ms on Linux), which would make every request of a long test cost that much.
+struct NoDelayPool: AsyncSocketPool {
+    private let pool: any AsyncSocketPool
+
+    init(_ pool: any AsyncSocketPool) {
+        self.pool = pool
+    }
+
+    func prepare() async throws { try await pool.prepare() }
+
+    func run() async throws { try await pool.run() }
+
+    func suspendSocket(_ socket: Socket, untilReadyFor events: Socket.Events) async throws {
+        var on: Int32 = 1
+        _ = setsockopt(socket.file.rawValue, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
+        try await pool.suspendSocket(socket, untilReadyFor: events)
     }
 }

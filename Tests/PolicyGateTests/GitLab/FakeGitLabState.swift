@@ -71,6 +71,12 @@ actor FakeGitLabState {
     private(set) var discussions: [Discussion] = []
     private(set) var labels: [String] = ["backend"]
     private(set) var statuses: [Status] = []
+    /// The project's external status checks (id, name).
+    private(set) var externalStatusChecks: [(id: Int, name: String)] = []
+    /// Bodies of accepted `status_check_responses`.
+    private(set) var statusCheckResponses: [PolicyEngine.JSONValue] = []
+    /// The merge request's source head, which a status-check response must name.
+    private var sourceHead = FakeGitLabState.diffRefs.head
     private var faults: [Fault] = []
     private var nextID = 1000
     /// The server's own page-size limit (GitLab's is 100); small values exercise pagination.
@@ -91,6 +97,8 @@ actor FakeGitLabState {
     func setPageLimit(_ limit: Int) { pageLimit = limit }
     func setPagination(_ style: Pagination) { pagination = style }
     func setDiffLines(_ lines: [String: Set<Int>]) { diffLines = lines }
+    func addExternalStatusCheck(id: Int, name: String) { externalStatusChecks.append((id, name)) }
+    func setSourceHead(_ sha: String) { sourceHead = sha }
 
     /// Adds a note as if someone had written it.
     func addNote(body: String, authorID: Int, system: Bool = false) {
@@ -151,6 +159,10 @@ actor FakeGitLabState {
         if rest.count == 4, rest[2] == "statuses", method == "POST" {
             return createStatus(sha: rest[3], json: json)
         }
+        if rest.count == 3, rest[2] == "external_status_checks", method == "GET" {
+            return page(externalStatusChecks.map { ExternalStatusCheckJSON(id: $0.id, name: $0.name) }, query: query,
+                        path: rest.joined(separator: "/"))
+        }
         guard rest.count >= 4, rest[2] == "merge_requests" else { return notFound("404 Not Found") }
         guard rest[3] == Self.mergeRequestIID else { return notFound("404 Not found") }
         switch (method, Array(rest.dropFirst(4))) {
@@ -176,6 +188,8 @@ actor FakeGitLabState {
             return page(discussions.map(encodable), query: query, path: rest.joined(separator: "/"))
         case ("POST", ["discussions"]):
             return createDiscussion(json)
+        case ("POST", ["status_check_responses"]):
+            return respondToStatusCheck(json)
         default:
             return notFound("404 Not Found")
         }
@@ -199,6 +213,23 @@ actor FakeGitLabState {
                                     position: position)
         discussions.append(discussion)
         return encode(201, encodable(discussion))
+    }
+
+    /// `sha` must be the source head (409 otherwise), the check must exist, `status` passed/failed/pending.
+    private func respondToStatusCheck(_ json: PolicyEngine.JSONValue) -> HTTPResponse {
+        guard json["sha"]?.stringValue == sourceHead else {
+            return reply(409, text: #"{"message":"409 Conflict"}"#)
+        }
+        guard let id = json["external_status_check_id"]?.intValue, externalStatusChecks.contains(where: { $0.id == id }) else {
+            return notFound("404 External Status Check Not Found")
+        }
+        guard let status = json["status"]?.stringValue, ["passed", "failed", "pending"].contains(status) else {
+            return reply(400, text: #"{"error":"status does not have a valid value"}"#)
+        }
+        statusCheckResponses.append(json)
+        nextID += 1
+        return encode(201, StatusCheckResponseJSON(id: nextID, merge_request: .init(id: 2003, iid: 3, project_id: 7),
+                                                   external_status_check: ExternalStatusCheckJSON(id: id, name: ""), status: status))
     }
 
     private func updateMergeRequest(_ json: PolicyEngine.JSONValue) -> HTTPResponse {
@@ -315,6 +346,27 @@ actor FakeGitLabState {
         var draft = false
         var detailed_merge_status = "ci_still_running"
         var diff_refs: DiffRefsJSON
+    }
+
+    struct ExternalStatusCheckJSON: Encodable {
+        var id: Int
+        var name: String
+        var project_id = 7
+        var external_url = "https://compliance.example.com/hook"
+        var hmac = false
+        var protected_branches: [String] = []
+    }
+
+    struct StatusCheckResponseJSON: Encodable {
+        struct MergeRequestRef: Encodable {
+            var id: Int
+            var iid: Int
+            var project_id: Int
+        }
+        var id: Int
+        var merge_request: MergeRequestRef
+        var external_status_check: ExternalStatusCheckJSON
+        var status: String
     }
 
     struct CommitStatus: Encodable {
