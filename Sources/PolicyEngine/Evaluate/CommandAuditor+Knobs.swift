@@ -29,7 +29,9 @@ extension CommandAuditor {
             pairs += words.dropFirst().compactMap { pair(of: $0, context.variables) }
         }
         // A wrapper's own assignments (`env NAME=value cmd`) apply to the command it runs.
-        let prefix = ShellWrappers.skip(words.map(\.text), reader: .everything, assignments: false)
+        let startsWithWrapper = words.first.map { ShellWrappers.table[ShellWrappers.basename($0.text)] != nil } ?? false
+        let prefix = startsWithWrapper ? ShellWrappers.skip(words.map(\.text), reader: .everything, assignments: false)
+            : ShellWrappers.Prefix(words: [], index: 0)
         for (name, value) in prefix.environment.sorted(by: { $0.key < $1.key }) where !pairs.contains(where: { $0.name == name }) {
             pairs.append((name, context.variables.expand(.literal(value))))
         }
@@ -39,7 +41,10 @@ extension CommandAuditor {
         if let program, Self.readingBuiltins.contains(program) {
             for word in words.dropFirst() where !word.text.hasPrefix("-") { context.variables.assign(word.text, nil) }
         }
-        let target = prefix.index < prefix.words.count ? ShellWrappers.basename(prefix.words[prefix.index]) : "the shell"
+        guard !pairs.isEmpty else { return Traits() }
+        let target = startsWithWrapper
+            ? (prefix.index < prefix.words.count ? ShellWrappers.basename(prefix.words[prefix.index]) : "the shell")
+            : (program ?? "the shell")
         return judgeEnvironment(pairs, program: target, context: context, snippet: command.source)
     }
 
@@ -171,6 +176,8 @@ extension CommandAuditor {
     /// Bash arithmetic evaluates a variable's text as an expression, and an array subscript in
     /// it runs command substitutions: `x='a[$(cmd)]'; echo $((x))` runs `cmd`.
     mutating func judgeArithmetic(_ command: ShellSyntax.SimpleCommand, words: [ShellSyntax.Word], context: Context) -> Traits {
+        // Only variables assigned in this command can carry a payload.
+        guard !context.variables.values.isEmpty else { return Traits() }
         var texts: [String] = []
         if command.isPseudo, let first = words.first?.text, first == "((" || first == "for" {
             texts.append(command.source)
