@@ -15,7 +15,9 @@ struct PreCommand: AsyncParsableCommand {
     @OptionGroup var annotation: AnnotateOptions
     @OptionGroup var attestation: AttestOptions
 
-    @Option(name: .long, help: "The claude command line, as written in the job script.")
+    // Unconditional: the value usually starts with a dash (`--claude-args "-p 'task' --allowedTools Read"`).
+    @Option(name: .long, parsing: .unconditional,
+            help: "The claude command line, as written in the job script, with or without the leading claude.")
     var claudeArgs: String?
 
     @Option(name: .long, help: "A GitLab CI file holding the agent's job (with --job).")

@@ -61,6 +61,7 @@ public enum RealClaude {
 
     public struct Missing: Error, CustomStringConvertible {
         public var path: String
+        public init(path: String) { self.path = path }
         public var description: String { "no claude binary at \(path): run scripts/fetch-claude.sh" }
     }
 

@@ -15,8 +15,14 @@ import Foundation
 ///   does not start with `-`. The `=` form takes one value only. Tool lists are split on commas and
 ///   whitespace outside parentheses. As in Claude Code (#25978), a prompt after a variadic option is
 ///   swallowed as a value; the invocation then carries a warning.
-/// - `--debug` takes a filter only in the `=` form (`--debug=mcp`); `-r`/`--resume` takes an optional id.
+/// - Every option of the pinned CLI and its arity come from ``optionTable``, generated from the binary by
+///   `scripts/claude-options.py`. An optional value (`-d/--debug [filter]`, `-r/--resume [id]`, `--cloud`,
+///   `-w/--worktree` …) is the next word when it does not start with a dash, as commander reads it. An
+///   option the table does not know is an error: a newer CLI could read it, and what follows it, otherwise.
 public enum ClaudeArgumentParser {
+    /// The CLI release whose options ``optionTable`` holds.
+    public static let pinnedVersion = "2.1.332"
+
     // MARK: - Public API
 
     /// Whether `argv` runs Claude Code (after skipping assignments and wrappers).
@@ -138,13 +144,14 @@ public enum ClaudeArgumentParser {
         case flag
         case value
         case optionalValue
-        case equalsOnlyValue
         case variadic
+        /// `[values...]`: none, or a list (no option of 2.1.332 has it; commander allows it).
+        case optionalVariadic
     }
 
     enum Key {
         case print, verbose, dangerouslySkipPermissions, allowDangerouslySkipPermissions, strictMCPConfig, bare
-        case versionOrHelp, debug, mcpDebug, permissionMode, outputFormat, maxTurns, model, permissionPromptTool
+        case versionOrHelp, debug, permissionMode, outputFormat, maxTurns, model, permissionPromptTool
         case debugFile, settings, settingSources, allowedTools, disallowedTools, tools, addDir, mcpConfig, ignored
     }
 
@@ -153,10 +160,12 @@ public enum ClaudeArgumentParser {
         var arity: Arity
     }
 
+    /// The options the gate reads, by meaning; every other option of ``optionTable`` is read past.
+    /// Arity comes from ``optionTable`` (the binary), the arity written here only for names it lacks.
     static let options: [String: OptionSpec] = {
         var table: [String: OptionSpec] = [:]
         func add(_ names: [String], _ key: Key, _ arity: Arity) {
-            for name in names { table[name] = OptionSpec(key: key, arity: arity) }
+            for name in names { table[name] = OptionSpec(key: key, arity: optionTable[name] ?? arity) }
         }
         add(["-p", "--print"], .print, .flag)
         add(["--verbose"], .verbose, .flag)
@@ -165,8 +174,7 @@ public enum ClaudeArgumentParser {
         add(["--strict-mcp-config"], .strictMCPConfig, .flag)
         add(["--bare"], .bare, .flag)
         add(["-v", "--version", "-h", "--help"], .versionOrHelp, .flag)
-        add(["-d", "--debug"], .debug, .equalsOnlyValue)
-        add(["--mcp-debug"], .mcpDebug, .flag)
+        add(["-d", "--debug", "-d2e", "--debug-to-stderr"], .debug, .optionalValue)
         add(["--permission-mode"], .permissionMode, .value)
         add(["--output-format"], .outputFormat, .value)
         add(["--max-turns"], .maxTurns, .value)
@@ -180,14 +188,9 @@ public enum ClaudeArgumentParser {
         add(["--tools"], .tools, .variadic)
         add(["--add-dir"], .addDir, .variadic)
         add(["--mcp-config"], .mcpConfig, .variadic)
-        add(["--betas", "--file"], .ignored, .variadic)
-        add(["-c", "--continue", "--include-partial-messages", "--include-hook-events", "--forward-subagent-text",
-             "--no-session-persistence", "--fork-session", "--ide", "--replay-user-messages",
-             "--disable-slash-commands", "--chrome", "--no-chrome"], .ignored, .flag)
-        add(["--input-format", "--max-budget-usd", "--fallback-model", "--append-system-prompt",
-             "--append-system-prompt-file", "--system-prompt", "--system-prompt-file", "--json-schema", "--agents",
-             "--agent", "--session-id", "--plugin-dir", "--max-thinking-tokens"], .ignored, .value)
-        add(["-r", "--resume"], .ignored, .optionalValue)
+        for (name, arity) in optionTable where table[name] == nil {
+            table[name] = OptionSpec(key: .ignored, arity: arity)
+        }
         return table
     }()
 
@@ -211,6 +214,8 @@ public enum ClaudeArgumentParser {
         var positionals: [String] = []
         var variadicUses: [VariadicUse] = []
         var permissionModeCount = 0
+        /// Optional values taken from the next word (`--debug api`), which may have been meant as the prompt.
+        var optionalValuesTaken: [(option: String, value: String)] = []
 
         init(arguments: [String], source: String) {
             self.arguments = arguments
@@ -279,7 +284,7 @@ public enum ClaudeArgumentParser {
                     continue
                 }
                 switch spec.arity {
-                case .flag, .equalsOnlyValue:
+                case .flag:
                     apply(spec.key, option: name, value: nil, to: &invocation)
                 case .value:
                     guard index < arguments.count else {
@@ -287,9 +292,10 @@ public enum ClaudeArgumentParser {
                     }
                     apply(spec.key, option: name, value: arguments[index], to: &invocation)
                     index += 1
-                case .optionalValue:
+                case .optionalValue, .optionalVariadic:
                     if index < arguments.count, !Self.looksLikeOption(arguments[index]) {
                         apply(spec.key, option: name, value: arguments[index], to: &invocation)
+                        optionalValuesTaken.append((name, arguments[index]))
                         index += 1
                     } else {
                         apply(spec.key, option: name, value: nil, to: &invocation)
@@ -305,7 +311,7 @@ public enum ClaudeArgumentParser {
                     apply(spec.key, option: name, value: value, to: &invocation)
                 }
             }
-            finish(&invocation)
+            try finish(&invocation)
         }
 
         mutating func apply(_ key: Key, option: String, value: String?, to invocation: inout AgentInvocation) {
@@ -321,7 +327,6 @@ public enum ClaudeArgumentParser {
             case .debug:
                 invocation.debug = true
                 if let value { invocation.debugFilter = value }
-            case .mcpDebug: invocation.debug = true
             case .permissionMode:
                 permissionModeCount += 1
                 if permissionModeCount == 2 {
@@ -361,11 +366,21 @@ public enum ClaudeArgumentParser {
             }
         }
 
-        mutating func finish(_ invocation: inout AgentInvocation) {
+        mutating func finish(_ invocation: inout AgentInvocation) throws(ClaudeArgumentParserError) {
             if let first = positionals.first, ClaudeArgumentParser.subcommands.contains(first) {
                 invocation.subcommand = first
                 invocation.unknownFlags = []
                 return
+            }
+            if let unknown = invocation.unknownFlags.first {
+                // Only the name: a value after `=` may be a secret.
+                let name = unknown.split(separator: "=", maxSplits: 1).first.map(String.init) ?? unknown
+                throw ClaudeArgumentParserError.unknownOption(source: source, option: ClaudeArgumentParser.excerpt(name))
+            }
+            if invocation.isPrint, positionals.isEmpty, let taken = optionalValuesTaken.last {
+                invocation.warnings.append(
+                    "\(taken.option) took '\(ClaudeArgumentParser.excerpt(taken.value))' as its value and there is no prompt; "
+                        + "if that was meant as the prompt, claude does not see it")
             }
             invocation.prompt = positionals.first
             invocation.extraPositionals = Array(positionals.dropFirst())
@@ -416,6 +431,8 @@ public enum ClaudeArgumentParserError: Error, CustomStringConvertible, Equatable
     case notClaudeCommand(source: String, program: String)
     /// An option that needs a value ends the command line.
     case missingValue(source: String, option: String)
+    /// An option the pinned CLI does not have: how a newer CLI reads it, and the words after it, is unknown.
+    case unknownOption(source: String, option: String)
 
     /// A one-line message naming the source and the reason.
     public var description: String {
@@ -424,6 +441,9 @@ public enum ClaudeArgumentParserError: Error, CustomStringConvertible, Equatable
             return "\(source): '\(ClaudeArgumentParser.excerpt(program))' does not run claude"
         case .missingValue(let source, let option):
             return "\(source): option '\(option)' needs a value (claude would refuse to start)"
+        case .unknownOption(let source, let option):
+            return "\(source): option '\(option)' is not an option of claude \(ClaudeArgumentParser.pinnedVersion); "
+                + "how another version reads it, and the words after it, is unknown"
         }
     }
 }

@@ -40,12 +40,14 @@ public struct PreStageCollector {
         let ci = CIContext(environment: environment)
         switch source {
         case .commandLine(let text):
-            let words: [String]
+            var words: [String]
             do {
                 words = try ShellWords.split(text, source: "--claude-args")
             } catch {
                 throw CollectError(description: "--claude-args: \(error)")
             }
+            // Only the arguments were given (`-p 'task' --allowedTools Read`): they are claude's.
+            if let first = words.first, first.hasPrefix("-") { words.insert("claude", at: 0) }
             let secrets = try scanner.scan(ScanFragment(path: "--claude-args", bytes: Array(text.utf8), firstLine: 1))
             return [try facts(argv: words, source: "--claude-args", ci: ci, settings: settings, secrets: secrets, job: nil)]
         case .argv(let argv):

@@ -6,6 +6,7 @@ public enum RuleRegistry {
         ProtectedBranchTargetRule.self,
         ConfigurationSecretRule.self,
         DebugLoggingRule.self,
+        AmbiguousArgumentsRule.self,
         UnpinnedAgentRule.self,
         PermissionModeForbiddenRule.self,
         ToolsDeniedRule.self,

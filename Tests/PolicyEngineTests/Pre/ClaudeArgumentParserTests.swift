@@ -206,12 +206,35 @@ struct ClaudeArgumentParserTests {
         #expect(invocation.warnings.isEmpty)
     }
 
-    @Test("--debug takes its filter only in the = form")
+    @Test("-d/--debug takes the next word that does not start with a dash as its filter, as commander does")
     func debugFilterBinding() throws {
         let invocation = try ClaudeArgumentParser.parse(["claude", "-p", "--debug", "api,hooks"])
         #expect(invocation.debug)
-        #expect(invocation.debugFilter == nil)
-        #expect(invocation.prompt == "api,hooks")
+        #expect(invocation.debugFilter == "api,hooks")
+        #expect(invocation.prompt == nil)
+        #expect(invocation.warnings.contains { $0.contains("--debug took 'api,hooks'") })
+        let before = try ClaudeArgumentParser.parse(["claude", "-d", "--verbose", "-p", "task"])
+        #expect(before.debugFilter == nil)
+        #expect(before.prompt == "task")
+    }
+
+    @Test("options that take a value although they read like switches", arguments: [
+        "--effort", "--autocompact", "-n", "--name", "--environment", "--permission-prompts", "--plugin-url",
+        "--managed-settings", "--inherit-permission-mode", "--thinking", "--task-budget", "--prefill",
+        "--project-config-root", "--team-name",
+    ])
+    func valueOptions(option: String) throws {
+        let invocation = try ClaudeArgumentParser.parse(["claude", option, "value", "-p", "the prompt"])
+        #expect(invocation.prompt == "the prompt")
+        #expect(invocation.extraPositionals.isEmpty)
+    }
+
+    @Test("options with an optional value take the next word unless it starts with a dash", arguments: [
+        "--cloud", "--from-pr", "--remote-control", "--teleport", "-w", "--worktree", "-r", "--resume",
+    ])
+    func optionalValueOptions(option: String) throws {
+        #expect(try ClaudeArgumentParser.parse(["claude", "-p", "task", option, "word"]).extraPositionals.isEmpty)
+        #expect(try ClaudeArgumentParser.parse(["claude", option, "-p", "task"]).prompt == "task")
     }
 
     @Test("--tools \"\" means no built-in tools; absent means nil")
@@ -221,15 +244,24 @@ struct ClaudeArgumentParserTests {
         #expect(try ClaudeArgumentParser.parse(["claude", "-p", "x"]).tools == nil)
     }
 
-    @Test("clustered short flags, unknown flags and bad values")
-    func clustersAndUnknowns() throws {
-        let invocation = try ClaudeArgumentParser.parse(["claude", "-pd", "--frobnicate", "--max-turns", "many", "-x", "hello"])
+    @Test("clustered short flags and bad values")
+    func clustersAndBadValues() throws {
+        let invocation = try ClaudeArgumentParser.parse(["claude", "-pd", "--max-turns", "many", "hello"])
         #expect(invocation.isPrint)
         #expect(invocation.debug)
-        #expect(invocation.unknownFlags == ["--frobnicate", "-x"])
         #expect(invocation.maxTurns == nil)
         #expect(invocation.warnings.contains { $0.contains("--max-turns") })
         #expect(invocation.prompt == "hello")
+    }
+
+    @Test("an option the pinned CLI does not have is an error naming it, never its value")
+    func unknownOptions() {
+        #expect(throws: ClaudeArgumentParserError.unknownOption(source: "ci.yml:3", option: "--frobnicate")) {
+            try ClaudeArgumentParser.parse(["claude", "-p", "x", "--frobnicate=sk-secret-value"], source: "ci.yml:3")
+        }
+        #expect(throws: ClaudeArgumentParserError.unknownOption(source: "ci.yml:3", option: "-x")) {
+            try ClaudeArgumentParser.parse(["claude", "-p", "x", "-x"], source: "ci.yml:3")
+        }
     }
 
     @Test("repeated --permission-mode and --settings warn; the last mode applies")
