@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import PolicyEngine
 
 @Suite struct PolicyLoaderTests {
@@ -63,5 +64,72 @@ import Testing
         let list = WorkspaceGlobList([try WorkspaceGlob("**/.env*"), try WorkspaceGlob("!.env.example")])
         #expect(list.match("app/.env.local") != nil)
         #expect(list.match(".env.example") == nil)
+    }
+}
+
+/// Defaults are stated once, in `rules/policy.yml`; the typed keys and origin.
+@Suite struct PolicyDefaultsTests {
+    /// The document with lines and the record of stated keys dropped, so two files' values compare.
+    private static func values(_ document: PolicyDocument) -> String {
+        var copy = document
+        copy.statedPaths = []
+        func strip(_ list: [PolicyDocument.Located<String>]) -> [PolicyDocument.Located<String>] {
+            list.map { .init(value: $0.value, line: nil) }
+        }
+        copy.permissionModes = strip(copy.permissionModes)
+        copy.allow = strip(copy.allow)
+        copy.deny = strip(copy.deny)
+        copy.writable = strip(copy.writable)
+        copy.protected = strip(copy.protected)
+        copy.protectedBranches = strip(copy.protectedBranches)
+        copy.allowedHosts = strip(copy.allowedHosts)
+        return String(describing: copy)
+    }
+
+    @Test func theBuiltInPolicyMustStateEveryKey() throws {
+        let complete = try PolicyDocument.readBuiltIn(text: EmbeddedDefaults.policyYAML, knownRuleIDs: RuleRegistry.ids)
+        #expect(complete.statedPaths == Set(PolicyDocument.keyPaths))
+        let missing = EmbeddedDefaults.policyYAML.replacingOccurrences(of: "  max_changed_lines: 10000\n", with: "")
+        #expect(missing != EmbeddedDefaults.policyYAML)
+        #expect(throws: PolicyError(file: "built-in", line: nil, reason: "the built-in policy does not state 'workspace.max_changed_lines'")) {
+            try PolicyDocument.readBuiltIn(text: missing, knownRuleIDs: RuleRegistry.ids)
+        }
+    }
+
+    @Test func theStarterFileSpellsOutTheDefaults() throws {
+        let builtIn = try PolicyDocument.readBuiltIn(text: EmbeddedDefaults.policyYAML, knownRuleIDs: RuleRegistry.ids)
+        let starter = try PolicyDocument.readBuiltIn(text: EmbeddedDefaults.starterPolicyYAML, knownRuleIDs: RuleRegistry.ids)
+        #expect(Self.values(starter) == Self.values(builtIn))
+        #expect(Self.values(starter).contains("maxChangedLines: 10000"))
+    }
+
+    @Test func theReadmeDocumentsEveryKey() throws {
+        let readme = try String(contentsOfFile: PackagePaths.root + "/README.md", encoding: .utf8)
+        for path in PolicyDocument.keyPaths where path != "version" && path != "rules" {
+            #expect(readme.contains("| `\(path)` |"), "README's policy table lacks \(path)")
+        }
+    }
+
+    @Test func keyEnumsDriveValidation() {
+        #expect {
+            _ = try PolicyLoader.load(text: "transcript:\n  allowed_host: [a]\n", source: "p.yml")
+        } throws: { error in
+            String(describing: error) == "policy p.yml:2: unknown key 'allowed_host' in 'transcript' (did you mean 'allowed_hosts'?)"
+        }
+    }
+
+    /// A policy file whose name looks like `REV:path` is still a file: its rule file is read from disk beside
+    /// it, never from that revision of the repository.
+    @Test func aFileNamedLikeARevisionIsAFile() throws {
+        let scratch = try ScratchDirectory()
+        _ = try GitCLI.repository(in: scratch, files: ["rules.toml": "[[rules]]\nid = \"from-git\"\nregex = '''gitrule_[a-z]{8}'''\n"])
+        let policy = try PolicyLoader.load(text: "secrets:\n  rules: rules.toml\n", source: "HEAD:policy.yml")
+        #expect(policy.origin == .file(path: "HEAD:policy.yml"))
+        #expect(throws: SecretRulesError.self) { try PolicySource.secretRules(for: policy, repository: scratch.path) }
+
+        let committed = try PolicyLoader.load(text: "secrets:\n  rules: rules.toml\n", origin: .commit(revision: "HEAD", path: ".policy-gate.yml"))
+        #expect(committed.source == "HEAD:.policy-gate.yml")
+        #expect(try PolicySource.secretRules(for: committed, repository: scratch.path).rule(id: "from-git") != nil)
+        #expect(try PolicyLoader.builtIn().origin == .builtIn)
     }
 }

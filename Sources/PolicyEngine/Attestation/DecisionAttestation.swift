@@ -73,7 +73,9 @@ public enum DecisionAttestation {
         }
         let predicate: JSONValue
         do {
-            predicate = try JSONDecoder().decode(JSONValue.self, from: Data(auditRecord.utf8))
+            let bytes = Array(auditRecord.utf8)
+            var parser = JSONParser(bytes: bytes, start: 0, end: bytes.count)
+            predicate = try parser.parseDocument()
         } catch {
             throw AttestationError(.invalid, "--attest: the audit record is not JSON")
         }

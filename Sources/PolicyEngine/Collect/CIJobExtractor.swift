@@ -927,26 +927,10 @@ public struct CIJobExtractor: Sendable {
         let scored = names.map { candidate -> (String, Int) in
             let other = candidate.lowercased()
             if other.contains(lowered) || lowered.contains(other) { return (candidate, 0) }
-            return (candidate, editDistance(lowered, other))
+            return (candidate, EditDistance.between(lowered, other))
         }
         let limit = max(2, name.count / 3)
         return scored.filter { $0.1 <= limit }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }.prefix(5).map(\.0)
-    }
-
-    static func editDistance(_ lhs: String, _ rhs: String) -> Int {
-        let left = Array(lhs)
-        let right = Array(rhs)
-        guard !left.isEmpty else { return right.count }
-        guard !right.isEmpty else { return left.count }
-        var previous = Array(0...right.count)
-        for (i, leftChar) in left.enumerated() {
-            var current = [i + 1] + [Int](repeating: 0, count: right.count)
-            for (j, rightChar) in right.enumerated() {
-                current[j + 1] = min(previous[j + 1] + 1, current[j] + 1, previous[j] + (leftChar == rightChar ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[right.count]
     }
 }
 

@@ -306,9 +306,16 @@ public struct ClaudeSettings: Sendable, Hashable {
         return names
     }
 
-    private static func parseRoot(_ data: Data, path: String) throws(ClaudeSettingsError) -> LocatedJSON.Node {
+    private static func parseRoot(_ data: Data, path: String) throws(ClaudeSettingsError) -> JSONNode {
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        // Unlike a transcript, a settings file with invalid UTF-8 is refused rather than repaired.
+        guard String(validating: bytes, as: UTF8.self) != nil else {
+            throw ClaudeSettingsError.invalidJSON(path: path, line: 1, column: 1, reason: "the file is not valid UTF-8")
+        }
+        var parser = JSONParser(bytes: bytes, start: 0, end: bytes.count)
         do {
-            return try LocatedJSON(data: data).root
+            return try parser.parseLocatedDocument()
         } catch {
             throw ClaudeSettingsError.invalidJSON(path: path, line: error.line, column: error.column, reason: error.reason)
         }
@@ -319,7 +326,7 @@ public struct ClaudeSettings: Sendable, Hashable {
     private struct FieldReader {
         let path: String
 
-        func wrongType(_ node: LocatedJSON.Node, _ key: String, _ expected: String) -> ClaudeSettingsError {
+        func wrongType(_ node: JSONNode, _ key: String, _ expected: String) -> ClaudeSettingsError {
             .invalidValue(path: path, line: node.line, key: key, reason: "must be \(expected), found \(node.typeName)")
         }
 
@@ -327,35 +334,35 @@ public struct ClaudeSettings: Sendable, Hashable {
             prefix.map { "\($0).\(key)" } ?? key
         }
 
-        func object(_ parent: LocatedJSON.Node, _ key: String, prefix: String? = nil) throws(ClaudeSettingsError) -> LocatedJSON.Node? {
+        func object(_ parent: JSONNode, _ key: String, prefix: String? = nil) throws(ClaudeSettingsError) -> JSONNode? {
             guard let node = parent[key] else { return nil }
             if case .null = node.value { return nil }
             guard node.members != nil else { throw wrongType(node, dotted(prefix, key), "an object") }
             return node
         }
 
-        func string(_ parent: LocatedJSON.Node, _ key: String, prefix: String? = nil) throws(ClaudeSettingsError) -> String? {
+        func string(_ parent: JSONNode, _ key: String, prefix: String? = nil) throws(ClaudeSettingsError) -> String? {
             guard let node = parent[key] else { return nil }
             if case .null = node.value { return nil }
             guard let text = node.string else { throw wrongType(node, dotted(prefix, key), "a string") }
             return text
         }
 
-        func scalar(_ parent: LocatedJSON.Node, _ key: String, prefix: String? = nil) throws(ClaudeSettingsError) -> String? {
+        func scalar(_ parent: JSONNode, _ key: String, prefix: String? = nil) throws(ClaudeSettingsError) -> String? {
             guard let node = parent[key] else { return nil }
             if case .null = node.value { return nil }
             guard let text = node.scalarText else { throw wrongType(node, dotted(prefix, key), "a string") }
             return text
         }
 
-        func bool(_ parent: LocatedJSON.Node, _ key: String) throws(ClaudeSettingsError) -> Bool? {
+        func bool(_ parent: JSONNode, _ key: String) throws(ClaudeSettingsError) -> Bool? {
             guard let node = parent[key] else { return nil }
             if case .null = node.value { return nil }
             guard let flag = node.bool else { throw wrongType(node, key, "a boolean") }
             return flag
         }
 
-        func strings(_ parent: LocatedJSON.Node, _ key: String, prefix: String? = nil) throws(ClaudeSettingsError) -> [String] {
+        func strings(_ parent: JSONNode, _ key: String, prefix: String? = nil) throws(ClaudeSettingsError) -> [String] {
             guard let node = parent[key] else { return [] }
             if case .null = node.value { return [] }
             guard let items = node.array else { throw wrongType(node, dotted(prefix, key), "an array of strings") }
@@ -369,7 +376,7 @@ public struct ClaudeSettings: Sendable, Hashable {
             return result
         }
 
-        func stringMap(_ parent: LocatedJSON.Node, _ key: String, prefix: String? = nil) throws(ClaudeSettingsError) -> [String: String] {
+        func stringMap(_ parent: JSONNode, _ key: String, prefix: String? = nil) throws(ClaudeSettingsError) -> [String: String] {
             guard let node = try object(parent, key, prefix: prefix) else { return [:] }
             var result: [String: String] = [:]
             for member in node.members ?? [] {
@@ -381,7 +388,7 @@ public struct ClaudeSettings: Sendable, Hashable {
             return result
         }
 
-        func hooks(_ root: LocatedJSON.Node) throws(ClaudeSettingsError) -> [Hook] {
+        func hooks(_ root: JSONNode) throws(ClaudeSettingsError) -> [Hook] {
             guard let hooksNode = try object(root, "hooks") else { return [] }
             var result: [Hook] = []
             for event in hooksNode.members ?? [] {
@@ -418,7 +425,7 @@ public struct ClaudeSettings: Sendable, Hashable {
             return result
         }
 
-        func mcpServers(_ root: LocatedJSON.Node) throws(ClaudeSettingsError) -> [MCPServer] {
+        func mcpServers(_ root: JSONNode) throws(ClaudeSettingsError) -> [MCPServer] {
             guard let servers = try object(root, "mcpServers") else { return [] }
             var result: [MCPServer] = []
             for member in servers.members ?? [] {

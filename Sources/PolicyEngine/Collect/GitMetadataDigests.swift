@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// Digests of the git metadata an agent could tamper with: `.git/config` (remotes, credential helpers,
@@ -25,6 +24,6 @@ public enum GitMetadataDigests {
     }
 
     static func digest(_ data: Data) -> String {
-        SHA256.hash(data: data).map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
+        SHA256Hex.of(data)
     }
 }

@@ -1,11 +1,11 @@
-import Foundation
-
-/// A strict RFC 8259 JSON parser over UTF-8 bytes, written for transcripts.
+/// The project's one JSON (RFC 8259) reader, over UTF-8 bytes: transcripts, settings files and GitLab
+/// error bodies all go through it.
 ///
-/// It works on a byte range of a shared buffer so a JSON Lines file is parsed line by line
-/// without copying, reports failures by byte offset (never by content), limits nesting depth so
-/// hostile input cannot exhaust the stack, repairs invalid UTF-8 inside strings (and says so),
-/// and notices duplicate object keys.
+/// It works on a byte range of a shared buffer so a JSON Lines file is parsed line by line without
+/// copying; keeps the line and offset of every value (`JSONNode`), so settings findings point at
+/// `file:line`; reports failures by position, never quoting the input; limits nesting depth so hostile
+/// input cannot exhaust the stack; repairs invalid UTF-8 inside strings (and says so); and notices
+/// duplicate object keys (the last value wins, as JavaScript's `JSON.parse` does).
 struct JSONParser {
     /// Why parsing stopped. `reason` never quotes the input.
     struct Failure: Error, Sendable, Equatable {
@@ -15,6 +15,9 @@ struct JSONParser {
         var reason: String
         /// Whether the input ended in the middle of a value (a truncated document).
         var isUnexpectedEnd: Bool
+        /// 1-based line and column (in characters) of `offset`, relative to where the parser started.
+        var line = 1
+        var column = 1
     }
 
     /// Deepest array/object nesting accepted.
@@ -24,6 +27,9 @@ struct JSONParser {
     private let end: Int
     /// Current byte offset.
     private(set) var position: Int
+    /// Current 1-based line and the offset where it starts; only whitespace can hold a line feed.
+    private var line = 1
+    private var lineStart: Int
     /// Whether a string held invalid UTF-8 that was replaced with U+FFFD.
     private(set) var repairedInvalidUTF8 = false
     /// Whether an object repeated a key.
@@ -33,29 +39,35 @@ struct JSONParser {
     init(bytes: [UInt8], start: Int, end: Int) {
         self.bytes = bytes
         self.position = start
+        self.lineStart = start
         self.end = min(end, bytes.count)
     }
 
     // MARK: - Entry points
 
-    /// Parses exactly one value surrounded by optional whitespace.
-    mutating func parseDocument() throws(Failure) -> JSONValue {
+    /// Parses exactly one value surrounded by optional whitespace, with positions.
+    mutating func parseLocatedDocument() throws(Failure) -> JSONNode {
         skipWhitespace()
-        let value = try parseValue(depth: 0)
+        let node = try parseValue(depth: 0)
         skipWhitespace()
         guard position == end else {
-            throw Failure(offset: position, reason: "unexpected data after the JSON value", isUnexpectedEnd: false)
+            throw failure(at: position, "unexpected \(describeByte(at: position)) after the end of the document")
         }
-        return value
+        return node
+    }
+
+    /// Parses exactly one value surrounded by optional whitespace.
+    mutating func parseDocument() throws(Failure) -> JSONValue {
+        try parseLocatedDocument().jsonValue
     }
 
     /// Parses a top-level array element by element, handing each element and the offset where
     /// it starts to `onElement`, so elements before a defect are kept.
     mutating func parseTopLevelArray(onElement: (JSONValue, Int) -> Void) throws(Failure) {
         skipWhitespace()
-        guard position < end else { throw unexpectedEnd() }
+        guard position < end else { throw unexpectedEnd("expected '['") }
         guard bytes[position] == UInt8(ascii: "[") else {
-            throw Failure(offset: position, reason: "expected '['", isUnexpectedEnd: false)
+            throw failure(at: position, "expected '['")
         }
         position += 1
         skipWhitespace()
@@ -64,22 +76,15 @@ struct JSONParser {
         } else {
             while true {
                 skipWhitespace()
-                let start = position
                 let element = try parseValue(depth: 1)
-                onElement(element, start)
-                skipWhitespace()
-                guard position < end else { throw unexpectedEnd() }
-                let byte = bytes[position]
-                position += 1
-                if byte == UInt8(ascii: "]") { break }
-                guard byte == UInt8(ascii: ",") else {
-                    throw Failure(offset: position - 1, reason: "expected ',' or ']' in array", isUnexpectedEnd: false)
-                }
+                onElement(element.jsonValue, element.offset)
+                try expectSeparator(closing: UInt8(ascii: "]"), "expected ',' or ']' in array")
+                if bytes[position - 1] == UInt8(ascii: "]") { break }
             }
         }
         skipWhitespace()
         guard position == end else {
-            throw Failure(offset: position, reason: "unexpected data after the JSON array", isUnexpectedEnd: false)
+            throw failure(at: position, "unexpected data after the JSON array")
         }
     }
 
@@ -87,158 +92,143 @@ struct JSONParser {
     mutating func skipWhitespace() {
         while position < end {
             switch bytes[position] {
-            case 0x20, 0x09, 0x0A, 0x0D: position += 1
-            default: return
+            case 0x20, 0x09, 0x0D:
+                position += 1
+            case 0x0A:
+                position += 1
+                line += 1
+                lineStart = position
+            default:
+                return
             }
         }
     }
 
     // MARK: - Values
 
-    private mutating func parseValue(depth: Int) throws(Failure) -> JSONValue {
-        guard position < end else { throw unexpectedEnd() }
+    private mutating func parseValue(depth: Int) throws(Failure) -> JSONNode {
+        guard position < end else { throw unexpectedEnd("expected a value") }
+        let start = position
+        let startLine = line
+        let value: JSONNode.Value
         switch bytes[position] {
-        case UInt8(ascii: "{"):
-            return try parseObject(depth: depth + 1)
-        case UInt8(ascii: "["):
-            return try parseArray(depth: depth + 1)
-        case UInt8(ascii: "\""):
-            return .string(try parseString())
-        case UInt8(ascii: "t"):
-            try expectLiteral("true")
-            return .bool(true)
-        case UInt8(ascii: "f"):
-            try expectLiteral("false")
-            return .bool(false)
-        case UInt8(ascii: "n"):
-            try expectLiteral("null")
-            return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return .number(try parseNumber())
-        default:
-            throw Failure(offset: position, reason: "unexpected character", isUnexpectedEnd: false)
+        case UInt8(ascii: "{"): value = try parseObject(depth: depth + 1)
+        case UInt8(ascii: "["): value = try parseArray(depth: depth + 1)
+        case UInt8(ascii: "\""): value = .string(try parseString())
+        case UInt8(ascii: "t"): value = try parseLiteral("true", .bool(true))
+        case UInt8(ascii: "f"): value = try parseLiteral("false", .bool(false))
+        case UInt8(ascii: "n"): value = try parseLiteral("null", .null)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): value = .number(try parseNumber())
+        default: throw failure(at: position, "unexpected \(describeByte(at: position)), expected a value")
         }
+        return JSONNode(value: value, line: startLine, offset: start)
     }
 
-    private mutating func parseObject(depth: Int) throws(Failure) -> JSONValue {
-        guard depth <= Self.maxDepth else {
-            throw Failure(offset: position, reason: "nesting deeper than \(Self.maxDepth)", isUnexpectedEnd: false)
-        }
+    private mutating func parseObject(depth: Int) throws(Failure) -> JSONNode.Value {
+        guard depth <= Self.maxDepth else { throw failure(at: position, "nesting deeper than \(Self.maxDepth) levels") }
         position += 1
-        var members: [String: JSONValue] = [:]
+        var members: [JSONNode.Member] = []
+        var indexByKey: [String: Int] = [:]
+        var replaced: Set<Int> = []
         skipWhitespace()
-        guard position < end else { throw unexpectedEnd() }
-        if bytes[position] == UInt8(ascii: "}") {
+        if position < end, bytes[position] == UInt8(ascii: "}") {
             position += 1
             return .object(members)
         }
         while true {
             skipWhitespace()
-            guard position < end else { throw unexpectedEnd() }
-            guard bytes[position] == UInt8(ascii: "\"") else {
-                throw Failure(offset: position, reason: "expected a string key", isUnexpectedEnd: false)
-            }
+            guard position < end else { throw unexpectedEnd("expected a string key") }
+            guard bytes[position] == UInt8(ascii: "\"") else { throw failure(at: position, "expected a string key") }
+            let keyLine = line
             let key = try parseString()
             skipWhitespace()
-            guard position < end else { throw unexpectedEnd() }
-            guard bytes[position] == UInt8(ascii: ":") else {
-                throw Failure(offset: position, reason: "expected ':' after key", isUnexpectedEnd: false)
-            }
+            guard position < end else { throw unexpectedEnd("expected ':' after the key") }
+            guard bytes[position] == UInt8(ascii: ":") else { throw failure(at: position, "expected ':' after the key") }
             position += 1
             skipWhitespace()
-            let value = try parseValue(depth: depth)
-            if members.updateValue(value, forKey: key) != nil {
+            let node = try parseValue(depth: depth)
+            if let earlier = indexByKey.updateValue(members.count, forKey: key) {
+                replaced.insert(earlier)
                 sawDuplicateKey = true
             }
-            skipWhitespace()
-            guard position < end else { throw unexpectedEnd() }
-            let byte = bytes[position]
-            position += 1
-            if byte == UInt8(ascii: "}") { return .object(members) }
-            guard byte == UInt8(ascii: ",") else {
-                throw Failure(offset: position - 1, reason: "expected ',' or '}' in object", isUnexpectedEnd: false)
+            members.append(JSONNode.Member(key: key, node: node, line: keyLine))
+            try expectSeparator(closing: UInt8(ascii: "}"), "expected ',' or '}' in object")
+            if bytes[position - 1] == UInt8(ascii: "}") {
+                if replaced.isEmpty { return .object(members) }
+                return .object(members.indices.filter { !replaced.contains($0) }.map { members[$0] })
             }
         }
     }
 
-    private mutating func parseArray(depth: Int) throws(Failure) -> JSONValue {
-        guard depth <= Self.maxDepth else {
-            throw Failure(offset: position, reason: "nesting deeper than \(Self.maxDepth)", isUnexpectedEnd: false)
-        }
+    private mutating func parseArray(depth: Int) throws(Failure) -> JSONNode.Value {
+        guard depth <= Self.maxDepth else { throw failure(at: position, "nesting deeper than \(Self.maxDepth) levels") }
         position += 1
-        var elements: [JSONValue] = []
+        var elements: [JSONNode] = []
         skipWhitespace()
-        guard position < end else { throw unexpectedEnd() }
-        if bytes[position] == UInt8(ascii: "]") {
+        if position < end, bytes[position] == UInt8(ascii: "]") {
             position += 1
             return .array(elements)
         }
         while true {
             skipWhitespace()
             elements.append(try parseValue(depth: depth))
-            skipWhitespace()
-            guard position < end else { throw unexpectedEnd() }
-            let byte = bytes[position]
-            position += 1
-            if byte == UInt8(ascii: "]") { return .array(elements) }
-            guard byte == UInt8(ascii: ",") else {
-                throw Failure(offset: position - 1, reason: "expected ',' or ']' in array", isUnexpectedEnd: false)
-            }
+            try expectSeparator(closing: UInt8(ascii: "]"), "expected ',' or ']' in array")
+            if bytes[position - 1] == UInt8(ascii: "]") { return .array(elements) }
         }
     }
 
-    private mutating func expectLiteral(_ literal: String) throws(Failure) {
+    /// Consumes the `,` or `closing` after a container element; the caller checks which it was.
+    private mutating func expectSeparator(closing: UInt8, _ expectation: String) throws(Failure) {
+        skipWhitespace()
+        guard position < end else { throw unexpectedEnd(expectation) }
+        guard bytes[position] == closing || bytes[position] == UInt8(ascii: ",") else {
+            throw failure(at: position, expectation)
+        }
+        position += 1
+    }
+
+    private mutating func parseLiteral(_ literal: String, _ value: JSONNode.Value) throws(Failure) -> JSONNode.Value {
         let start = position
         for expected in literal.utf8 {
             guard position < end else { throw unexpectedEnd() }
-            guard bytes[position] == expected else {
-                throw Failure(offset: start, reason: "invalid literal", isUnexpectedEnd: false)
-            }
+            guard bytes[position] == expected else { throw failure(at: start, "invalid literal, expected a value") }
             position += 1
         }
+        return value
     }
 
     // MARK: - Numbers
 
-    private mutating func parseNumber() throws(Failure) -> Double {
+    /// The number's text, checked against the RFC 8259 grammar.
+    private mutating func parseNumber() throws(Failure) -> String {
         let start = position
         if bytes[position] == UInt8(ascii: "-") { position += 1 }
         guard position < end else { throw unexpectedEnd() }
         if bytes[position] == UInt8(ascii: "0") {
             position += 1
-        } else if isDigit(bytes[position]) {
-            while position < end, isDigit(bytes[position]) { position += 1 }
-        } else {
-            throw Failure(offset: position, reason: "invalid number", isUnexpectedEnd: false)
+        } else if try digits() == 0 {
+            throw failure(at: position, "invalid number")
         }
         if position < end, bytes[position] == UInt8(ascii: ".") {
             position += 1
-            guard position < end else { throw unexpectedEnd() }
-            guard isDigit(bytes[position]) else {
-                throw Failure(offset: position, reason: "invalid number", isUnexpectedEnd: false)
-            }
-            while position < end, isDigit(bytes[position]) { position += 1 }
+            guard try digits() > 0 else { throw failure(at: position, "invalid number: digits expected after '.'") }
         }
         if position < end, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
             position += 1
             if position < end, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
                 position += 1
             }
-            guard position < end else { throw unexpectedEnd() }
-            guard isDigit(bytes[position]) else {
-                throw Failure(offset: position, reason: "invalid number", isUnexpectedEnd: false)
-            }
-            while position < end, isDigit(bytes[position]) { position += 1 }
+            guard try digits() > 0 else { throw failure(at: position, "invalid number: digits expected in the exponent") }
         }
-        let text = String(decoding: bytes[start..<position], as: UTF8.self)
-        guard let value = Double(text) else {
-            throw Failure(offset: start, reason: "invalid number", isUnexpectedEnd: false)
-        }
-        return value
+        return String(decoding: bytes[start..<position], as: UTF8.self)
     }
 
-    private func isDigit(_ byte: UInt8) -> Bool {
-        byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+    /// Skips a run of decimal digits and returns its length; the input ending where a digit is due is a truncation.
+    private mutating func digits() throws(Failure) -> Int {
+        guard position < end else { throw unexpectedEnd() }
+        let from = position
+        while position < end, bytes[position] >= UInt8(ascii: "0"), bytes[position] <= UInt8(ascii: "9") { position += 1 }
+        return position - from
     }
 
     // MARK: - Strings
@@ -255,9 +245,7 @@ struct JSONParser {
                 return text
             }
             if byte == UInt8(ascii: "\\") { break }
-            if byte < 0x20 {
-                throw Failure(offset: position, reason: "control character in string", isUnexpectedEnd: false)
-            }
+            if byte < 0x20 { throw failure(at: position, "control character in string (escape it)") }
             position += 1
         }
         guard position < end else { throw unexpectedEnd() }
@@ -286,12 +274,10 @@ struct JSONParser {
                     let scalar = try parseUnicodeEscape()
                     buffer.append(contentsOf: Array(String(Character(scalar)).utf8))
                 default:
-                    throw Failure(offset: position - 1, reason: "invalid escape in string", isUnexpectedEnd: false)
+                    throw failure(at: position - 2, "invalid escape in string")
                 }
             default:
-                if byte < 0x20 {
-                    throw Failure(offset: position, reason: "control character in string", isUnexpectedEnd: false)
-                }
+                if byte < 0x20 { throw failure(at: position, "control character in string (escape it)") }
                 buffer.append(byte)
                 position += 1
             }
@@ -317,11 +303,7 @@ struct JSONParser {
             repairedInvalidUTF8 = true
             return "\u{FFFD}"
         }
-        if (0xDC00...0xDFFF).contains(first) {
-            repairedInvalidUTF8 = true
-            return "\u{FFFD}"
-        }
-        guard let scalar = Unicode.Scalar(first) else {
+        guard !(0xDC00...0xDFFF).contains(first), let scalar = Unicode.Scalar(first) else {
             repairedInvalidUTF8 = true
             return "\u{FFFD}"
         }
@@ -338,8 +320,7 @@ struct JSONParser {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
             case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
             case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
-            default:
-                throw Failure(offset: position, reason: "invalid \\u escape", isUnexpectedEnd: false)
+            default: throw failure(at: position, "invalid \\u escape (four hexadecimal digits expected)")
             }
             value = value * 16 + digit
             position += 1
@@ -353,7 +334,22 @@ struct JSONParser {
         return String(decoding: slice, as: UTF8.self)
     }
 
-    private func unexpectedEnd() -> Failure {
-        Failure(offset: end, reason: "unexpected end of input", isUnexpectedEnd: true)
+    // MARK: - Failures
+
+    /// A failure at `offset` on the current line; the column counts characters, not UTF-8 continuation bytes.
+    private func failure(at offset: Int, _ reason: String, isUnexpectedEnd: Bool = false) -> Failure {
+        let from = min(lineStart, offset)
+        let column = bytes[from..<min(offset, end)].reduce(1) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
+        return Failure(offset: offset, reason: reason, isUnexpectedEnd: isUnexpectedEnd, line: line, column: column)
+    }
+
+    /// `character` for printable ASCII (never quoted: the input may be a secret), else `byte 0xNN`.
+    private func describeByte(at offset: Int) -> String {
+        let byte = bytes[offset]
+        return byte >= 0x21 && byte < 0x7F ? "character" : "byte 0x" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+    }
+
+    private func unexpectedEnd(_ expectation: String? = nil) -> Failure {
+        failure(at: end, "unexpected end of input" + (expectation.map { ", \($0)" } ?? ""), isUnexpectedEnd: true)
     }
 }

@@ -41,7 +41,7 @@ public enum PolicySource: Sendable {
             guard let text = String(bytes: bytes, encoding: .utf8) else {
                 throw PolicyError(file: "\(revision):\(PolicySource.fileName)", line: nil, reason: "the file is not valid UTF-8")
             }
-            return try PolicyLoader.load(text: text, source: "\(revision):\(PolicySource.fileName)")
+            return try PolicyLoader.load(text: text, origin: .commit(revision: revision, path: PolicySource.fileName))
         case .automatic(let repository):
             let path = repository + "/" + PolicySource.fileName
             if FileManager.default.fileExists(atPath: path) {
@@ -55,39 +55,41 @@ public enum PolicySource: Sendable {
     /// from a commit (`REV:.policy-gate.yml`) takes its rule file from the same commit, so the change under
     /// review cannot replace them.
     public static func secretRules(for policy: Policy, repository: String? = nil) throws(SecretRulesError) -> SecretRuleSet {
-        guard policy.secrets.rules != "built-in" else { return try SecretRulesLoader.builtIn() }
-        if let (revision, _) = committedSource(policy.source), let repository {
-            let path = policy.secrets.rules
-            guard let git = try? GitRepository(path: repository), let bytes = try? git.fileContents(at: revision, path: path),
+        guard policy.secrets.rules != Policy.Secrets.builtInRules else { return try SecretRulesLoader.builtIn() }
+        let path = policy.secrets.rules
+        switch policy.origin {
+        case .commit(let revision, _):
+            guard let repository, let git = try? GitRepository(path: repository), let bytes = try? git.fileContents(at: revision, path: path),
                   let text = String(bytes: bytes, encoding: .utf8) else {
                 throw SecretRulesError(file: "\(revision):\(path)", line: nil, reason: "cannot read the rule file at that commit")
             }
             return try SecretRulesLoader.load(text: text, source: "\(revision):\(path)", directory: nil)
+        case .file(let policyPath):
+            return try SecretRulesLoader.load(path: relative(path, to: policyPath))
+        case .builtIn:
+            return try SecretRulesLoader.load(path: path)
         }
-        return try SecretRulesLoader.load(path: relative(policy.secrets.rules, to: policy.source))
-    }
-
-    /// `(revision, path)` for a policy source written `REV:path`.
-    static func committedSource(_ source: String) -> (String, String)? {
-        guard !source.hasPrefix("/"), let colon = source.firstIndex(of: ":") else { return nil }
-        return (String(source[..<colon]), String(source[source.index(after: colon)...]))
     }
 
     /// The accepted fingerprints the policy names, if any, read from the same trusted place as the policy
     /// (the same commit for a policy read from a commit). A missing ignore file accepts nothing.
     public static func ignoredFingerprints(for policy: Policy, repository: String? = nil) throws(SecretRulesError) -> Set<String> {
-        guard let ignore = policy.secrets.ignore, policy.source != PolicyLoader.builtInName else { return [] }
-        if let (revision, _) = committedSource(policy.source) {
+        guard let ignore = policy.secrets.ignore else { return [] }
+        switch policy.origin {
+        case .builtIn:
+            return []
+        case .commit(let revision, _):
             guard let repository, let git = try? GitRepository(path: repository),
                   let bytes = try? git.fileContents(at: revision, path: ignore) else { return [] }
             guard let text = String(bytes: bytes, encoding: .utf8) else {
                 throw SecretRulesError(file: "\(revision):\(ignore)", line: nil, reason: "the ignore file is not valid UTF-8")
             }
             return IgnoreFile.parse(text)
+        case .file(let policyPath):
+            let path = relative(ignore, to: policyPath)
+            guard FileManager.default.fileExists(atPath: path) else { return [] }
+            return try IgnoreFile.load(path: path)
         }
-        let path = relative(ignore, to: policy.source)
-        guard FileManager.default.fileExists(atPath: path) else { return [] }
-        return try IgnoreFile.load(path: path)
     }
 
     private static func relative(_ path: String, to policyFile: String) -> String {

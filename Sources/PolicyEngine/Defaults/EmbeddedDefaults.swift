@@ -2933,7 +2933,8 @@ falsePositives = [
     /// The text of `rules/policy.yml`.
     static let policyYAML = #####"""
 # policy-gate default policy. Copy it to .policy-gate.yml on the target branch and adjust;
-# every key is optional and falls back to the value shown here.
+# every key is optional and falls back to the value shown here. This file is where the defaults
+# are stated: the gate refuses to start if it leaves a key out.
 version: 1
 agent:
   # Permission modes the agent may run in. bypassPermissions is never acceptable.
@@ -3015,6 +3016,9 @@ secrets:
   rules: built-in
   ignore: .policy-gate-ignore
   honour_inline_allow: false
+transcript:
+  # Hosts the agent's shell commands may reach besides localhost.
+  allowed_hosts: []
 # Per-rule action overrides: block | warn | off (an absent id keeps its default action).
 rules: {}
 """#####

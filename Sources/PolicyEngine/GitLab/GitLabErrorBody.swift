@@ -10,7 +10,9 @@ enum GitLabErrorBody {
     /// The message, on one line, at most `maxLength` characters; `nil` when the body says nothing readable.
     static func message(from body: Data) -> String? {
         guard !body.isEmpty else { return nil }
-        if let value = try? JSONDecoder().decode(JSONValue.self, from: body) {
+        let bytes = [UInt8](body)
+        var parser = JSONParser(bytes: bytes, start: 0, end: bytes.count)
+        if let value = try? parser.parseDocument() {
             return clip(fromJSON(value))
         }
         let text = String(decoding: body.prefix(4096), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)

@@ -24,8 +24,10 @@ public struct Policy: Sendable {
 
     /// `secrets:` — where the secret rules and accepted fingerprints come from.
     public struct Secrets: Sendable {
-        /// `built-in`, or a gitleaks TOML path relative to the policy file.
+        /// `built-in` (`builtInRules`), or a gitleaks TOML path relative to the policy file.
         public var rules: String
+        /// The `rules` value that names the embedded rule set.
+        public static let builtInRules = "built-in"
         /// A fingerprint file relative to the policy file, if any.
         public var ignore: String?
         /// Whether inline allow markers on lines the change adds suppress findings.
@@ -38,8 +40,10 @@ public struct Policy: Sendable {
         public var allowedHosts: [String]
     }
 
-    /// The file the policy came from (`built-in` for the embedded default).
-    public var source: String
+    /// Where the policy came from.
+    public var origin: PolicyOrigin
+    /// `origin` as reports show it: `built-in`, a path, or `REV:path`.
+    public var source: String { origin.description }
     /// SHA-256 of the policy text, for the audit record.
     public var sha256: String
     /// The schema version (1).

@@ -1,6 +1,7 @@
 extension PolicyDocument {
     /// Compiles the document: parses permission rules and modes, compiles globs, checks values.
-    func compile(source: String, sha256: String) throws(PolicyError) -> Policy {
+    func compile(origin: PolicyOrigin, sha256: String) throws(PolicyError) -> Policy {
+        let source = origin.description
         var modes: [PermissionMode] = []
         for mode in permissionModes {
             let parsed = PermissionMode(parsing: mode.value)
@@ -11,7 +12,7 @@ extension PolicyDocument {
             modes.append(parsed)
         }
         return Policy(
-            source: source, sha256: sha256, version: version,
+            origin: origin, sha256: sha256, version: version,
             agent: .init(permissionModes: modes, allow: try rules(allow, "agent.tools.allow", source),
                          deny: try rules(deny, "agent.tools.deny", source)),
             workspace: .init(writable: try globs(writable, "workspace.writable", source),

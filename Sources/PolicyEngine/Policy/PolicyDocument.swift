@@ -1,40 +1,90 @@
 import Yams
 
 /// The policy file's values as written (strings and numbers with their lines), before compiling.
+///
+/// No defaults live here: `rules/policy.yml`, embedded as the built-in policy, states every key, and
+/// `readBuiltIn` refuses it when one is missing (`statedPaths` against `keyPaths`). A user's file is
+/// read over the built-in document, so a key it leaves out keeps the built-in value.
+///
+/// Adding a key: add a case to its section's key enum below (the raw value is the YAML key). The compiler
+/// then asks for it in `read`'s switch and in `keyPaths`; the built-in check asks for it in
+/// `rules/policy.yml`; give it a field here and in `Policy`. A new section is a case of `TopKey` plus
+/// its own key enum.
 struct PolicyDocument {
     struct Located<Value> {
         var value: Value
         var line: Int?
     }
 
-    var version = 1
+    /// Top-level keys.
+    enum TopKey: String, CaseIterable { case version, agent, workspace, branches, secrets, transcript, rules }
+    /// Keys of `agent:`.
+    enum AgentKey: String, CaseIterable { case permissionModes = "permission_modes", tools }
+    /// Keys of `agent.tools:`.
+    enum ToolsKey: String, CaseIterable { case allow, deny }
+    /// Keys of `workspace:`.
+    enum WorkspaceKey: String, CaseIterable {
+        case writable, protected, maxChangedFiles = "max_changed_files", maxChangedLines = "max_changed_lines"
+    }
+    /// Keys of `branches:`.
+    enum BranchesKey: String, CaseIterable { case protected }
+    /// Keys of `secrets:`.
+    enum SecretsKey: String, CaseIterable { case rules, ignore, honourInlineAllow = "honour_inline_allow" }
+    /// Keys of `transcript:`.
+    enum TranscriptKey: String, CaseIterable { case allowedHosts = "allowed_hosts" }
+
+    /// Every key that holds a value, as a dotted path (`workspace.max_changed_files`).
+    static var keyPaths: [String] {
+        func paths<Key: RawRepresentable & CaseIterable>(_ prefix: String, _: Key.Type) -> [String] where Key.RawValue == String {
+            Key.allCases.map { prefix + "." + $0.rawValue }
+        }
+        return TopKey.allCases.flatMap { top -> [String] in
+            switch top {
+            case .version, .rules: return [top.rawValue]
+            case .agent:
+                return AgentKey.allCases.flatMap { key -> [String] in
+                    switch key {
+                    case .permissionModes: return ["agent." + key.rawValue]
+                    case .tools: return paths("agent.tools", ToolsKey.self)
+                    }
+                }
+            case .workspace: return paths("workspace", WorkspaceKey.self)
+            case .branches: return paths("branches", BranchesKey.self)
+            case .secrets: return paths("secrets", SecretsKey.self)
+            case .transcript: return paths("transcript", TranscriptKey.self)
+            }
+        }
+    }
+
+    // Neutral starting values, not defaults: see the type's comment.
+    var version = 0
     var permissionModes: [Located<String>] = []
     var allow: [Located<String>] = []
     var deny: [Located<String>] = []
     var writable: [Located<String>] = []
     var protected: [Located<String>] = []
-    var maxChangedFiles = 200
-    var maxChangedLines = 10_000
+    var maxChangedFiles = 0
+    var maxChangedLines = 0
     var protectedBranches: [Located<String>] = []
-    var secretRules = "built-in"
+    var secretRules = ""
     var secretIgnore: String?
     var honourInlineAllow = false
     var allowedHosts: [Located<String>] = []
     var ruleActions: [String: RuleAction] = [:]
-
-    /// The schema: every key the file may use, by section.
-    static let schema: [String: [String]] = [
-        "": ["version", "agent", "workspace", "branches", "secrets", "transcript", "rules"],
-        "agent": ["permission_modes", "tools"],
-        "agent.tools": ["allow", "deny"],
-        "workspace": ["writable", "protected", "max_changed_files", "max_changed_lines"],
-        "branches": ["protected"],
-        "secrets": ["rules", "ignore", "honour_inline_allow"],
-        "transcript": ["allowed_hosts"],
-    ]
+    /// The key paths this document's file set (and, for a user's file, those the built-in set).
+    var statedPaths: Set<String> = []
 
     /// Upper bound on YAML nodes visited, so aliases that expand exponentially cannot hang the load.
     static let nodeBudget = 100_000
+
+    /// Reads the built-in policy, which must state every key.
+    static func readBuiltIn(text: String, knownRuleIDs: [String]) throws(PolicyError) -> PolicyDocument {
+        let document = try read(text: text, source: PolicyLoader.builtInName, defaults: PolicyDocument(), knownRuleIDs: knownRuleIDs)
+        if let missing = keyPaths.first(where: { !document.statedPaths.contains($0) }) {
+            throw PolicyError(file: PolicyLoader.builtInName, line: nil, reason: "the built-in policy does not state '\(missing)'")
+        }
+        return document
+    }
 
     static func read(text: String, source: String, defaults: PolicyDocument,
                      knownRuleIDs: [String]) throws(PolicyError) -> PolicyDocument {
@@ -50,58 +100,67 @@ struct PolicyDocument {
         var reader = NodeReader(source: source)
         var document = defaults
         guard let root else { return document }
-        let top = try reader.mapping(root, path: "")
-        for (key, value) in top {
-            switch key.value {
-            case "version":
+        for (key, value) in try reader.mapping(root, path: "", keys: TopKey.self) {
+            switch key {
+            case .version:
                 document.version = try reader.integer(value, path: "version")
                 if document.version != 1 {
                     throw PolicyError(file: source, line: value.line,
                                       reason: "version \(document.version) is not supported (this gate reads version 1)")
                 }
-            case "agent":
-                for (agentKey, agentValue) in try reader.mapping(value.node, path: "agent") {
-                    switch agentKey.value {
-                    case "permission_modes": document.permissionModes = try reader.strings(agentValue, path: "agent.permission_modes")
-                    default:
-                        for (toolKey, toolValue) in try reader.mapping(agentValue.node, path: "agent.tools") {
-                            if toolKey.value == "allow" {
-                                document.allow = try reader.strings(toolValue, path: "agent.tools.allow")
-                            } else {
-                                document.deny = try reader.strings(toolValue, path: "agent.tools.deny")
+            case .agent:
+                for (agentKey, agentValue) in try reader.mapping(value.node, path: "agent", keys: AgentKey.self) {
+                    switch agentKey {
+                    case .permissionModes:
+                        document.permissionModes = try reader.strings(agentValue, path: "agent.permission_modes")
+                        document.statedPaths.insert("agent.permission_modes")
+                    case .tools:
+                        for (toolKey, toolValue) in try reader.mapping(agentValue.node, path: "agent.tools", keys: ToolsKey.self) {
+                            switch toolKey {
+                            case .allow: document.allow = try reader.strings(toolValue, path: "agent.tools.allow")
+                            case .deny: document.deny = try reader.strings(toolValue, path: "agent.tools.deny")
                             }
+                            document.statedPaths.insert("agent.tools." + toolKey.rawValue)
                         }
                     }
                 }
-            case "workspace":
-                for (workspaceKey, workspaceValue) in try reader.mapping(value.node, path: "workspace") {
-                    switch workspaceKey.value {
-                    case "writable": document.writable = try reader.strings(workspaceValue, path: "workspace.writable")
-                    case "protected": document.protected = try reader.strings(workspaceValue, path: "workspace.protected")
-                    case "max_changed_files":
-                        document.maxChangedFiles = try reader.integer(workspaceValue, path: "workspace.max_changed_files")
-                    default:
-                        document.maxChangedLines = try reader.integer(workspaceValue, path: "workspace.max_changed_lines")
+            case .workspace:
+                for (workspaceKey, workspaceValue) in try reader.mapping(value.node, path: "workspace", keys: WorkspaceKey.self) {
+                    let path = "workspace." + workspaceKey.rawValue
+                    switch workspaceKey {
+                    case .writable: document.writable = try reader.strings(workspaceValue, path: path)
+                    case .protected: document.protected = try reader.strings(workspaceValue, path: path)
+                    case .maxChangedFiles: document.maxChangedFiles = try reader.integer(workspaceValue, path: path)
+                    case .maxChangedLines: document.maxChangedLines = try reader.integer(workspaceValue, path: path)
                     }
+                    document.statedPaths.insert(path)
                 }
-            case "branches":
-                for (_, branchValue) in try reader.mapping(value.node, path: "branches") {
-                    document.protectedBranches = try reader.strings(branchValue, path: "branches.protected")
-                }
-            case "secrets":
-                for (secretKey, secretValue) in try reader.mapping(value.node, path: "secrets") {
-                    switch secretKey.value {
-                    case "rules": document.secretRules = try reader.string(secretValue, path: "secrets.rules")
-                    case "ignore": document.secretIgnore = try reader.string(secretValue, path: "secrets.ignore")
-                    default: document.honourInlineAllow = try reader.bool(secretValue, path: "secrets.honour_inline_allow")
+            case .branches:
+                for (branchKey, branchValue) in try reader.mapping(value.node, path: "branches", keys: BranchesKey.self) {
+                    switch branchKey {
+                    case .protected: document.protectedBranches = try reader.strings(branchValue, path: "branches.protected")
                     }
+                    document.statedPaths.insert("branches." + branchKey.rawValue)
                 }
-            case "transcript":
-                for (_, hostValue) in try reader.mapping(value.node, path: "transcript") {
-                    document.allowedHosts = try reader.strings(hostValue, path: "transcript.allowed_hosts")
+            case .secrets:
+                for (secretKey, secretValue) in try reader.mapping(value.node, path: "secrets", keys: SecretsKey.self) {
+                    let path = "secrets." + secretKey.rawValue
+                    switch secretKey {
+                    case .rules: document.secretRules = try reader.string(secretValue, path: path)
+                    case .ignore: document.secretIgnore = try reader.string(secretValue, path: path)
+                    case .honourInlineAllow: document.honourInlineAllow = try reader.bool(secretValue, path: path)
+                    }
+                    document.statedPaths.insert(path)
                 }
-            default:  // rules
-                for (ruleKey, actionValue) in try reader.mapping(value.node, path: "rules", freeKeys: true) {
+            case .transcript:
+                for (transcriptKey, hostValue) in try reader.mapping(value.node, path: "transcript", keys: TranscriptKey.self) {
+                    switch transcriptKey {
+                    case .allowedHosts: document.allowedHosts = try reader.strings(hostValue, path: "transcript.allowed_hosts")
+                    }
+                    document.statedPaths.insert("transcript." + transcriptKey.rawValue)
+                }
+            case .rules:
+                for (ruleKey, actionValue) in try reader.freeMapping(value.node, path: "rules") {
                     guard knownRuleIDs.contains(ruleKey.value) else {
                         throw PolicyError(file: source, line: ruleKey.line,
                                           reason: "unknown rule id '\(ruleKey.value)'" + Suggestion.didYouMean(ruleKey.value, in: knownRuleIDs))
@@ -114,6 +173,7 @@ struct PolicyDocument {
                     document.ruleActions[ruleKey.value] = action
                 }
             }
+            if key == .version || key == .rules { document.statedPaths.insert(key.rawValue) }
         }
         return document
     }
@@ -157,22 +217,34 @@ struct NodeReader {
         self.source = source
     }
 
-    mutating func mapping(_ node: Node, path: String, freeKeys: Bool = false) throws(PolicyError) -> [(PolicyDocument.Located<String>, Value)] {
+    /// The entries of a mapping whose keys must be cases of `Key`; any other key is an error with a suggestion.
+    mutating func mapping<Key: RawRepresentable & CaseIterable>(
+        _ node: Node, path: String, keys: Key.Type
+    ) throws(PolicyError) -> [(Key, Value)] where Key.RawValue == String {
+        let allowed = Key.allCases.map(\.rawValue)
+        var result: [(Key, Value)] = []
+        for (key, value) in try freeMapping(node, path: path) {
+            guard let known = Key(rawValue: key.value) else {
+                let place = path.isEmpty ? "at the top level" : "in '\(path)'"
+                throw PolicyError(file: source, line: key.line,
+                                  reason: "unknown key '\(key.value)' \(place)" + Suggestion.didYouMean(key.value, in: allowed))
+            }
+            result.append((known, value))
+        }
+        return result
+    }
+
+    /// The entries of a mapping with any text keys (`rules:`, keyed by rule id).
+    mutating func freeMapping(_ node: Node, path: String) throws(PolicyError) -> [(PolicyDocument.Located<String>, Value)] {
         try count(node)
         guard case .mapping(let mapping) = node else {
             throw PolicyError(file: source, line: node.mark?.line, reason: "'\(path.isEmpty ? "the file" : path)' must be a mapping")
         }
-        let allowed = PolicyDocument.schema[path] ?? []
         var result: [(PolicyDocument.Located<String>, Value)] = []
         for (key, value) in mapping {
             try count(value)
             guard case .scalar(let scalar) = key else {
                 throw PolicyError(file: source, line: key.mark?.line, reason: "keys must be plain text")
-            }
-            if !freeKeys, !allowed.contains(scalar.string) {
-                let place = path.isEmpty ? "at the top level" : "in '\(path)'"
-                throw PolicyError(file: source, line: key.mark?.line,
-                                  reason: "unknown key '\(scalar.string)' \(place)" + Suggestion.didYouMean(scalar.string, in: allowed))
             }
             result.append((.init(value: scalar.string, line: key.mark?.line), Value(node: value, line: value.mark?.line)))
         }
@@ -230,25 +302,10 @@ struct NodeReader {
 /// "Did you mean" suggestions by edit distance.
 enum Suggestion {
     static func didYouMean(_ word: String, in candidates: [String]) -> String {
-        let best = candidates.map { ($0, distance(word, $0)) }.min { $0.1 < $1.1 }
+        let best = candidates.map { ($0, EditDistance.between(word, $0)) }.min { $0.1 < $1.1 }
         guard let best, best.1 <= max(2, word.count / 3) else {
             return candidates.isEmpty ? "" : " (known: \(candidates.sorted().joined(separator: ", ")))"
         }
         return " (did you mean '\(best.0)'?)"
-    }
-
-    static func distance(_ lhs: String, _ rhs: String) -> Int {
-        let a = Array(lhs), b = Array(rhs)
-        guard !a.isEmpty else { return b.count }
-        guard !b.isEmpty else { return a.count }
-        var previous = Array(0...b.count)
-        for i in 1...a.count {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[b.count]
     }
 }

@@ -10,7 +10,7 @@ public enum PolicyLoader {
 
     /// The default policy shipped in `rules/policy.yml`.
     public static func builtIn() throws(PolicyError) -> Policy {
-        try load(text: EmbeddedDefaults.policyYAML, source: builtInName)
+        try load(text: EmbeddedDefaults.policyYAML, origin: .builtIn)
     }
 
     /// Loads a policy file from disk.
@@ -21,24 +21,29 @@ public enum PolicyLoader {
         guard let text = String(data: data, encoding: .utf8) else {
             throw PolicyError(file: path, line: nil, reason: "the file is not valid UTF-8")
         }
-        return try load(text: text, source: path)
+        return try load(text: text, origin: .file(path: path))
+    }
+
+    /// Loads a policy from YAML text read from the file `source`; see `load(text:origin:knownRuleIDs:)`.
+    public static func load(text: String, source: String, knownRuleIDs: [String]? = nil) throws(PolicyError) -> Policy {
+        try load(text: text, origin: .file(path: source), knownRuleIDs: knownRuleIDs)
     }
 
     /// Loads a policy from YAML text; keys it leaves out take the built-in default's values.
     /// - Parameters:
     ///   - text: the YAML.
-    ///   - source: the file name for messages and the audit record.
+    ///   - origin: where the text came from, for messages, the audit record and where its rule files are read.
     ///   - knownRuleIDs: the rule ids `rules:` may name (default: every registered rule).
-    public static func load(text: String, source: String, knownRuleIDs: [String]? = nil) throws(PolicyError) -> Policy {
-        let defaults: PolicyDocument
-        if source == builtInName {
-            defaults = PolicyDocument()
-        } else {
-            defaults = try PolicyDocument.read(text: EmbeddedDefaults.policyYAML, source: builtInName, defaults: PolicyDocument(),
-                                               knownRuleIDs: knownRuleIDs ?? RuleRegistry.ids)
+    public static func load(text: String, origin: PolicyOrigin, knownRuleIDs: [String]? = nil) throws(PolicyError) -> Policy {
+        let ids = knownRuleIDs ?? RuleRegistry.ids
+        let document: PolicyDocument
+        switch origin {
+        case .builtIn:
+            document = try PolicyDocument.readBuiltIn(text: text, knownRuleIDs: ids)
+        case .file, .commit:
+            let defaults = try PolicyDocument.readBuiltIn(text: EmbeddedDefaults.policyYAML, knownRuleIDs: ids)
+            document = try PolicyDocument.read(text: text, source: origin.description, defaults: defaults, knownRuleIDs: ids)
         }
-        let document = try PolicyDocument.read(text: text, source: source, defaults: defaults,
-                                               knownRuleIDs: knownRuleIDs ?? RuleRegistry.ids)
-        return try document.compile(source: source, sha256: SecretRedaction.hash(text))
+        return try document.compile(origin: origin, sha256: SecretRedaction.hash(text))
     }
 }

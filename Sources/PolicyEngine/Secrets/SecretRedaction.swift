@@ -1,13 +1,8 @@
-import Crypto
-
 /// Turns a secret into text that is safe to print: a short prefix, an ellipsis and a hash.
 public enum SecretRedaction {
     /// SHA-256 of the secret's UTF-8 bytes, in lowercase hex.
     public static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Array(secret.utf8)).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        SHA256Hex.of(Array(secret.utf8))
     }
 
     /// The first 4 characters, `…`, and the first 8 hex digits of the hash (`glpa…#1a2b3c4d`).

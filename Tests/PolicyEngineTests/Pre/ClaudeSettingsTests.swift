@@ -132,7 +132,7 @@ struct ClaudeSettingsTests {
         InvalidCase(name: "comment", json: "{\n  // no comments\n}", line: 2, column: 3, fragment: "expected a string key"),
         InvalidCase(name: "leading zero", json: "{\"a\": 01}", line: 1, column: 8, fragment: "expected ',' or '}'"),
         InvalidCase(name: "bad escape", json: "{\"a\": \"\\q\"}", line: 1, column: 8, fragment: "invalid escape"),
-        InvalidCase(name: "empty file", json: "", line: 1, column: 1, fragment: "unexpected end of file"),
+        InvalidCase(name: "empty file", json: "", line: 1, column: 1, fragment: "unexpected end of input"),
         InvalidCase(name: "unicode column", json: "{\"é\": x}", line: 1, column: 7, fragment: "expected a value"),
     ]
 

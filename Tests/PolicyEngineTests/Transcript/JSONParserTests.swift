@@ -41,6 +41,46 @@ struct JSONParserTests {
         }
     }
 
+    @Test("located documents keep lines, offsets, member order and the number text; jsonValue is their view")
+    func located() throws {
+        let text = "{\n  \"b\": [1.50, \"x\"],\n  \"a\": {\"c\": null},\n  \"b\": true\n}"
+        let bytes = Array(text.utf8)
+        var parser = JSONParser(bytes: bytes, start: 0, end: bytes.count)
+        let node = try parser.parseLocatedDocument()
+        // A repeated key keeps its last value, at its last place.
+        #expect(node.members?.map(\.key) == ["a", "b"])
+        #expect(node.members?.map(\.line) == [3, 4])
+        #expect(parser.sawDuplicateKey)
+        #expect(node["a"]?.line == 3)
+        #expect(node["a"]?["c"]?.typeName == "null")
+        #expect(node["b"]?.bool == true)
+        #expect(node.jsonValue == .object(["a": .object(["c": .null]), "b": .bool(true)]))
+        var first = JSONParser(bytes: Array("[1.50, \"x\"]".utf8), start: 0, end: 12)
+        let array = try first.parseLocatedDocument()
+        #expect(array.array?.first?.scalarText == "1.50")
+        #expect(array.array?.map(\.offset) == [1, 7])
+        #expect(array.jsonValue == .array([.number(1.5), .string("x")]))
+    }
+
+    @Test("failures carry line and column in characters", arguments: [
+        ("{\n  \"a\": 1,\n}", 3, 1, "expected a string key"),
+        ("{\"é\": x}", 1, 7, "unexpected character, expected a value"),
+        ("[1,\n 2", 2, 3, "unexpected end of input, expected ',' or ']' in array"),
+        ("{\"a\": \"\\q\"}", 1, 8, "invalid escape in string"),
+        ("{}\u{0}", 1, 3, "unexpected byte 0x00 after the end of the document"),
+        ("\u{7}", 1, 1, "unexpected byte 0x07, expected a value"),
+    ])
+    func failurePosition(text: String, line: Int, column: Int, reason: String) {
+        let bytes = Array(text.utf8)
+        var parser = JSONParser(bytes: bytes, start: 0, end: bytes.count)
+        do {
+            _ = try parser.parseLocatedDocument()
+            Issue.record("parsed invalid JSON")
+        } catch {
+            #expect(error.line == line && error.column == column && error.reason == reason)
+        }
+    }
+
     @Test("lone surrogates are repaired and flagged")
     func loneSurrogate() throws {
         let bytes = Array(#""a\ud800b""#.utf8)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import PolicyEngine
+import TestSupport
 
 /// A small deterministic generator (SplitMix64), so failures reproduce.
 struct SeededGenerator: RandomNumberGenerator {
@@ -14,7 +15,7 @@ struct SeededGenerator: RandomNumberGenerator {
     }
 }
 
-@Suite("Robustness")
+@Suite("Robustness", .tags(.seeded))
 struct RobustnessTests {
     @Test("every truncation point of the sample is read or rejected, never crashes", arguments: [1, 2, 3])
     func truncations(_ seed: UInt64) throws {
@@ -44,7 +45,18 @@ struct RobustnessTests {
                 let index = Int.random(in: 0..<bytes.count, using: &generator)
                 bytes[index] = UInt8.random(in: 0...255, using: &generator)
             }
-            _ = try? TranscriptReader.read(data: Data(bytes), name: "t")
+            let data = Data(bytes)
+            do {
+                let transcript = try TranscriptReader.read(data: data, name: "t")
+                // Invalid UTF-8 is either repaired inside a string or breaks the JSON: never read silently.
+                if String(validating: bytes, as: UTF8.self) == nil {
+                    #expect(!transcript.problems.isEmpty, "damaged bytes read without a problem")
+                }
+                let again = try TranscriptReader.read(data: data, name: "t")
+                #expect(again.problems.map(\.kind) == transcript.problems.map(\.kind), "two reads differ")
+            } catch {
+                #expect(!error.description.isEmpty && !error.description.contains("\n"), "one-line error: \(error.description)")
+            }
         }
     }
 

@@ -292,7 +292,7 @@ struct TranscriptReaderTests {
         FailureCase(name: "whitespace", bytes: Array(" \n\r\n\t".utf8), sizeLimit: 1024, expected: .empty(file: "t")),
         FailureCase(name: "UTF-8 BOM only", bytes: [0xEF, 0xBB, 0xBF, 0x0A], sizeLimit: 1024, expected: .empty(file: "t")),
         FailureCase(name: "plain text", bytes: Array("hello world\n".utf8), sizeLimit: 1024,
-                    expected: .notJSON(file: "t", line: 1, reason: "unexpected character")),
+                    expected: .notJSON(file: "t", line: 1, reason: "unexpected character, expected a value")),
         FailureCase(name: "UTF-16", bytes: [0xFF, 0xFE, 0x7B, 0x00], sizeLimit: 1024,
                     expected: .notUTF8(file: "t", reason: "UTF-16 or UTF-32 byte order mark")),
         FailureCase(name: "binary", bytes: [0x7B, 0x00, 0x01, 0x02], sizeLimit: 1024,
@@ -306,7 +306,7 @@ struct TranscriptReaderTests {
         FailureCase(name: "lone truncated line", bytes: Array(#"{"type":"assistant","mess"#.utf8), sizeLimit: 1024,
                     expected: .notJSON(file: "t", line: 1, reason: "unexpected end of input")),
         FailureCase(name: "deep nesting", bytes: Array(String(repeating: "[", count: 100_000).utf8), sizeLimit: 1 << 20,
-                    expected: .notJSON(file: "t", line: 1, reason: "nesting deeper than 512")),
+                    expected: .notJSON(file: "t", line: 1, reason: "nesting deeper than 512 levels")),
     ]
 
     @Test("nothing usable throws", arguments: failures)
@@ -335,7 +335,7 @@ struct TranscriptReaderTests {
             Issue.record("expected an error")
         } catch {
             #expect(!error.description.contains("SECRET"))
-            #expect(error.description == "t:1: transcript is not JSON: invalid literal")
+            #expect(error.description == "t:1: transcript is not JSON: invalid literal, expected a value")
         }
     }
 

@@ -5,129 +5,81 @@ extension TOMLReader {
             && bytes[index + 1] == delimiter && bytes[index + 2] == delimiter
     }
 
-    /// Parses a basic string `"..."` with escapes; the cursor is on the opening quote.
-    mutating func parseBasicString() throws(TOMLParseError) -> String {
-        let start = mark
-        index += 1
-        var runStart = index
-        var buffer: [UInt8] = []
-        while index < bytes.count {
-            let byte = bytes[index]
-            switch byte {
-            case Byte.quote:
-                let value = finishString(&buffer, bytes[runStart..<index])
-                index += 1
-                return value
-            case Byte.backslash:
-                buffer.append(contentsOf: bytes[runStart..<index])
-                try parseEscape(into: &buffer)
-                runStart = index
-            case Byte.lineFeed, Byte.carriageReturn:
-                throw error("unterminated string: missing closing '\"' before the end of the line", at: start)
-            default:
-                if Self.isForbiddenControl(byte) {
-                    throw error("\(Self.controlName(byte)) must be escaped in a string")
-                }
-                index += 1
+    /// TOML's four string kinds, which differ only in delimiter, escapes and whether they span lines.
+    enum StringKind {
+        case basic, multilineBasic, literal, multilineLiteral
+
+        var delimiter: UInt8 { isLiteral ? Byte.apostrophe : Byte.quote }
+        var isLiteral: Bool { self == .literal || self == .multilineLiteral }
+        var isMultiline: Bool { self == .multilineBasic || self == .multilineLiteral }
+
+        /// The message for input that ends (or, for a one-line kind, a line that ends) before the closing delimiter.
+        func unterminated(atLineEnd: Bool) -> String {
+            let lineEnd = atLineEnd ? " before the end of the line" : ""
+            switch self {
+            case .basic: return "unterminated string: missing closing '\"'" + lineEnd
+            case .multilineBasic: return "unterminated multi-line string: missing closing '\"\"\"'"
+            case .literal: return "unterminated literal string: missing closing \"'\"" + lineEnd
+            case .multilineLiteral: return "unterminated multi-line literal string: missing closing \"'''\""
             }
         }
-        throw error("unterminated string: missing closing '\"'", at: start)
+
+        func forbiddenControl(_ name: String) -> String {
+            isLiteral ? "\(name) is not allowed in a literal string" : "\(name) must be escaped in a string"
+        }
     }
 
-    /// Parses a multi-line basic string `"""..."""`; the cursor is on the opening quotes.
-    mutating func parseMultilineBasicString() throws(TOMLParseError) -> String {
+    /// Parses a string of `kind`; the cursor is on the opening delimiter.
+    mutating func parseString(_ kind: StringKind) throws(TOMLParseError) -> String {
         let start = mark
-        index += 3
-        _ = try consumeNewline()
+        if kind.isMultiline {
+            index += 3
+            _ = try consumeNewline()
+        } else {
+            index += 1
+        }
         var runStart = index
         var buffer: [UInt8] = []
         while index < bytes.count {
             let byte = bytes[index]
             switch byte {
-            case Byte.quote:
-                if let end = try closingDelimiter(Byte.quote) {
+            case kind.delimiter:
+                guard kind.isMultiline else {
+                    let value = finishString(&buffer, bytes[runStart..<index])
+                    index += 1
+                    return value
+                }
+                if let end = try closingDelimiter(kind.delimiter) {
                     return finishString(&buffer, bytes[runStart..<end])
                 }
-            case Byte.backslash:
+            case Byte.backslash where !kind.isLiteral:
                 buffer.append(contentsOf: bytes[runStart..<index])
-                if try !skipLineEndingBackslash() {
+                let lineContinues = kind.isMultiline ? try skipLineEndingBackslash() : false
+                if !lineContinues {
                     try parseEscape(into: &buffer)
                 }
                 runStart = index
-            case Byte.lineFeed:
-                index += 1
-                line += 1
-                lineStart = index
-            case Byte.carriageReturn:
-                buffer.append(contentsOf: bytes[runStart..<index])
-                buffer.append(Byte.lineFeed)
-                _ = try consumeNewline()
-                runStart = index
-            default:
-                if Self.isForbiddenControl(byte) {
-                    throw error("\(Self.controlName(byte)) must be escaped in a string")
-                }
-                index += 1
-            }
-        }
-        throw error("unterminated multi-line string: missing closing '\"\"\"'", at: start)
-    }
-
-    /// Parses a literal string `'...'`; the cursor is on the opening apostrophe.
-    mutating func parseLiteralString() throws(TOMLParseError) -> String {
-        let start = mark
-        index += 1
-        let contentStart = index
-        while index < bytes.count {
-            let byte = bytes[index]
-            switch byte {
-            case Byte.apostrophe:
-                let value = String(decoding: bytes[contentStart..<index], as: UTF8.self)
-                index += 1
-                return value
             case Byte.lineFeed, Byte.carriageReturn:
-                throw error("unterminated literal string: missing closing \"'\" before the end of the line", at: start)
+                guard kind.isMultiline else { throw error(kind.unterminated(atLineEnd: true), at: start) }
+                if byte == Byte.lineFeed {
+                    index += 1
+                    line += 1
+                    lineStart = index
+                } else {
+                    // CRLF inside a multi-line string is a line feed in the value.
+                    buffer.append(contentsOf: bytes[runStart..<index])
+                    buffer.append(Byte.lineFeed)
+                    _ = try consumeNewline()
+                    runStart = index
+                }
             default:
                 if Self.isForbiddenControl(byte) {
-                    throw error("\(Self.controlName(byte)) is not allowed in a literal string")
+                    throw error(kind.forbiddenControl(Self.controlName(byte)))
                 }
                 index += 1
             }
         }
-        throw error("unterminated literal string: missing closing \"'\"", at: start)
-    }
-
-    /// Parses a multi-line literal string `'''...'''`; the cursor is on the opening apostrophes.
-    mutating func parseMultilineLiteralString() throws(TOMLParseError) -> String {
-        let start = mark
-        index += 3
-        _ = try consumeNewline()
-        var runStart = index
-        var buffer: [UInt8] = []
-        while index < bytes.count {
-            let byte = bytes[index]
-            switch byte {
-            case Byte.apostrophe:
-                if let end = try closingDelimiter(Byte.apostrophe) {
-                    return finishString(&buffer, bytes[runStart..<end])
-                }
-            case Byte.lineFeed:
-                index += 1
-                line += 1
-                lineStart = index
-            case Byte.carriageReturn:
-                buffer.append(contentsOf: bytes[runStart..<index])
-                buffer.append(Byte.lineFeed)
-                _ = try consumeNewline()
-                runStart = index
-            default:
-                if Self.isForbiddenControl(byte) {
-                    throw error("\(Self.controlName(byte)) is not allowed in a literal string")
-                }
-                index += 1
-            }
-        }
-        throw error("unterminated multi-line literal string: missing closing \"'''\"", at: start)
+        throw error(kind.unterminated(atLineEnd: false), at: start)
     }
 
     /// The string made of the decoded prefix in `buffer` (escapes, normalized line breaks)

@@ -385,12 +385,12 @@ struct TOMLReader {
             guard !startsTripleQuote(Byte.quote) else {
                 throw error("a multi-line string cannot be used as a key")
             }
-            return try parseBasicString()
+            return try parseString(.basic)
         case Byte.apostrophe:
             guard !startsTripleQuote(Byte.apostrophe) else {
                 throw error("a multi-line string cannot be used as a key")
             }
-            return try parseLiteralString()
+            return try parseString(.literal)
         default:
             let start = index
             while index < bytes.count, Self.isBareKeyByte(bytes[index]) {
@@ -412,9 +412,9 @@ struct TOMLReader {
         }
         switch byte {
         case Byte.quote:
-            return .string(startsTripleQuote(byte) ? try parseMultilineBasicString() : try parseBasicString())
+            return .string(try parseString(startsTripleQuote(byte) ? .multilineBasic : .basic))
         case Byte.apostrophe:
-            return .string(startsTripleQuote(byte) ? try parseMultilineLiteralString() : try parseLiteralString())
+            return .string(try parseString(startsTripleQuote(byte) ? .multilineLiteral : .literal))
         case Byte.lowerT, Byte.lowerF:
             return try parseBoolean()
         case Byte.openBracket:
