@@ -152,7 +152,7 @@ public enum ClaudeArgumentParser {
     enum Key {
         case print, verbose, dangerouslySkipPermissions, allowDangerouslySkipPermissions, strictMCPConfig, bare
         case versionOrHelp, debug, permissionMode, outputFormat, maxTurns, model, permissionPromptTool
-        case debugFile, settings, settingSources, allowedTools, disallowedTools, tools, addDir, mcpConfig, ignored
+        case debugFile, settings, managedSettings, inheritPermissionMode, settingSources, allowedTools, disallowedTools, tools, addDir, mcpConfig, ignored
     }
 
     struct OptionSpec {
@@ -182,6 +182,8 @@ public enum ClaudeArgumentParser {
         add(["--permission-prompt-tool"], .permissionPromptTool, .value)
         add(["--debug-file"], .debugFile, .value)
         add(["--settings"], .settings, .value)
+        add(["--managed-settings"], .managedSettings, .value)
+        add(["--inherit-permission-mode"], .inheritPermissionMode, .value)
         add(["--setting-sources"], .settingSources, .value)
         add(["--allowedTools", "--allowed-tools"], .allowedTools, .variadic)
         add(["--disallowedTools", "--disallowed-tools"], .disallowedTools, .variadic)
@@ -216,6 +218,8 @@ public enum ClaudeArgumentParser {
         var permissionModeCount = 0
         /// Optional values taken from the next word (`--debug api`), which may have been meant as the prompt.
         var optionalValuesTaken: [(option: String, value: String)] = []
+        /// `--inherit-permission-mode`: the mode when nothing else sets one.
+        var inheritedPermissionMode: String?
 
         init(arguments: [String], source: String) {
             self.arguments = arguments
@@ -350,6 +354,11 @@ public enum ClaudeArgumentParser {
                 if invocation.settings.count == 2 {
                     invocation.warnings.append("--settings is given more than once; Claude Code uses the last value")
                 }
+            case .managedSettings:
+                // Policy-tier settings from a "parent process": grants like --settings, above every file.
+                invocation.settings.append(text)
+            case .inheritPermissionMode:
+                inheritedPermissionMode = text
             case .settingSources:
                 invocation.settingSources = text.split(separator: ",")
                     .map { $0.trimmingCharacters(in: .whitespaces) }
@@ -376,6 +385,10 @@ public enum ClaudeArgumentParser {
                 // Only the name: a value after `=` may be a secret.
                 let name = unknown.split(separator: "=", maxSplits: 1).first.map(String.init) ?? unknown
                 throw ClaudeArgumentParserError.unknownOption(source: source, option: ClaudeArgumentParser.excerpt(name))
+            }
+            if invocation.permissionModeRaw == nil, let inherited = inheritedPermissionMode {
+                invocation.permissionModeRaw = inherited
+                invocation.permissionMode = PermissionMode(parsing: inherited)
             }
             if invocation.isPrint, positionals.isEmpty, let taken = optionalValuesTaken.last {
                 invocation.warnings.append(

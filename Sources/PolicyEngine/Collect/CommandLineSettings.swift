@@ -23,6 +23,25 @@ enum CommandLineSettings {
         }
     }
 
+    /// Inline `--settings` (and `--managed-settings`, merged into them) and inline `--mcp-config` JSON, as
+    /// settings the command line loads: judged by the same rule as a settings file (hooks, apiKeyHelper,
+    /// env, allow rules, MCP servers …), since the CLI applies them alike.
+    static func inlineSettings(of invocation: AgentInvocation, source: String) throws(ClaudeSettingsError) -> [ClaudeSettings] {
+        var found: [ClaudeSettings] = []
+        for (index, value) in invocation.settings.enumerated() where PreStageCollector.isInlineJSON(value) {
+            var settings = try ClaudeSettings.decode(Data(value.utf8), path: "\(source): --settings #\(index + 1)")
+            settings.loadedByCommandLine = true
+            found.append(settings)
+        }
+        for (index, value) in invocation.mcpConfigs.enumerated() where PreStageCollector.isInlineJSON(value) {
+            var settings = ClaudeSettings(path: "\(source): --mcp-config #\(index + 1)")
+            settings.mcpServers = try ClaudeSettings.decodeMCPServers(Data(value.utf8), path: settings.path)
+            settings.loadedByCommandLine = true
+            found.append(settings)
+        }
+        return found
+    }
+
     /// The repository's own files that `--settings` and `--mcp-config` name, relative to the repository
     /// root where claude starts: anyone who can push can edit them, so they are judged like
     /// `.claude/settings.json`. Other paths (and `$VARIABLE`s) belong to the pipeline and are read by

@@ -113,6 +113,7 @@ public struct PreStageCollector {
             // like the repository's settings; other files are the pipeline's, read by Claude Code.
             try CommandLineSettings.foldInline(into: &invocation, source: source)
             loaded += try CommandLineSettings.repositoryFiles(named: invocation, repository: repository)
+            loaded += try CommandLineSettings.inlineSettings(of: invocation, source: source)
         } catch {
             throw CollectError(description: String(describing: error))
         }

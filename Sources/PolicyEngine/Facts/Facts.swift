@@ -41,6 +41,10 @@ public struct Facts: Sendable {
     public var home: String?
     /// The agent's exit status, when the gate ran it (`run`).
     public var agentExitStatus: Int32?
+    /// Paths named by the transcript's file tools, as resolved lexically under `workspaceRoot`,
+    /// mapped to where they lead on disk at post time (symbolic links followed); an empty string
+    /// when resolving looped. Filled by the post collector; rules stay pure.
+    public var onDiskPaths: [String: String] = [:]
 
     /// Creates facts.
     public init(stage: Stage, ci: CIContext = CIContext(), invocation: AgentInvocation? = nil, invocationSource: String? = nil,

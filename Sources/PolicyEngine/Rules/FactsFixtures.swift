@@ -10,7 +10,7 @@ extension Facts {
         if !ClaudeArgumentParser.isClaudeCommand(words) { words.insert("claude", at: 0) }
         var invocation = try ClaudeArgumentParser.parse(words, source: "--claude-args")
         try CommandLineSettings.foldInline(into: &invocation, source: "--claude-args")
-        var parsed: [ClaudeSettings] = []
+        var parsed = try CommandLineSettings.inlineSettings(of: invocation, source: "--claude-args")
         for (path, json) in settings {
             if path.hasSuffix(".mcp.json") {
                 var mcp = ClaudeSettings(path: path)

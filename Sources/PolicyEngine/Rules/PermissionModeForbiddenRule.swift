@@ -21,6 +21,9 @@ public enum PermissionModeForbiddenRule: PolicyRule {
                 try .pre(#"-p task --permission-mode plan --settings '{"permissions":{"defaultMode":"bypassPermissions"}}'"#)
             },
             RuleExample("--dangerously-skip-permissions", violations: 1) { try .pre("-p task --dangerously-skip-permissions") },
+            RuleExample("bypass carried by --inherit-permission-mode", violations: 1) {
+                try .pre("-p task --inherit-permission-mode bypassPermissions")
+            },
             RuleExample("--allow-dangerously-skip-permissions", violations: 1) {
                 try .pre("-p task --permission-mode plan --allow-dangerously-skip-permissions")
             },

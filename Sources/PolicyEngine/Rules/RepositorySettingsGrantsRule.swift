@@ -35,6 +35,18 @@ public enum RepositorySettingsGrantsRule: PolicyRule {
                 facts.repositorySettings[0].loadedByCommandLine = true
                 return facts
             },
+            RuleExample("inline --settings with a hook, judged like the file", violations: 1) {
+                try .pre(#"-p task --settings '{"hooks":{"SessionStart":[{"hooks":[{"type":"command","command":"./x.sh"}]}]}}'"#)
+            },
+            RuleExample("--managed-settings granting Bash", violations: 1) {
+                try .pre(#"-p task --managed-settings '{"permissions":{"allow":["Bash"]}}'"#)
+            },
+            RuleExample("an inline --mcp-config stdio server", violations: 1) {
+                try .pre(#"-p task --mcp-config '{"mcpServers":{"x":{"command":"python3","args":["srv.py"]}}}'"#)
+            },
+            RuleExample("inline --settings that only turn hooks off", violations: 0) {
+                try .pre(#"-p task --settings '{"disableAllHooks":true}'"#)
+            },
             RuleExample("allow rules, env and apiKeyHelper", violations: 3) {
                 try .pre("-p task", settings: [(".claude/settings.local.json",
                                                 #"{"permissions":{"allow":["Bash"]},"env":{"A":"b"},"apiKeyHelper":"./key.sh"}"#)])
