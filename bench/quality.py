@@ -1105,12 +1105,23 @@ def main() -> int:
                     help="comma list of policy-gate, policy-gate/gitleaks-rules, gitleaks, kingfisher")
     ap.add_argument("--no-policy-gate", action="store_true", help="score the peers only")
     ap.add_argument("--generate-only", action="store_true")
+    ap.add_argument("--corpus", choices=("both", "tuning", "heldout"), default="both",
+                    help="the tuning corpus (--seed, written to --out), the held-out one "
+                         "(quality_heldout.py, its own seed, written to --out + '-heldout'), or both")
     a = ap.parse_args()
+    status = 0
+    if a.corpus in ("both", "tuning"):
+        status = evaluate(a, a.out.resolve(), build_corpus(a.seed), a.seed) or status
+    if a.corpus in ("both", "heldout"):
+        import quality_heldout as H
+        out = a.out.resolve()
+        status = evaluate(a, out.parent / (out.name + "-heldout"), H.build_corpus(H.SEED), H.SEED) or status
+    return status
 
-    out = a.out.resolve()
+
+def evaluate(a: argparse.Namespace, out: Path, files: list[SourceFile], seed: int) -> int:
     out.mkdir(parents=True, exist_ok=True)
-    files = build_corpus(a.seed)
-    labels = write_repo(out, files, a.seed)
+    labels = write_repo(out, files, seed)
     repo, base, head = Path(labels["repo"]), labels["base"], labels["head"]
     added = added_lines(repo, base, head)
     problems = check_labels(labels, added)
@@ -1148,7 +1159,7 @@ def main() -> int:
 
     reports, logs = out / "reports", out / "logs"
     reports.mkdir(exist_ok=True)
-    result = {"seed": a.seed, "base": base, "head": head, "counts": counts, "versions": versions, "tools": {},
+    result = {"seed": seed, "base": base, "head": head, "counts": counts, "versions": versions, "tools": {},
               "notes": []}
     for t in wanted:
         report = reports / f"{t.replace('/', '_')}.json"

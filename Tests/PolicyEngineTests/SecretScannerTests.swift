@@ -85,12 +85,14 @@ import Testing
         ("secret", "OR", "regexes = ['''Q7fK''']", false),
         ("match", "OR", "regexes = ['''^key = ''']", true),
         ("line", "OR", "regexes = ['''^key = ''']", false),
-        ("secret", "OR", "stopwords = ['''q7fk''']", false),
+        // A stopword suppresses only a secret that is little more than stopwords.
+        ("secret", "OR", "stopwords = ['''q7fk''']", true),
+        ("secret", "OR", "stopwords = ['''q7fk2pl9xw4m''']", false),
         ("secret", "AND", "regexes = ['''Q7fK''']\npaths = ['''\\.md$''']", true),
         ("secret", "AND", "regexes = ['''Q7fK''']\npaths = ['''\\.py$''']", false),
         ("secret", "OR", "paths = ['''\\.py$''']", false),
     ])
-    func ruleAllowlistsFollowGitleaksSemantics(target: String, condition: String, criteria: String, survives: Bool) throws {
+    func ruleAllowlistsFollowGitleaksSemanticsButStopwords(target: String, condition: String, criteria: String, survives: Bool) throws {
         let rules = try ruleSet(tokenRule + """
 
         [[rules.allowlists]]

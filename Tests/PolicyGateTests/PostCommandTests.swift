@@ -119,8 +119,10 @@ import TestSupport
 
     // MARK: - Transcripts
 
-    private func transcriptOutcome(_ lines: [String]) throws -> (GateProcess.Outcome, [String: String]) {
+    func transcriptOutcome(_ lines: [String], prepare: (ScratchDirectory) throws -> Void = { _ in })
+        throws -> (GateProcess.Outcome, [String: String]) {
         let (scratch, base) = try change { scratch, _ in try scratch.write("src/app.py", "print(2)\n") }
+        try prepare(scratch)
         try scratch.write("../t-\(UUID().uuidString).jsonl", "")
         let path = scratch.path + "/transcript.jsonl"
         try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: path))

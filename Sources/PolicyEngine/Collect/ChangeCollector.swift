@@ -6,6 +6,8 @@ public final class ChangeCollector: DiffVisitor {
     private let onFragment: (ScanFragment) throws -> Void
     /// The files seen so far.
     public private(set) var files: [ChangedFile] = []
+    /// Files whose content was too large to convert and scan, with their sizes.
+    public private(set) var unscanned: [(path: String, size: Int)] = []
     private var current: ChangedFile?
     private var buffer: [UInt8] = []
     private var bufferFirstLine = 0
@@ -104,6 +106,10 @@ public final class ChangeCollector: DiffVisitor {
         var count = 0
         for byte in bytes where byte == 0x0A { count += 1 }
         return count
+    }
+
+    public func unscanned(size: Int) throws {
+        if let path = current?.path { unscanned.append((path, size)) }
     }
 
     public func removedLine() throws {

@@ -110,7 +110,7 @@ public struct PostStageCollector {
         // A bare copy (the runner's private repository) has no working-tree metadata of its own.
         let digests = sameJob ? try GitMetadataDigests.read(repository: request.repository) : nil
         let root = URL(fileURLWithPath: request.repository).standardizedFileURL.path
-        let facts = Facts(stage: .post, ci: CIContext(environment: request.environment), changeSet: ChangeSet(
+        var facts = Facts(stage: .post, ci: CIContext(environment: request.environment), changeSet: ChangeSet(
             base: scan.base, head: scan.head, files: scan.files), changeSecrets: scan.findings, transcript: transcript,
             transcriptSecrets: transcriptSecrets, preState: request.preState,
             gitMetadata: sameJob ? digests.map { GitMetadata(configSHA256: $0.config, hooks: $0.hooks) } : nil,
@@ -118,7 +118,31 @@ public struct PostStageCollector {
                 ?? Self.agentWorkspaceRoot(repository: root, transcriptCWD: transcript?.initEvent?.cwd),
             home: request.environment["HOME"], agentExitStatus: request.agentExitStatus,
             gitMetadataChanges: request.gitMetadataChanges, lingeringProcesses: request.lingeringProcesses)
+        facts.onDiskPaths = Self.onDiskPaths(of: transcript, agentRoot: facts.workspaceRoot ?? root,
+                                             checkout: request.agentCheckout ?? root, home: facts.home)
         return Result(facts: facts, inputs: inputs)
+    }
+
+    /// Where each file-tool path of the transcript leads on disk: the path is placed in this checkout
+    /// (the agent's root replaced by it), resolved link by link, and placed back under the agent's root.
+    static func onDiskPaths(of transcript: Transcript?, agentRoot: String, checkout: String, home: String?) -> [String: String] {
+        guard let transcript else { return [:] }
+        let cwd = transcript.initEvent?.cwd ?? agentRoot
+        var result: [String: String] = [:]
+        for call in transcript.toolCalls {
+            guard let raw = call.filePath ?? call.path else { continue }
+            let lexical = PathScope.resolve(raw, cwd: cwd, home: home)
+            guard PathScope.isInside(lexical, root: agentRoot), result[lexical] == nil else { continue }
+            let local = checkout + lexical.dropFirst(PathScope.normalize(agentRoot).count)
+            guard let real = PathScope.resolveOnDisk(local) else {
+                result[lexical] = ""
+                continue
+            }
+            let realRoot = PathScope.resolveOnDisk(checkout) ?? checkout
+            result[lexical] = PathScope.isInside(real, root: realRoot)
+                ? PathScope.normalize(agentRoot) + real.dropFirst(PathScope.normalize(realRoot).count) : real
+        }
+        return result
     }
 
     /// Where the agent's checkout was. When the agent ran in a job of its own, its checkout was another

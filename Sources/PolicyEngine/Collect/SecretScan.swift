@@ -59,7 +59,7 @@ public enum SecretScan {
             } catch {
                 throw InputError(description: "\(path): cannot read the diff: \(error.localizedDescription)")
             }
-            let findings = try pipeline.finish()
+            let findings = redactingPaths(try pipeline.finish(), scanner: scanner)
             return Result(findings: findings, files: collector.files, statistics: pipeline.statistics, skipped: [])
 
         case .git(let path, let base, let head):
@@ -75,12 +75,13 @@ public enum SecretScan {
             if case .revision(let revision) = head {
                 headCommit = try resolve(revision, in: repository, path: path)
             }
-            let files = try readInParallel(path: path, base: baseCommit,
-                                           target: headCommit.map { .revision($0) } ?? .workingTree,
-                                           commit: headCommit, pipeline: pipeline)
-            let findings = try pipeline.finish()
-            return Result(findings: findings, files: files, statistics: pipeline.statistics, skipped: [],
-                          base: baseCommit, head: headCommit)
+            let history = try CommitHistory.read(repository: repository, path: path, base: baseCommit, head: headCommit)
+            let reads = try readInParallel(path: path, jobs: history.jobs(base: baseCommit, head: headCommit), pipeline: pipeline)
+            var findings = try pipeline.finish()
+            findings += try history.scanMessagesAndNames(reads, scanner: scanner)
+            findings += reads.unscanned
+            return Result(findings: history.introducing(findings, scanner: scanner), files: reads.files,
+                          statistics: pipeline.statistics, skipped: [], base: baseCommit, head: headCommit)
 
         case .directory(let path, let excluding):
             var walker = DirectoryScanner()
@@ -98,16 +99,27 @@ public enum SecretScan {
             } catch {
                 throw InputError(description: "\(path): cannot read the folder: \(error.localizedDescription)")
             }
-            let findings = try pipeline.finish()
+            let findings = redactingPaths(try pipeline.finish(), scanner: scanner)
             return Result(findings: findings, files: files, statistics: pipeline.statistics,
-                          skipped: walker.skipped.map { "\($0.path): \($0.reason)" })
+                          skipped: walker.skipped.map { scanner.redactingSecrets(in: "\($0.path): \($0.reason)") })
         }
     }
 
-    /// Reads the diff on several threads, each with its own repository handle and every n-th file,
-    /// so that reading git (the floor of the whole scan) is not limited to one core.
-    private static func readInParallel(path: String, base: String, target: GitRepository.DiffTarget,
-                                       commit: String?, pipeline: ScanPipeline) throws -> [ChangedFile] {
+    /// The findings with their paths redacted (a file may be named after a secret), sorted by path,
+    /// line and rule.
+    static func redactingPaths(_ findings: [SecretFinding], scanner: SecretScanner) -> [SecretFinding] {
+        var redacted: [String: String] = [:]
+        return findings.map { finding in
+            var shown = finding
+            if redacted[finding.path] == nil { redacted[finding.path] = scanner.redactingSecrets(in: finding.path) }
+            shown.path = redacted[finding.path] ?? finding.path
+            return shown
+        }.sorted { ($0.path, $0.line, $0.ruleID, $0.column) < ($1.path, $1.line, $1.ruleID, $1.column) }
+    }
+
+    /// Reads the diffs on several threads, each with its own repository handle and every n-th file of
+    /// each diff, so that reading git (the floor of the whole scan) is not limited to one core.
+    private static func readInParallel(path: String, jobs: [DiffJob], pipeline: ScanPipeline) throws -> DiffReads {
         let readers = min(ProcessInfoCores.count, 4)
         let results = ReaderResults()
         // Readers get threads of their own: they block when the scanners fall behind, and a blocked
@@ -115,12 +127,23 @@ public enum SecretScan {
         let finished = DispatchSemaphore(value: 0)
         for share in 0..<readers {
             let thread = Thread {
-                let collector = ChangeCollector(commit: commit) { pipeline.submit($0) }
-                let outcome = Swift.Result<[ChangedFile], any Error> {
+                let outcome = Swift.Result<DiffReads, any Error> {
                     // `run` opened (and checked) the same repository just before.
                     let repository = try GitRepository(path: path, checksLooseObjects: false)
-                    try repository.diff(from: base, to: target, into: collector, share: share, of: readers)
-                    return collector.files
+                    var reads = DiffReads()
+                    for job in jobs {
+                        let collector = ChangeCollector(commit: job.commit) { fragment in
+                            if job.scans { pipeline.submit(fragment) }
+                        }
+                        do {
+                            try repository.diff(from: job.parent, to: job.target, into: collector, share: share, of: readers)
+                        } catch let error as NativeError {
+                            let range = "\(job.parent ?? "empty tree")..\(job.commit ?? "working tree")"
+                            throw InputError(description: "\(path): cannot diff \(range): \(error)")
+                        }
+                        reads.add(collector, job: job)
+                    }
+                    return reads
                 }
                 results.outcomes.withLock { $0[share] = outcome }
                 finished.signal()
@@ -129,25 +152,24 @@ public enum SecretScan {
             thread.start()
         }
         for _ in 0..<readers { finished.wait() }
-        var files: [ChangedFile] = []
+        var reads = DiffReads()
         for share in 0..<readers {
             switch results.outcomes.withLock({ $0[share] }) {
             case .success(let found)?:
-                files += found
-            case .failure(let error as NativeError)?:
-                throw InputError(description: "\(path): cannot diff \(base)..\(commit ?? "working tree"): \(error)")
+                reads.merge(found)
             case .failure(let error)?:
                 throw error
             case nil:
                 throw InputError(description: "\(path): a diff reader did not finish")
             }
         }
-        return files.sorted { $0.path < $1.path }
+        reads.files.sort { $0.path < $1.path }
+        return reads
     }
 
     /// What each reader thread ended with.
     private final class ReaderResults: Sendable {
-        let outcomes = Locked<[Int: Swift.Result<[ChangedFile], any Error>]>([:])
+        let outcomes = Locked<[Int: Swift.Result<DiffReads, any Error>]>([:])
     }
 
     private static func resolve(_ revision: String, in repository: GitRepository, path: String) throws -> String {

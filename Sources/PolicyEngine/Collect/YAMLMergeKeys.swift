@@ -1,13 +1,20 @@
 import Foundation
 import Yams
 
-/// GitLab's YAML loader (Psych) accepts several `<<` merge keys in one mapping and applies each in
-/// turn; Yams refuses them as duplicate keys. Before parsing such a file, each block-mapping `<<` key
-/// gets a distinct local tag, so Yams sees different keys and ``CIJobExtractor`` still reads them as
-/// merges, in document order.
+/// GitLab's YAML loader (Psych) accepts a key written twice in one mapping (the last value wins)
+/// and several `<<` merge keys (each applied in turn); Yams refuses both as duplicate keys. Before
+/// parsing such a file again, each block-mapping key Yams named as duplicated gets a distinct local
+/// tag, so Yams sees different keys; ``CIJobExtractor`` reads tagged keys as what they were.
 enum YAMLMergeKeys {
     /// The tag prefix given to rewritten merge keys; a file that already uses it is not rewritten.
     static let tagPrefix = "!policy-gate-merge-"
+    /// The tag prefix given to other rewritten keys.
+    static let keyTagPrefix = "!policy-gate-key-"
+
+    /// Whether a key node was tagged by ``tagged(_:keys:)`` as a plain key.
+    static func isRetaggedKey(_ node: Node) -> Bool {
+        node.tag.rawValue.hasPrefix(keyTagPrefix)
+    }
 
     /// Whether a mapping key is a merge key: the resolved `<<`, a quoted `"<<"` (Psych merges it too)
     /// or a key tagged by ``tagged(_:)``.
@@ -18,13 +25,14 @@ enum YAMLMergeKeys {
         return scalar.string == "<<" && (scalar.style == .singleQuoted || scalar.style == .doubleQuoted)
     }
 
-    /// The text with each block-mapping `<<` key outside block scalars tagged with a distinct tag, or
-    /// `nil` when nothing was rewritten.
-    static func tagged(_ text: String) -> String? {
-        guard !text.contains(tagPrefix) else { return nil }
+    /// The text with each block-mapping key named in `keys` (outside block scalars) tagged with a
+    /// distinct tag, or `nil` when nothing was rewritten.
+    static func tagged(_ text: String, keys: Set<String>) -> String? {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         var blockIndent: Int?
-        var count = 0
+        // Earlier rounds' tags stay; numbering goes on after them.
+        let earlier = text.components(separatedBy: "!policy-gate-").count - 1
+        var count = earlier
         for (offset, line) in lines.enumerated() {
             let indent = line.prefix { $0 == " " }.count
             let content = line.dropFirst(indent)
@@ -33,7 +41,7 @@ enum YAMLMergeKeys {
                 blockIndent = nil
             }
             if startsBlockScalar(content) { blockIndent = indent }
-            // `<<:` possibly after sequence dashes: `- <<: *a`.
+            // The key possibly after sequence dashes: `- <<: *a`.
             var rest = content
             var prefixLength = indent
             while rest.hasPrefix("- ") {
@@ -42,15 +50,40 @@ enum YAMLMergeKeys {
                 prefixLength += 2 + spaces
                 rest = dash.dropFirst(spaces)
             }
-            for key in ["<<", "\"<<\"", "'<<'"] where rest.hasPrefix(key) {
-                let after = rest.dropFirst(key.count).drop { $0 == " " }
-                guard after.hasPrefix(":") else { continue }
-                count += 1
-                lines[offset] = String(line.prefix(prefixLength)) + "\(tagPrefix)\(count) " + rest
-                break
-            }
+            guard let key = keyName(rest), keys.contains(key.name) else { continue }
+            count += 1
+            let tag = key.name == "<<" ? tagPrefix : keyTagPrefix
+            lines[offset] = String(line.prefix(prefixLength)) + "\(tag)\(count) " + rest
         }
-        return count == 0 ? nil : lines.joined(separator: "\n")
+        return count == earlier ? nil : lines.joined(separator: "\n")
+    }
+
+    /// The key a line's content starts with (`name:`, `"name":`, `'name':`), unquoted.
+    private static func keyName(_ content: Substring) -> (name: String, length: Int)? {
+        if let quote = content.first, quote == "\"" || quote == "'" {
+            guard let close = content.dropFirst().firstIndex(of: quote) else { return nil }
+            let after = content[content.index(after: close)...].drop { $0 == " " }
+            guard after.hasPrefix(":") else { return nil }
+            return (String(content[content.index(after: content.startIndex)..<close]), 0)
+        }
+        guard let first = content.first, !"#&*!|>%@`[]{},-?".contains(first) || first == "-" && content.dropFirst().first != " " else {
+            // `<<` starts with a character allowed here.
+            return content.hasPrefix("<<") && content.dropFirst(2).drop { $0 == " " }.hasPrefix(":") ? ("<<", 2) : nil
+        }
+        // A plain key ends at the first `: ` or at a `:` ending the line.
+        var index = content.startIndex
+        while index < content.endIndex {
+            if content[index] == ":" {
+                let next = content.index(after: index)
+                if next == content.endIndex || content[next] == " " {
+                    let name = content[..<index].trimmingCharacters(in: .whitespaces)
+                    return (name, 0)
+                }
+            }
+            if content[index] == " " && content[content.index(after: index)...].hasPrefix("#") { return nil }
+            index = content.index(after: index)
+        }
+        return nil
     }
 
     /// Whether a line's content ends with a block scalar indicator (`key: |`, `- >-`).

@@ -75,16 +75,18 @@ regexes = [
     '''eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9l|SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c''',  # jwt.io sample
     '''\.eyJzb21lIjoicGF5bG9hZCJ9\.''',  # PyJWT docs {"some":"payload"}
     '''^Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==$''',  # Azurite
-    '''^C2y6yDjf5/R\+ob0N8A7Cgv30VRDJIWEHLM\+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==$''',  # Cosmos DB emulator
+    '''^C2y6yDjf5/R\+ob0N8A7Cgv30VRDJIWEHLM\+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==$''',  # Cosmos DB emulator    # AWS documentation keys, exactly: a real key with EXAMPLE appended is not one of them.
+    '''^(?:AKIAIOSFODNN7EXAMPLE|AKIAI44QH8DHBEXAMPLE|wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY|je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY)$''',
 ]
 
+# Only the value a marker wraps: a marker elsewhere on the line suppresses nothing else.
 [[allowlists]]
 description = "Encrypted values: SOPS, Ansible Vault, age-encrypted files"
-regexTarget = "line"
+regexTarget = "secret"
 regexes = [
-    '''ENC\[AES256_GCM,data:''',
-    '''\$ANSIBLE_VAULT;\d\.\d;''',
-    '''-----BEGIN AGE ENCRYPTED FILE-----''',
+    '''^ENC\[AES256_GCM,data:[A-Za-z0-9+/=]*,iv:[A-Za-z0-9+/=]*,tag:[A-Za-z0-9+/=]*,type:[a-z]+\]?$''',
+    '''^\$ANSIBLE_VAULT;\d\.\d;[A-Z0-9;]*$''',
+    '''^-----BEGIN AGE ENCRYPTED FILE-----''',
 ]
 
 [[allowlists]]
@@ -1156,13 +1158,14 @@ falsePositives = [
 [[rules]]
 id = "slack-bot-token"
 description = "Slack bot token (xoxb-)."
-regex = '''\b(xoxb-[0-9]{10,13}-[0-9]{10,13}-[A-Za-z0-9]{24,34})\b'''
+regex = '''\b(xoxb-[0-9]{10,13}-(?:[0-9]{10,13}-)?[A-Za-z0-9]{24,34})\b'''
 entropy = 3.0
 keywords = ["xoxb-"]
 tags = ["slack", "bot-token"]
 truePositives = [
     'SLACK_BOT_TOKEN=xoxb-276427665840-7921822426658-V86iSWcwAqnojAAUhbIDN2bd',
     'app = App(token="xoxb-13603865454-627732137321-GqyGxYpFjEffPNuyrwhKihVW")',
+    'SLACK_TOKEN=xoxb-253237205911-splPWtWqBO4DGlFwjzwBsuWe',
 ]
 falsePositives = [
     'client = WebClient(token="xoxb-not-a-real-token-this-will-not-work")',
@@ -1222,13 +1225,14 @@ falsePositives = [
 [[rules]]
 id = "slack-webhook-url"
 description = "Slack incoming webhook or workflow/trigger URL (hooks.slack.com/services|workflows|triggers/…)."
-regex = '''(https://hooks\.slack\.com/(?:services|workflows|triggers)/T[A-Z0-9]{6,12}/[A-Za-z0-9/_-]{20,150})'''
+regex = '''(https?://hooks\.slack\.com/(?:services|workflows|triggers)/T[A-Za-z0-9]{6,12}/[A-Za-z0-9/_-]{20,150})'''
 entropy = 3.5
 keywords = ["hooks.slack.com"]
 tags = ["slack", "webhook"]
 truePositives = [
     'SLACK_WEBHOOK_URL=https://hooks.slack.com/services/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',
     'requests.post("https://hooks.slack.com/triggers/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", json=payload)',
+    'hook = "http://hooks.slack.com/services/Tuob61zz1kj/B6G6XBBCEPE/VQ8tZovZeY0ho1u1GaTwCcrq"',
 ]
 falsePositives = [
     'SLACK_WEBHOOK_URL=https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX',
@@ -2190,6 +2194,253 @@ falsePositives = [
 ]
 
 # ==================================================================================================
+# More providers: Mailchimp, Alibaba Cloud, 1Password, Grafana, Vault (legacy), Kubernetes, Azure
+# ==================================================================================================
+
+[[rules]]
+id = "mailchimp-api-key"
+description = "Mailchimp Marketing API key (32 hex digits, then -us and the data-centre number)."
+regex = '''\b([0-9a-f]{32}-us[0-9]{1,2})\b'''
+entropy = 3.0
+keywords = ["-us"]
+tags = ["mailchimp", "api-key"]
+truePositives = [
+    'MAILCHIMP_API_KEY=5b03cd08181aa1453a77ed18c84f556b-us15',
+    'client.set_config({"api_key": "b0a0a7c54a838780510e3fb0f73df643-us4", "server": "us4"})',
+]
+falsePositives = [
+    'MAILCHIMP_API_KEY=00000000000000000000000000000000-us1',
+    'MAILCHIMP_SERVER_PREFIX=us15',
+    'MAILCHIMP_API_KEY=${MAILCHIMP_API_KEY}',
+]
+
+[[rules]]
+id = "alibaba-access-key-id"
+description = "Alibaba Cloud AccessKey ID (LTAI…)."
+regex = '''\b(LTAI[A-Za-z0-9]{12,20})\b'''
+entropy = 3.0
+keywords = ["ltai"]
+tags = ["alibaba", "access-key"]
+truePositives = [
+    'ALIBABA_CLOUD_ACCESS_KEY_ID=LTAINPQtL4zUQq5bqrIM9aK6',
+    'access_key_id = "LTAI5tqjOGYUl3guDulqkxCF"',
+]
+falsePositives = [
+    'ALIBABA_CLOUD_ACCESS_KEY_ID=LTAIxxxxxxxxxxxxxxxx',
+    'ALIBABA_CLOUD_ACCESS_KEY_ID=<your-access-key-id>',
+]
+
+[[rules]]
+id = "alibaba-access-key-secret"
+description = "Alibaba Cloud AccessKey secret (30 characters) next to an Alibaba Cloud keyword."
+regex = '''(?i)(?:alibaba|aliyun|alicloud)[\w.-]{0,30}?(?:secret|access[_.-]?key[_.-]?secret)(?:\\?["'`])?[ \t]{0,5}(?::=|=>|=|:)[ \t]{0,5}(?:\\?["'`])?([A-Za-z0-9]{30})(?:[^A-Za-z0-9]|$)'''
+entropy = 3.5
+keywords = ["alibaba", "aliyun", "alicloud"]
+tags = ["alibaba", "secret-key"]
+truePositives = [
+    'ALIBABA_CLOUD_ACCESS_KEY_SECRET=IrD6kcX2KqjjN3f77ZqxdyLL0kIwGn',
+    'aliyun_access_key_secret: "Wm0c8RkQe2XbT5vLp9sNf3hJy7uAd1"',
+]
+falsePositives = [
+    'ALIBABA_CLOUD_ACCESS_KEY_SECRET=${ALIBABA_SECRET}',
+    'ALIBABA_CLOUD_ACCESS_KEY_SECRET=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+]
+
+[[rules]]
+id = "1password-service-account-token"
+description = "1Password service account token (ops_ followed by base64url JSON)."
+regex = '''\b(ops_eyJ[A-Za-z0-9_-]{200,1000}={0,2})(?:[^A-Za-z0-9_=-]|$)'''
+entropy = 4.0
+keywords = ["ops_eyj"]
+tags = ["1password", "service-account"]
+truePositives = [
+    'OP_SERVICE_ACCOUNT_TOKEN=ops_eyJzaWduSW5BZGRyZXNzIjogImFjbWUuMXBhc3N3b3JkLmNvbSIsICJ1c2VyQXV0aCI6IHsibWV0aG9kIjogIlNSUGctNDA5NiIsICJhbGciOiAiUEJFUzJnLUhTMjU2IiwgIml0ZXJhdGlvbnMiOiA2NTAwMDAsICJzYWx0IjogIjV6REoxamhUSVNDd2hJYmdqZU42QUQifSwgImVtYWlsIjogImtibjFtbG13dnFjdEBhY21lLjFwYXNzd29yZC5jb20iLCAic3JwWCI6ICI3MTQ4OWEzZmMzY2VlM2ZlY2YxNWI1MWU5MjY1ZTc1MmVkM2U5NDJlOGNkMTY4ODhhNjZlOTgwOTkwYjQzZTg3In0',
+]
+falsePositives = [
+    'OP_SERVICE_ACCOUNT_TOKEN=ops_eyJ...',
+    'OP_SERVICE_ACCOUNT_TOKEN=${OP_SERVICE_ACCOUNT_TOKEN}',
+]
+
+[[rules]]
+id = "grafana-legacy-api-key"
+description = "Grafana API key of the legacy format: base64 of {\"k\":…,\"n\":…,\"id\":…} (eyJrIjoi…)."
+regex = '''\b(eyJrIjoi[A-Za-z0-9+/_-]{50,200}={0,2})(?:[^A-Za-z0-9+/_=-]|$)'''
+entropy = 4.0
+keywords = ["eyjrijoi"]
+tags = ["grafana", "api-key"]
+truePositives = [
+    'GRAFANA_API_KEY=eyJrIjoiVUVDNHlPZ2JKam5FcXZKT1hKTDdvSTdldlVsa2wwVlEiLCJuIjoiY2ktZGVwbG95IiwiaWQiOjU2OX0=',
+    'headers = {"Authorization": "Bearer eyJrIjoiSUtvQXZvVkdjU1duR0RTeDM1ZFpjVmdBb2FZaHlDcVYiLCJuIjoibWV0cmljcy1yZWFkZXIiLCJpZCI6MjUxfQ=="}',
+]
+falsePositives = [
+    'GRAFANA_API_KEY=eyJrIjoi...',
+    'GRAFANA_API_KEY=${GRAFANA_API_KEY}',
+]
+
+[[rules]]
+id = "vault-legacy-token"
+description = "HashiCorp Vault service token of the format before 1.10 (s. and 24 characters) next to a Vault keyword."
+regex = '''(?i)(?:vault|\bvt_|x-vault-token)[\w.-]{0,30}?(?:\\?["'`])?[ \t]{0,5}(?::=|=>|=|:|,)[ \t]{0,5}(?:\\?["'`])?(?-i:(s\.[A-Za-z0-9]{24}))(?:[^A-Za-z0-9]|$)'''
+entropy = 3.5
+keywords = ["vault"]
+tags = ["vault", "hashicorp"]
+truePositives = [
+    'VAULT_TOKEN=s.7jJYgPG1ed7W37wpEMfHICpx',
+    'curl -H "X-Vault-Token: s.L75Eg3O1eZahk2LlGcADcDxA" https://vault.acme.internal/v1/secret/data/app',
+]
+falsePositives = [
+    'VAULT_TOKEN=s.xxxxxxxxxxxxxxxxxxxxxxxx',
+    'VAULT_ADDR=https://vault.acme.internal',
+    'vault_path = "s.secrets.application"',
+]
+
+[[rules]]
+id = "vault-unseal-key"
+description = "HashiCorp Vault unseal or recovery key (base64 of 32 or 33 bytes) next to an unseal keyword."
+regex = '''(?i)(?:unseal|recovery)[\w .-]{0,20}?key[\w .-]{0,10}?(?:\\?["'`])?[ \t]{0,5}(?::=|=>|=|:|,)[ \t]{0,5}(?:\\?["'`])?([A-Za-z0-9+/]{43}=|[A-Za-z0-9+/]{44})(?:[^A-Za-z0-9+/=]|$)'''
+entropy = 4.0
+keywords = ["unseal", "recovery"]
+tags = ["vault", "hashicorp"]
+truePositives = [
+    'Unseal Key 1: VZLo6dGxJkOxl4+/uqLt7i11Z04FfcwcIMFmNBR8feg=',
+    'VAULT_UNSEAL_KEY="5tZxIqDuN17NzoBa3elhHYqEEeo4nc4tf3ziUCtmrghq"',
+]
+falsePositives = [
+    'Unseal Key 1: <unseal-key-1>',
+    'VAULT_UNSEAL_KEY=${UNSEAL_KEY}',
+    'recovery_key_shares = 5',
+]
+
+[[rules]]
+id = "kubernetes-bootstrap-token"
+description = "Kubernetes bootstrap token (6 and 16 lowercase characters, joined by a dot) after a token keyword."
+regex = '''(?i)(?:--token|bootstrap[\w.-]{0,20}?token|\btoken)(?:\\?["'`])?[ \t]{0,5}(?:=|:|[ \t])[ \t]{0,5}(?:\\?["'`])?(?-i:([a-z0-9]{6}\.[a-z0-9]{16}))(?:[^A-Za-z0-9.]|$)'''
+entropy = 3.0
+keywords = ["token"]
+tags = ["kubernetes", "bootstrap-token"]
+truePositives = [
+    'kubeadm join 10.0.0.10:6443 --token pr3tk3.atl5neiln29bxitw --discovery-token-ca-cert-hash sha256:2a7b',
+    '  token: "6cwqw7.kyd5qbpfmql8i800"',
+]
+falsePositives = [
+    'kubeadm join 10.0.0.10:6443 --token abcdef.0123456789abcdef',
+    'kubeadm join 10.0.0.10:6443 --token <token>',
+    'token: config.settings.value',
+]
+
+[[rules]]
+id = "npm-legacy-auth-token"
+description = "npm access token of the legacy UUID format in an .npmrc auth setting."
+regex = '''(?i)(?:_authToken|npm[_.-]?token|npmAuthToken)(?:\\?["'`])?[ \t]{0,5}(?:=|:)[ \t]{0,5}(?:\\?["'`])?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9a-f-]|$)'''
+entropy = 3.0
+keywords = ["_authtoken", "npm_token", "npm-token", "npmtoken", "npmauthtoken"]
+tags = ["npm", "registry"]
+truePositives = [
+    '//registry.npmjs.org/:_authToken=98ccd240-845f-4e0f-a32a-84019f213abc',
+    'NPM_TOKEN: "a486eb51-3ff5-4b18-823f-f8c82db5b439"',
+]
+falsePositives = [
+    '//registry.npmjs.org/:_authToken=00000000-0000-0000-0000-000000000000',
+    'NPM_TOKEN_ID=registry-token-reference',
+]
+
+[[rules]]
+id = "azure-app-configuration-connection-string"
+description = "Azure App Configuration connection string (Endpoint=…azconfig.io;Id=…;Secret=…)."
+regex = '''(?i)Endpoint=https://[a-z0-9-]{1,64}\.azconfig\.io;\s*Id=[^;\s]{4,40};\s*Secret=([A-Za-z0-9+/]{40,88}={0,2})'''
+entropy = 4.0
+keywords = ["azconfig.io"]
+tags = ["azure", "connection-string"]
+truePositives = [
+    'APPCONFIG_CONNECTION_STRING="Endpoint=https://acme-settings.azconfig.io;Id=urqx-l0-s0:xoJELwjBVw2ecc8XMo8A;Secret=Z6ghcti4XEyB/FJCmL6TY9eNhr4UmgkvuJdWdTzG+ELU"',
+]
+falsePositives = [
+    'APPCONFIG_CONNECTION_STRING="Endpoint=https://acme-settings.azconfig.io;Id=<id>;Secret=<secret>"',
+]
+
+[[rules]]
+id = "azure-cache-redis-key"
+description = "Azure Cache for Redis access key in a StackExchange.Redis connection string (….redis.cache.windows.net,password=…)."
+regex = '''(?i)\.redis\.cache\.windows\.net(?::\d{2,5})?,[^\n]{0,100}?password=([A-Za-z0-9+/]{43}=)'''
+entropy = 4.0
+keywords = ["redis.cache.windows.net"]
+tags = ["azure", "redis", "connection-string"]
+truePositives = [
+    'REDIS_URL=acme-cache.redis.cache.windows.net:6380,password=iGtDpHU02Z5Mr4ykHOkCVCsx4qYDYqjS6K9tmFvPm6s=,ssl=True,abortConnect=False',
+]
+falsePositives = [
+    'REDIS_URL=acme-cache.redis.cache.windows.net:6380,password=${REDIS_KEY},ssl=True',
+]
+
+[[rules]]
+id = "azure-openai-api-key"
+description = "Azure OpenAI / Azure AI services key (32 hex digits) next to an Azure OpenAI keyword."
+regex = '''(?i)(?:azure[_.-]?openai|aoai|openai\.azure\.com|cognitive[_.-]?services?|azure[_.-]?ai)[\w.-]{0,30}?(?:key|secret)?(?:\\?["'`])?[ \t]{0,5}(?::=|=>|=|:|,)[ \t]{0,5}(?:\\?["'`])?([0-9a-f]{32})(?:[^0-9A-Za-z]|$)'''
+entropy = 3.0
+keywords = ["openai", "aoai", "cognitive", "azure_ai", "azure-ai", "azure.ai"]
+tags = ["azure", "openai", "api-key"]
+truePositives = [
+    'AZURE_OPENAI_API_KEY=56d0d72a35d27bee75d9d5c244ee02a6',
+    'aoai_key: "b9d1f6703c6745b388ec3ad0fceb0da7"',
+]
+falsePositives = [
+    'AZURE_OPENAI_API_KEY=00000000000000000000000000000000',
+    'AZURE_OPENAI_ENDPOINT=https://acme.openai.azure.com/',
+]
+
+[[rules]]
+id = "azure-container-registry-password"
+description = "Azure Container Registry admin or token password (52 characters) next to an ACR keyword."
+regex = '''(?i)(?:\bacr|azurecr\.io|container[_.-]?registry)[\w.-]{0,30}?(?:password|passwd|pwd|secret|token)(?:\\?["'`])?[ \t]{0,5}(?::=|=>|=|:|,|[ \t]-p)[ \t]{0,5}(?:\\?["'`])?([A-Za-z0-9+/=]{52})(?:[^A-Za-z0-9+/=]|$)'''
+entropy = 4.0
+keywords = ["acr", "azurecr.io", "registry"]
+tags = ["azure", "registry", "password"]
+truePositives = [
+    'ACR_PASSWORD=OKZLOWO4vbWyPna4vMLI1uG1LgRVVxW4JU913xdwDXMkSM8vdKEr',
+    'acr_admin_password: "BIluFfDlO7AbGzDlCIwnQBIiZUoXSR2EPhgAue4juenyP2oMB6cd"',
+]
+falsePositives = [
+    'ACR_PASSWORD=${{ secrets.ACR_PASSWORD }}',
+    'ACR_LOGIN_SERVER=acme.azurecr.io',
+]
+
+[[rules]]
+id = "http-custom-auth-header"
+description = "API token in an HTTP header other than Basic/Bearer: Authorization: Api-Token|Token|apikey …, Token:, apikey:, X-…-ApiKey: (curl -H, HTTP client headers)."
+regex = '''(?i)(?:\bauthorization\\?["']?[ \t]*[:=,][ \t]*\\?["']?(?:api-?token|token|api-?key|sso-key|key)[ \t=]+(?:token=)?|(?:-H|--header)[ \t]*["']?(?:token|api-?key|x-[\w-]{0,30}api-?key|x-[\w-]{0,30}token|private-token)[ \t]*:[ \t]*|\bx-octopus-apikey["']?[ \t]*[:=,][ \t]*["']?)([A-Za-z0-9_.+/~-]{16,300}={0,2})(?:[^A-Za-z0-9_.+/~=-]|$)'''
+entropy = 3.5
+keywords = ["authorization", "-h ", "-h\"", "-h'", "--header", "x-octopus-apikey"]
+tags = ["http", "api-key"]
+truePositives = [
+    'curl -H "Authorization: Api-Token oCCxKr1vIWc7C6QNJyMs4h7hSe4vg2V7" https://monitor.acme.internal/api/v2/metrics',
+    'curl -s -H "Token: 6a1PKvsLrgOQ3ntGi0Z0ALZcwNjKHeIIQr3XSFgJ" https://ci.acme.internal/api/jobs',
+    "curl -H 'apikey: CkaCqnQKyfylZ8EVeIz4J7utmglhJ1LcaEL4' https://db.acme.internal/rest/v1/items",
+    'headers = {"X-Octopus-ApiKey": "API-QPR0AKSHZ5PFYHPQF0ZBZCVLROO"}',
+    'Authorization: Token token=JwRIMGdNZd40xs5L17GSBjRsTQFR6516',
+]
+falsePositives = [
+    'curl -H "Authorization: Api-Token $DT_API_TOKEN" https://monitor.acme.internal/api/v2/metrics',
+    'curl -H "Token: <your-token>" https://ci.acme.internal/api/jobs',
+    'curl -H "Content-Type: application/json" https://api.acme.internal',
+    'headers = {"X-Octopus-ApiKey": os.environ["OCTOPUS_API_KEY"]}',
+]
+
+[[rules]]
+id = "okta-token-previous-line"
+description = "Okta API token (00 and 40 characters) as the default of a Terraform variable whose name, on the line before, says Okta."
+regex = '''(?i)variable[ \t]+"[\w-]*okta[\w-]*"[ \t]*\{[^}]{0,300}?\bdefault[ \t]*=[ \t]*"(?-i:(00[A-Za-z0-9_-]{40}))"'''
+entropy = 3.5
+keywords = ["okta"]
+tags = ["okta", "api-token"]
+truePositives = [
+    "variable \"okta_api_token\" {\n  type      = string\n  sensitive = true\n  default   = \"00za3rFwHOEkiuf6srtBk5JLCKkfDXevgy7QMVmNiP\"\n}",
+]
+falsePositives = [
+    "variable \"okta_api_token\" {\n  type      = string\n  sensitive = true\n}",
+    "variable \"okta_org\" {\n  default = \"acme\"\n}",
+]
+
+# ==================================================================================================
 # Private keys
 # ==================================================================================================
 
@@ -2382,15 +2633,19 @@ regexes = [
 [[rules]]
 id = "database-url-credentials"
 description = "Database / broker connection URL with an inline password (postgres, mysql, mariadb, mongodb(+srv), redis(s), amqp(s), mssql, sqlserver, …)."
-regex = '''(?i)\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|cockroachdb|clickhouse|neo4j(?:\+s)?|couchdb|oracle|db2|memcached|valkey)(?:\+[a-z0-9]+)?://[^\s:@/"'`<>]{0,128}:([^\s@/"'`<>]{1,256})@[A-Za-z0-9.\[_-]'''
+regex = '''(?i)\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|cockroachdb|clickhouse|neo4j(?:\+s)?|couchdb|oracle|db2|memcached|valkey|postgis|timescaledb|trino|presto|snowflake|hive2?|kafka|nats|influxdb|cassandra|elasticsearch|opensearch)(?:\+[a-z0-9]+)?://[^\s:@/"'`<>]{0,128}:([^\s@/"'`<>]{1,256})@[A-Za-z0-9.\[_-]'''
 entropy = 2.0
 keywords = [
     "postgres", "mysql", "mariadb", "mongodb", "redis", "amqp", "mssql", "sqlserver",
     "cockroachdb", "clickhouse", "neo4j", "couchdb", "oracle", "db2", "memcached", "valkey",
+    "postgis", "timescaledb", "trino", "presto", "snowflake", "hive", "kafka", "nats", "influxdb",
+    "cassandra", "elasticsearch", "opensearch",
 ]
 tags = ["database", "password"]
 truePositives = [
     'DATABASE_URL=postgresql://app:E3wmq6MuB4sLsf03gORwkpwr@db.prod.acme.internal:5432/app',
+    'GEO_DATABASE_URL=postgis://geo:Oo6Cd6rvau5kHvRwMzzu@gis.acme.internal:5432/tiles',
+    'TRINO_URL=trino://analyst:VtYkwMJFrCfZ4U2Eqk@trino.acme.internal:443/hive',
     'engine = create_engine("mysql+pymysql://reporting:y3dyR6LfrYoU7tQGiI@10.0.4.12/analytics")',
     'MONGO_URI=mongodb+srv://svc-ingest:f7L69DqfMqYPcUJTCgAg@cluster0.ab1cd.mongodb.net/prod?retryWrites=true',
     'REDIS_URL=rediss://:QfOMlrEm533MNher235DmODPyJhSh3ap@cache.acme.internal:6380/0',
@@ -2495,19 +2750,21 @@ regexes = [
 [[rules]]
 id = "curl-user-credentials"
 description = "user:password passed to curl with -u / --user."
-regex = '''(?i)\bcurl\b[^\n|;&]{0,200}?[ \t](?:-u|--user)[ \t]*["\x27]?[^\s:"\x27$]{1,100}:([^\s"\x27$]{3,200})'''
+regex = '''(?i)\bcurl\b[^\n|;&]{0,200}?[ \t](?:-u|--user)[ \t]*["\x27]?[^\s:"\x27$<>]{0,100}:([^\s"\x27$<>][^\s"\x27<>]{2,200})'''
 entropy = 2.5
 keywords = ["curl"]
 tags = ["http", "basic-auth"]
 truePositives = [
     'curl -u admin:ogvGX0aUO704osNV https://jenkins.acme.internal/job/deploy/build',
-    "curl -sS --user 'svc-backup:EQG7G8cCYDraHBj7ouRf' -T backup.tgz https://nexus.acme.internal/repository/raw/",
+    "curl -sS --user 'svc-backup:EQG7G8cCYDraHBj7ouRf' -T backup.tgz https://nexus.acme.internal/repository/raw/",    'curl -u :38AibNyyurlGFb0EkjKWRE https://registry.acme.internal/v2/_catalog',
+    "curl --user 'deploy:hbiGjl$vhkTp3SKQ' https://nexus.acme.internal/service/rest/v1/status",
 ]
 falsePositives = [
     'curl -u "$USER:$PASSWORD" https://api.acme.internal',
     'curl -u admin:admin http://localhost:8080',
     'curl -u user:password https://example.org',
-    'curl -u ${API_USER}:${API_TOKEN} https://api.acme.internal',
+    'curl -u ${API_USER}:${API_TOKEN} https://api.acme.internal',    'curl -u <user:password> https://api.acme.internal/v1/items',
+    'curl -u <username>:<api-token> https://api.acme.internal/v1/items',
 ]
 [[rules.allowlists]]
 description = "placeholder / default passwords and hashes"
@@ -2767,16 +3024,19 @@ regexes = [
 [[rules]]
 id = "generic-password"
 description = "Hard-coded password assigned in code, .env, YAML, JSON, INI/properties or CLI flags."
-regex = '''(?i)(?:^|[^\w.-])(?:[\w.-]{0,60}?(?:password|passwd|passphrase|passwort)|(?:[\w.-]{0,60}?[_.-])?(?:pass|pwd|pword))(?:\\?["'`])?\]?(?:[ \t]{0,3}:[ \t]{0,3}[A-Za-z_][\w.\[\]|, ]{0,40}?)?[ \t]{0,5}(?::=|=>|=|:)[ \t]{0,5}(?:\\?"([^"\\\s]{8,128})\\?"|'([^'\\\s]{8,128})'|`([^`\\\s]{8,128})`|([^\s"'`\\;,(){}\[\]<>=:][^\s"'`\\;,(){}\[\]<>]{7,127})(?:[\s;\]}]|$))'''
+regex = '''(?i)(?:^|[^\w.-])(?:[\w.-]{0,60}?(?:password|passwd|passphrase|passwort|creds)|(?:[\w.-]{0,60}?[_.-])?(?:pass|pwd|pword))(?:[_.-]?[0-9]{1,3})?(?:\\?["'`])?\]?(?:[ \t]{0,3}:[ \t]{0,3}[A-Za-z_][\w.\[\]|, ]{0,40}?)?[ \t]{0,5}(?::=|=>|=|:)[ \t]{0,5}(?:\\?"([^"\\\s]{8,128})\\?"|'([^'\\\s]{8,128})'|`([^`\\\s]{8,128})`|([^\s"'`\\;,(){}\[\]<>=:][^\s"'`\\;,(){}\[\]<>]{7,127})(?:[\s;\]}]|$))'''
 entropy = 3.0
 keywords = [
     "password", "passwd", "passphrase", "passwort", "pass=", "pass ", "pass:", "pass\"", "pass'",
     "pass\\", "pass`", "pass]", "pass\t", "pwd=", "pwd ", "pwd:", "pwd\"", "pwd'", "pwd\\", "pwd`",
     "pwd]", "pwd\t", "pword=", "pword ", "pword:", "pword\"", "pword'", "pword\\", "pword`",
     "pword]", "pword\t",
+    "creds=", "creds ", "creds:", "creds\"", "creds'",
 ]
 tags = ["generic", "password"]
 truePositives = [
+    'smtp_password_2 = "Nk6sEr6f4gUy0B"',
+    'creds = "Q8DEoFogNCAI3Ao3px"',
     'DB_PASSWORD="YBjTWA!5F?%h%Okd"',
     '  password: rqadXqaExxvJzB9',
     'spring.datasource.password=WptVIm0wYT-D6Xf4^0*B',
@@ -2817,16 +3077,18 @@ falsePositives = [
 [[rules]]
 id = "generic-secret"
 description = "Hard-coded secret (client_secret, app secret, webhook secret, SECRET_KEY, …) with a high-entropy value."
-regex = '''(?i)(?:^|[^\w.-])[\w.-]{0,60}?secret(?:[_.-]?(?:key|token|value|access[_.-]?key))?(?:\\?["'`])?\]?(?:[ \t]{0,3}:[ \t]{0,3}[A-Za-z_][\w.\[\]|, ]{0,40}?)?[ \t]{0,5}(?::=|=>|=|:)[ \t]{0,5}(?:\\?"([^"\\\s]{12,200})\\?"|'([^'\\\s]{12,200})'|`([^`\\\s]{12,200})`|([^\s"'`\\;,(){}\[\]<>=:][^\s"'`\\;,(){}\[\]<>]{11,199})(?:[\s;\]}]|$))'''
+regex = '''(?i)(?:^|[^\w.-])[\w.-]{0,60}?secret(?:[_.-]?(?:key|token|value|access[_.-]?key))?(?:[_.-]?[0-9]{1,3})?(?:\\?["'`])?\]?(?:[ \t]{0,3}:[ \t]{0,3}[A-Za-z_][\w.\[\]|, ]{0,40}?)?[ \t]{0,5}(?::=|=>|=|:)[ \t]{0,5}(?:\\?"([^"\\\s]{12,200})\\?"|'([^'\\\s]{12,200})'|`([^`\\\s]{12,200})`|([^\s"'`\\;,(){}\[\]<>=:][^\s"'`\\;,(){}\[\]<>]{11,199})(?:[\s;\]}]|$))'''
 entropy = 3.3
 keywords = [
     "secret=", "secret ", "secret:", "secret\"", "secret'", "secret\\", "secret`", "secret]",
     "secret\t", "secretkey", "secret_k", "secret-k", "secret.k", "secrettoken", "secret_t",
     "secret-t", "secret.t", "secretvalue", "secret_v", "secret-v", "secret.v", "secretaccess",
     "secret_a", "secret-a", "secret.a",
+    "secret0", "secret1", "secret2", "secret3", "secret4", "secret5", "secret6", "secret7", "secret8", "secret9", "secret_0", "secret_1", "secret_2", "secret_3", "secret_4", "secret_5", "secret_6", "secret_7", "secret_8", "secret_9", "secret-0", "secret-1", "secret-2", "secret-3", "secret-4", "secret-5", "secret-6", "secret-7", "secret-8", "secret-9", "secret.0", "secret.1", "secret.2", "secret.3", "secret.4", "secret.5", "secret.6", "secret.7", "secret.8", "secret.9",
 ]
 tags = ["generic", "secret"]
 truePositives = [
+    'webhook_secret_01: TnHyf6t5YdIngBaVbVJBMQKn',
     'CLIENT_SECRET=BlB17nikancD6hqTOXirq2DhAMOQJu5W',
     '  "webhook_secret": "5daf66ba457e3c5bf6d4e4041ad49825172a3705"',
     "oauth:\n  client_secret: 2__vWtx1HbQBvr2xqluJUECTiLpSAceQMdud",
@@ -2850,15 +3112,17 @@ falsePositives = [
 [[rules]]
 id = "generic-token"
 description = "Hard-coded token (access_token, api_token, auth_token, GITHUB_TOKEN, …) with a high-entropy value."
-regex = '''(?i)(?:^|[^\w.-])[\w.-]{0,60}?token(?:[_.-]?(?:value|secret|key))?(?:\\?["'`])?\]?(?:[ \t]{0,3}:[ \t]{0,3}[A-Za-z_][\w.\[\]|, ]{0,40}?)?[ \t]{0,5}(?::=|=>|=|:)[ \t]{0,5}(?:\\?"([^"\\\s]{16,500})\\?"|'([^'\\\s]{16,500})'|`([^`\\\s]{16,500})`|([^\s"'`\\;,(){}\[\]<>=:][^\s"'`\\;,(){}\[\]<>]{15,499})(?:[\s;\]}]|$))'''
+regex = '''(?i)(?:^|[^\w.-])[\w.-]{0,60}?token(?:[_.-]?(?:value|secret|key))?(?:[_.-]?[0-9]{1,3})?(?:\\?["'`])?\]?(?:[ \t]{0,3}:[ \t]{0,3}[A-Za-z_][\w.\[\]|, ]{0,40}?)?[ \t]{0,5}(?::=|=>|=|:)[ \t]{0,5}(?:\\?"([^"\\\s]{16,500})\\?"|'([^'\\\s]{16,500})'|`([^`\\\s]{16,500})`|([^\s"'`\\;,(){}\[\]<>=:][^\s"'`\\;,(){}\[\]<>]{15,499})(?:[\s;\]}]|$))'''
 entropy = 3.3
 keywords = [
     "token=", "token ", "token:", "token\"", "token'", "token\\", "token`", "token]", "token\t",
     "tokenvalue", "token_v", "token-v", "token.v", "tokensecret", "token_s", "token-s", "token.s",
     "tokenkey", "token_k", "token-k", "token.k",
+    "token0", "token1", "token2", "token3", "token4", "token5", "token6", "token7", "token8", "token9", "token_0", "token_1", "token_2", "token_3", "token_4", "token_5", "token_6", "token_7", "token_8", "token_9", "token-0", "token-1", "token-2", "token-3", "token-4", "token-5", "token-6", "token-7", "token-8", "token-9", "token.0", "token.1", "token.2", "token.3", "token.4", "token.5", "token.6", "token.7", "token.8", "token.9",
 ]
 tags = ["generic", "token"]
 truePositives = [
+    'service_api_token_123 = "Y8qS0BFn7BwpkZ01BZGaG7yOh3FZ9NoD"',
     'API_TOKEN=PGOkLojoyY7ns4B4gFNL8exfiwOmUoxe',
     '  "access_token": "4HBoVqnfpxh1ZdZwIZOz9UCUa_kDTEfG_Voja3ou",',
     'refresh_token: S73hvJBEF74yXOPV90wmYfi6mRm22gFxxlR3D6HTwHoP8QHL',
@@ -2890,7 +3154,7 @@ regexes = [
 [[rules]]
 id = "generic-api-key"
 description = "Hard-coded API / access / private / encryption key assignment with a high-entropy value."
-regex = '''(?i)(?:^|[^\w.-])[\w.-]{0,60}?(?:api[_.-]?key|apikey|api[_.-]?secret|access[_.-]?key(?:[_.-]?secret)?|private[_.-]?key|auth[_.-]?key|app[_.-]?key|master[_.-]?key|encryption[_.-]?key|signing[_.-]?key|client[_.-]?key|subscription[_.-]?key|license[_.-]?key|consumer[_.-]?(?:key|secret))(?:\\?["'`])?\]?(?:[ \t]{0,3}:[ \t]{0,3}[A-Za-z_][\w.\[\]|, ]{0,40}?)?[ \t]{0,5}(?::=|=>|=|:)[ \t]{0,5}(?:\\?"([^"\\\s]{16,500})\\?"|'([^'\\\s]{16,500})'|`([^`\\\s]{16,500})`|([^\s"'`\\;,(){}\[\]<>=:][^\s"'`\\;,(){}\[\]<>]{15,499})(?:[\s;\]}]|$))'''
+regex = '''(?i)(?:^|[^\w.-])[\w.-]{0,60}?(?:api[_.-]?key|apikey|api[_.-]?secret|access[_.-]?key(?:[_.-]?secret)?|private[_.-]?key|auth[_.-]?key|app[_.-]?key|master[_.-]?key|encryption[_.-]?key|signing[_.-]?key|client[_.-]?key|subscription[_.-]?key|license[_.-]?key|consumer[_.-]?(?:key|secret))(?:[_.-]?[0-9]{1,3})?(?:\\?["'`])?\]?(?:[ \t]{0,3}:[ \t]{0,3}[A-Za-z_][\w.\[\]|, ]{0,40}?)?[ \t]{0,5}(?::=|=>|=|:)[ \t]{0,5}(?:\\?"([^"\\\s]{16,500})\\?"|'([^'\\\s]{16,500})'|`([^`\\\s]{16,500})`|([^\s"'`\\;,(){}\[\]<>=:][^\s"'`\\;,(){}\[\]<>]{15,499})(?:[\s;\]}]|$))'''
 entropy = 3.3
 keywords = [
     "api_key", "api-key", "api.key", "apikey", "api_secret", "api-secret", "apisecret",
@@ -2901,9 +3165,11 @@ keywords = [
     "subscription-key", "subscriptionkey", "license_key", "license-key", "licensekey",
     "consumer_key", "consumer-key", "consumerkey", "consumer_secret", "consumer-secret",
     "consumersecret",
+    "api_key0", "api_key1", "api_key2", "api_key3", "api_key4", "api_key5", "api_key6", "api_key7", "api_key8", "api_key9", "api_key_0", "api_key_1", "api_key_2", "api_key_3", "api_key_4", "api_key_5", "api_key_6", "api_key_7", "api_key_8", "api_key_9", "api_key-0", "api_key-1", "api_key-2", "api_key-3", "api_key-4", "api_key-5", "api_key-6", "api_key-7", "api_key-8", "api_key-9", "api_key.0", "api_key.1", "api_key.2", "api_key.3", "api_key.4", "api_key.5", "api_key.6", "api_key.7", "api_key.8", "api_key.9", "apikey0", "apikey1", "apikey2", "apikey3", "apikey4", "apikey5", "apikey6", "apikey7", "apikey8", "apikey9", "apikey_0", "apikey_1", "apikey_2", "apikey_3", "apikey_4", "apikey_5", "apikey_6", "apikey_7", "apikey_8", "apikey_9", "apikey-0", "apikey-1", "apikey-2", "apikey-3", "apikey-4", "apikey-5", "apikey-6", "apikey-7", "apikey-8", "apikey-9", "apikey.0", "apikey.1", "apikey.2", "apikey.3", "apikey.4", "apikey.5", "apikey.6", "apikey.7", "apikey.8", "apikey.9", "api-key0", "api-key1", "api-key2", "api-key3", "api-key4", "api-key5", "api-key6", "api-key7", "api-key8", "api-key9", "api-key_0", "api-key_1", "api-key_2", "api-key_3", "api-key_4", "api-key_5", "api-key_6", "api-key_7", "api-key_8", "api-key_9", "api-key-0", "api-key-1", "api-key-2", "api-key-3", "api-key-4", "api-key-5", "api-key-6", "api-key-7", "api-key-8", "api-key-9", "api-key.0", "api-key.1", "api-key.2", "api-key.3", "api-key.4", "api-key.5", "api-key.6", "api-key.7", "api-key.8", "api-key.9", "access_key0", "access_key1", "access_key2", "access_key3", "access_key4", "access_key5", "access_key6", "access_key7", "access_key8", "access_key9", "access_key_0", "access_key_1", "access_key_2", "access_key_3", "access_key_4", "access_key_5", "access_key_6", "access_key_7", "access_key_8", "access_key_9", "access_key-0", "access_key-1", "access_key-2", "access_key-3", "access_key-4", "access_key-5", "access_key-6", "access_key-7", "access_key-8", "access_key-9", "access_key.0", "access_key.1", "access_key.2", "access_key.3", "access_key.4", "access_key.5", "access_key.6", "access_key.7", "access_key.8", "access_key.9", "private_key0", "private_key1", "private_key2", "private_key3", "private_key4", "private_key5", "private_key6", "private_key7", "private_key8", "private_key9", "private_key_0", "private_key_1", "private_key_2", "private_key_3", "private_key_4", "private_key_5", "private_key_6", "private_key_7", "private_key_8", "private_key_9", "private_key-0", "private_key-1", "private_key-2", "private_key-3", "private_key-4", "private_key-5", "private_key-6", "private_key-7", "private_key-8", "private_key-9", "private_key.0", "private_key.1", "private_key.2", "private_key.3", "private_key.4", "private_key.5", "private_key.6", "private_key.7", "private_key.8", "private_key.9",
 ]
 tags = ["generic", "api-key"]
 truePositives = [
+    'maps_api_key2 = "xQshIISj3bb5642ldGDinouxZjugnDD5"',
     'WEATHER_API_KEY=3440299e8aa759c701a7c87b49b1fcd9',
     '"    \"api_key\": \"mzDc6rNjRHq1DMTjL59m6LITQGpnJ5rctPqzFlr1\"\n",',
     "  apiKey: '1S7muSrCHOzMHM_jLzgjCy7GzjL-UuM6Z6FCThx'",
@@ -2922,11 +3188,9 @@ falsePositives = [
     'API_KEY=<your-api-key>',
     'API_KEY=sk-xxxxxxxxxxxxxxxxxxxxxxxx',
     '"api_key": "REDACTED"',
-    'api_key = "test_oLgFE0sFsM1ikSbpCCYDvna1"',
     '"ApiKey": "48205d4ffd7feba3"',
     '_SAR_APP_KEY = "serverlessrepo:applicationId"',
     '"encryptionKey": "arn:aws:kms:eu-west-1:123456789012:alias/aws/s3"',
-    'AppServerPrivateKey="a123b45c6d78e9f012a34cd5e6a7890b12c3d45e6f78a1b234c56d7e890a1234"',
 ]
 """#####
 

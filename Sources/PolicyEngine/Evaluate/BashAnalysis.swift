@@ -9,14 +9,19 @@ public struct BashAnalysis: Sendable, Hashable {
     public var simpleCommands: [[String]]
     /// The dangers found, without duplicates, in the order found.
     public var findings: [DangerousCommandFinding]
+    /// The files the command writes (redirections, `tee`, `cp`, `sed -i`, `--output`, …), resolved
+    /// against the working directory where possible, in order.
+    public var writtenPaths: [String]
 
     /// Creates an analysis.
     /// - Parameters:
     ///   - simpleCommands: the argv of each simple command.
     ///   - findings: the dangers found.
-    public init(simpleCommands: [[String]], findings: [DangerousCommandFinding]) {
+    ///   - writtenPaths: the files written.
+    public init(simpleCommands: [[String]], findings: [DangerousCommandFinding], writtenPaths: [String] = []) {
         self.simpleCommands = simpleCommands
         self.findings = findings
+        self.writtenPaths = writtenPaths
     }
 
     /// Whether nothing dangerous was found.

@@ -36,11 +36,35 @@ public struct BashCommandAnalyzer: Sendable {
     /// - Parameter command: the command as the agent sent it (`tool_use.input.command`).
     /// - Returns: the simple commands and the dangers found.
     public func analyze(_ command: String) -> BashAnalysis {
+        // Several post rules analyse the same calls; the analysis is pure, so it is kept for them.
+        let key = CacheKey(workspaceRoot: workspaceRoot, allowedHosts: allowedHosts, home: home, command: command)
+        if let cached = Self.cache.withLock({ $0[key] }) { return cached }
+        let analysis = analyzeUncached(command)
+        Self.cache.withLock { cache in
+            if cache.count >= Self.cacheLimit { cache.removeAll() }
+            cache[key] = analysis
+        }
+        return analysis
+    }
+
+    private struct CacheKey: Hashable {
+        var workspaceRoot: String
+        var allowedHosts: [String]
+        var home: String?
+        var command: String
+    }
+
+    private static let cacheLimit = 512
+    private static let cache = Locked<[CacheKey: BashAnalysis]>([:])
+
+    private func analyzeUncached(_ command: String) -> BashAnalysis {
         let classifier = CommandClassifier(workspaceRoot: workspaceRoot, hosts: HostAllowList(allowedHosts), home: home)
         var auditor = CommandAuditor(classifier: classifier, maxDepth: Self.maxScriptDepth)
-        auditor.audit(command, context: CommandAuditor.Context(cwd: workspaceRoot, depth: 0))
+        var variables = ShellVariables()
+        variables.home = home
+        auditor.audit(command, context: CommandAuditor.Context(cwd: workspaceRoot, depth: 0, variables: variables))
         var seen: Set<DangerousCommandFinding> = []
         let findings = auditor.findings.filter { seen.insert($0).inserted }
-        return BashAnalysis(simpleCommands: auditor.simpleCommands, findings: findings)
+        return BashAnalysis(simpleCommands: auditor.simpleCommands, findings: findings, writtenPaths: auditor.writtenPaths)
     }
 }

@@ -8,6 +8,8 @@ struct CommandAuditor {
     struct Context {
         var cwd: String?
         var depth: Int
+        /// Variables assigned earlier in the same command string.
+        var variables = ShellVariables()
     }
 
     /// What a piece of command text does that matters to the commands around it.
@@ -35,8 +37,10 @@ struct CommandAuditor {
 
     let classifier: CommandClassifier
     let maxDepth: Int
-    private(set) var simpleCommands: [[String]] = []
-    private(set) var findings: [DangerousCommandFinding] = []
+    var simpleCommands: [[String]] = []
+    /// Files written by redirections and programs, in order.
+    var writtenPaths: [String] = []
+    var findings: [DangerousCommandFinding] = []
     private var walkDepth = 0
     private var reportedWalkDepth = false
 
@@ -64,7 +68,7 @@ struct CommandAuditor {
     }
 
     /// Audits an embedded script one level deeper, or reports that the nesting is too deep.
-    private mutating func auditEmbedded(_ script: String, context: Context, snippet: String) -> Traits {
+    mutating func auditEmbedded(_ script: String, context: Context, snippet: String) -> Traits {
         guard context.depth < maxDepth else {
             findings.append(DangerousCommandFinding(
                 kind: .unparseable,
@@ -73,7 +77,7 @@ struct CommandAuditor {
             ))
             return Traits()
         }
-        return audit(script, context: Context(cwd: context.cwd, depth: context.depth + 1))
+        return audit(script, context: Context(cwd: context.cwd, depth: context.depth + 1, variables: context.variables))
     }
 
     // MARK: - Tree
@@ -154,6 +158,7 @@ struct CommandAuditor {
             for traits in walkRedirects(redirects, context) { stage.traits.merge(traits) }
             let classification = classifier.classify([], redirects: redirects, cwd: context.cwd, snippet: source)
             findings += classification.findings
+            writtenPaths += classification.writes
             return stage
         }
     }
@@ -174,7 +179,12 @@ struct CommandAuditor {
 
     private mutating func walkSimple(_ command: ShellSyntax.SimpleCommand, _ context: inout Context) -> Stage {
         var stage = Stage()
-        let words = command.words
+        // Words as the shell expands them, where earlier assignments in the command say what they hold.
+        var words: [ShellSyntax.Word] = []
+        for word in command.words {
+            if command.isPseudo { words.append(word) } else { words += context.variables.fields(of: word) ?? [word] }
+        }
+        stage.traits.merge(judgeAssignments(command, words: words, &context))
         let start = command.isPseudo ? words.count : ShellWrappers.commandIndex(words, reader: .simpleCommands)
         if start < words.count {
             simpleCommands.append(words[start...].map(\.text))
@@ -190,8 +200,17 @@ struct CommandAuditor {
         }
         let effectiveStart = ShellWrappers.commandIndex(words, from: start, reader: .everything)
         let effective = Array(words[min(effectiveStart, words.count)...])
+        if let program = effective.first, !program.isLiteral {
+            findings.append(DangerousCommandFinding(
+                kind: .cannotTellWhatRuns,
+                reason: "cannot tell what runs: the program name comes from a variable, a substitution or eval that cannot be resolved within the command",
+                snippet: command.source))
+        }
+        stage.traits.merge(judgeKnobs(effective, wrapped: Array(words[..<min(effectiveStart, words.count)]), context: context,
+                                      snippet: command.source))
         let classification = classifier.classify(effective, redirects: command.redirects, cwd: context.cwd, snippet: command.source)
         findings += classification.findings
+        writtenPaths += classification.writes
         stage.traits.fetches = stage.traits.fetches || classification.fetches
         stage.traits.decodes = stage.traits.decodes || classification.decodes
         stage.stdinInterpreter = classification.stdinInterpreter
@@ -227,6 +246,19 @@ struct CommandAuditor {
         }
 
         // Embedded scripts and programs given on stdin.
+        if let script = classification.embeddedScript,
+           script.wordIndices.contains(where: { effectiveStart + $0 < words.count && !words[effectiveStart + $0].isLiteral }) {
+            findings.append(DangerousCommandFinding(
+                kind: .cannotTellWhatRuns,
+                reason: "cannot tell what runs: the script given to \(ShellWrappers.basename(effective[0].text)) comes from a variable or substitution that cannot be resolved within the command",
+                snippet: command.source))
+        }
+        if classification.runsFileArgument, let file = effective.dropFirst().first(where: { !$0.text.hasPrefix("-") }), !file.isLiteral {
+            findings.append(DangerousCommandFinding(
+                kind: .cannotTellWhatRuns,
+                reason: "cannot tell what runs: the script file comes from a variable or substitution that cannot be resolved within the command",
+                snippet: command.source))
+        }
         if let script = classification.embeddedScript {
             stage.traits.merge(auditEmbedded(script.text, context: context, snippet: command.source))
         }
@@ -252,6 +284,7 @@ struct CommandAuditor {
         for nested in classification.nestedCommands {
             stage.traits.merge(walkNested(nested, context: context, snippet: command.source))
         }
+        stage.traits.merge(judgeArithmetic(command, words: words, context: context))
         if let change = classification.directoryChange {
             context.cwd = change
         }
@@ -262,8 +295,16 @@ struct CommandAuditor {
     private mutating func walkNested(_ words: [ShellSyntax.Word], context: Context, snippet: String) -> Traits {
         let start = ShellWrappers.commandIndex(words, reader: .everything)
         let effective = Array(words[min(start, words.count)...])
+        // What the outer program runs must be allowed like any command the agent typed.
+        if !effective.isEmpty { simpleCommands.append(effective.map(\.text)) }
+        if let program = effective.first, !program.isLiteral {
+            findings.append(DangerousCommandFinding(
+                kind: .cannotTellWhatRuns,
+                reason: "cannot tell what runs: a command run by another comes from a variable or substitution", snippet: snippet))
+        }
         let classification = classifier.classify(effective, redirects: [], cwd: context.cwd, snippet: snippet)
         findings += classification.findings
+        writtenPaths += classification.writes
         var traits = Traits()
         traits.fetches = classification.fetches
         traits.decodes = classification.decodes

@@ -34,6 +34,8 @@ struct CommandClassifier: Sendable {
         var directoryChange: String??
         /// Commands it runs itself (`find -exec …`).
         var nestedCommands: [[ShellSyntax.Word]] = []
+        /// The files it writes, resolved where possible (for following what the agent changed).
+        var writes: [String] = []
 
         mutating func add(_ kind: DangerousCommandFinding.Kind, _ reason: String) {
             findings.append(DangerousCommandFinding(kind: kind, reason: reason, snippet: snippet))
@@ -177,12 +179,90 @@ struct CommandClassifier: Sendable {
 
     // MARK: - Paths
 
-    /// Arguments naming `/proc/*/environ` or credential files.
+    /// Programs whose arguments are not paths (text, names, conditions).
+    private static let nonPathCommands: Set<String> = [
+        "echo", "printf", "test", "[", "[[", "true", "false", ":", "cd", "pushd", "export", "declare", "typeset", "local",
+        "readonly", "read", "unset", "alias", "let", "type", "which", "command", "hash", "exit", "return", "shift", "sleep",
+    ]
+    /// Programs whose first operand is a pattern or program text, not a path.
+    private static let patternFirstCommands: Set<String> = [
+        "grep", "egrep", "fgrep", "rg", "ag", "ack", "sed", "awk", "gawk", "mawk", "nawk", "jq", "yq", "perl", "expr",
+    ]
+    /// Files every program may touch.
+    private static let harmlessPaths: Set<String> = ["/dev/null", "/dev/stdout", "/dev/stderr", "/dev/stdin", "/dev/tty", "-"]
+
+    /// Why reading (or writing) `word` leaves the repository: a path outside it, in a home
+    /// directory, or held in a variable that cannot be resolved; for writes also the repository's
+    /// `.git/` and the gate's own files. `nil` when it stays inside.
+    func pathScopeReason(_ word: ShellSyntax.Word, cwd: String?, writes: Bool) -> String? {
+        let text = word.text
+        guard !text.isEmpty, !Self.harmlessPaths.contains(text), !text.hasPrefix("/dev/fd/"),
+              Self.firstByteRange(of: "://", in: text) == nil else { return nil }
+        if !word.isLiteral, PathScope.homeRelativeRest(of: text) == nil {
+            // Commands substituted into the word are audited on their own; positional parameters
+            // hold the arguments of a call that is audited where it is made.
+            guard word.substitutions.isEmpty, word.processSubstitutions.isEmpty, !Self.isPositional(text) else { return nil }
+            return "\(text) depends on a variable that cannot be resolved within the command, so it is judged outside the repository"
+        }
+        let pattern = Self.worstCaseGlob(text)
+        guard pattern.hasPrefix("/") || pattern.hasPrefix("~") || pattern.hasPrefix("$") || cwd != nil else { return nil }
+        let resolved = PathScope.resolve(pattern, cwd: cwd ?? workspaceRoot, home: home)
+        guard PathScope.isInside(resolved, root: workspaceRoot) else {
+            return resolved.hasPrefix("/") ? "\(resolved) is outside the repository" : "\(text) is in a home directory"
+        }
+        return writes ? PathScope.forbiddenWriteReason(resolved, root: workspaceRoot) : nil
+    }
+
+    /// `$@`, `$*`, `$1`…`$9`, `${1}`…: the arguments of the enclosing function or script.
+    static func isPositional(_ text: String) -> Bool {
+        var body = Substring(text)
+        guard body.hasPrefix("$") else { return false }
+        body = body.dropFirst()
+        if body.hasPrefix("{"), body.hasSuffix("}") { body = body.dropFirst().dropLast() }
+        return body == "@" || body == "*" || (!body.isEmpty && body.allSatisfy(\.isNumber))
+    }
+
+    /// `text` with each glob segment that could match `..` (`.*`, `.?`) replaced by `..`: the
+    /// furthest up the pattern can reach.
+    static func worstCaseGlob(_ text: String) -> String {
+        guard text.contains(where: { $0 == "*" || $0 == "?" || $0 == "[" }) else { return text }
+        return text.split(separator: "/", omittingEmptySubsequences: false).map { segment -> String in
+            let hasGlob = segment.contains { $0 == "*" || $0 == "?" || $0 == "[" }
+            let onlyDots = segment.allSatisfy { $0 == "." || $0 == "*" || $0 == "?" || $0 == "[" || $0 == "]" }
+            return hasGlob && onlyDots && segment.hasPrefix(".") ? ".." : String(segment)
+        }.joined(separator: "/")
+    }
+
+    /// A write target: sensitive places and places outside the repository.
+    func checkWrite(_ word: ShellSyntax.Word, cwd: String?, tool: String, snippet: String) -> Classification {
+        var result = Classification(snippet: snippet)
+        checkWriteTarget(word, cwd: cwd, tool: tool, into: &result)
+        return result
+    }
+
+    /// Arguments naming `/proc/*/environ` or credential files, and paths outside the repository.
     private func checkPathArguments(name: String, args: [ShellSyntax.Word], cwd: String?, into result: inout Classification) {
+        var sawPattern = !Self.patternFirstCommands.contains(name)
+        var previous = ""
         for arg in args {
+            defer { previous = arg.text }
             let text = arg.text
             // find's expression holds name patterns, not files; only its start paths are paths.
             if name == "find", text.hasPrefix("-") || text == "(" || text == "!" { break }
+            if !Self.nonPathCommands.contains(name), !text.hasPrefix("-"), previous != "-m", previous != "--message" {
+                if !sawPattern {
+                    sawPattern = true
+                } else if let reason = pathScopeReason(arg, cwd: cwd, writes: false) {
+                    result.add(.pathOutsideWorkspace, "\(name) names a path outside the repository: \(reason)")
+                }
+            } else if text.hasPrefix("--"), let equals = text.firstIndex(of: "="), !Self.nonPathCommands.contains(name) {
+                var value = arg
+                value.text = String(text[text.index(after: equals)...])
+                if value.text.hasPrefix("/") || value.text.hasPrefix("~") || value.text.hasPrefix("..") || value.text.hasPrefix("$"),
+                   let reason = pathScopeReason(value, cwd: cwd, writes: false) {
+                    result.add(.pathOutsideWorkspace, "\(name) names a path outside the repository: \(reason)")
+                }
+            }
             guard !text.isEmpty, !text.hasPrefix("-"), Self.firstByteRange(of: "://", in: text) == nil else { continue }
             guard arg.isLiteral || PathScope.homeRelativeRest(of: text) != nil else { continue }
             let resolved = PathScope.resolve(text, cwd: cwd ?? workspaceRoot, home: home)
@@ -197,6 +277,9 @@ struct CommandClassifier: Sendable {
     /// Output redirections into sensitive places, input redirections from secret files.
     private func checkRedirects(_ redirects: [ShellSyntax.Redirect], cwd: String?, into result: inout Classification) {
         for redirect in redirects {
+            if redirect.readsFile, !redirect.writesFile, let reason = pathScopeReason(redirect.target, cwd: cwd, writes: false) {
+                result.add(.pathOutsideWorkspace, "a redirection reads a path outside the repository: \(reason)")
+            }
             if redirect.writesFile {
                 checkWriteTarget(redirect.target, cwd: cwd, tool: "a redirection", into: &result)
             }
@@ -230,8 +313,14 @@ struct CommandClassifier: Sendable {
 
     /// Why writing to `word` is sensitive, if it is.
     private func checkWriteTarget(_ word: ShellSyntax.Word, cwd: String?, tool: String, into result: inout Classification) {
+        if !word.text.isEmpty, !Self.harmlessPaths.contains(word.text) {
+            result.writes.append(word.isLiteral ? PathScope.resolve(word.text, cwd: cwd ?? workspaceRoot, home: home) : word.text)
+        }
         if let reason = sensitiveWriteReason(word, cwd: cwd) {
             result.add(.sensitiveWrite, "\(tool) writes to \(reason)")
+        }
+        if let reason = pathScopeReason(word, cwd: cwd, writes: true) {
+            result.add(.pathOutsideWorkspace, "\(tool) writes where it must not: \(reason)")
         }
     }
 

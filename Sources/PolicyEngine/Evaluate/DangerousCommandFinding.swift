@@ -40,6 +40,16 @@ public struct DangerousCommandFinding: Sendable, Hashable, CustomStringConvertib
         case persistence = "persistence"
         /// Installs packages from a URL, a git repository or a non-allowed index.
         case remoteInstall = "remote-install"
+        /// What runs cannot be told: the program name, or an argument deciding what runs, comes
+        /// from a variable, a substitution or `eval` that cannot be resolved within the command.
+        case cannotTellWhatRuns = "cannot-tell-what-runs"
+        /// An environment variable, git configuration key or option makes a program run other code
+        /// (`GIT_SSH_COMMAND`, `git -c core.fsmonitor=…`, `tar --to-command`, `LD_PRELOAD`).
+        case codeRunningKnob = "code-running-knob"
+        /// A path argument or redirection outside the repository (or of unknown location), or a
+        /// write into the repository's `.git/` or the gate's own files; reported by
+        /// `transcript.path-outside-workspace`.
+        case pathOutsideWorkspace = "path-outside-workspace"
         /// The command could not be parsed (an unterminated quote, too deep nesting); it is
         /// reported rather than guessed at (fail closed).
         case unparseable = "unparseable"

@@ -21,11 +21,13 @@ public enum Evaluator {
             evaluated.append((description.id, setting))
             guard let action = setting.findingAction else { continue }
             for violation in rule.evaluate(facts, policy: policy) {
-                // Messages, evidence and fingerprints quote the input (a mode, a command, a path); a token
-                // pasted there must not reach a report.
+                // Messages, evidence, locations and fingerprints quote the input (a mode, a command, a
+                // path); a token pasted there, or a file named after one, must not reach a report.
+                var location = violation.location
+                location?.path = SecretRedaction.scrub(violation.location?.path ?? "")
                 findings.append(Finding(
                     rule: description.id, action: violation.isInformational ? .info : action,
-                    message: SecretRedaction.scrub(violation.message), location: violation.location,
+                    message: SecretRedaction.scrub(violation.message), location: location,
                     secretRule: violation.secretRule, evidence: violation.evidence.map(SecretRedaction.scrub),
                     fingerprint: violation.fingerprint.map { "\(description.id):\(SecretRedaction.scrub($0))" }))
             }

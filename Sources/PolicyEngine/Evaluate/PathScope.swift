@@ -75,4 +75,50 @@ public enum PathScope {
         }
         return nil
     }
+
+    /// Why writing `resolved` (an absolute path inside `root`) is forbidden under every tool: it is
+    /// in a `.git` folder (hooks, attributes, `commondir` run or redirect code) or one of the gate's
+    /// own files. `nil` otherwise.
+    public static func forbiddenWriteReason(_ resolved: String, root: String) -> String? {
+        let base = normalize(root)
+        guard isInside(resolved, root: base) else { return nil }
+        let inside = normalize(resolved).dropFirst(base == "/" ? 1 : base.count + 1)
+        let parts = inside.split(separator: "/")
+        if parts.contains(".git") { return "\(resolved) is inside the repository's .git folder" }
+        if let top = parts.first, top == ".policy-gate" || top == ".policy-gate.yml" || top == ".policy-gate-ignore" {
+            return "\(resolved) is one of the gate's own files"
+        }
+        return nil
+    }
+
+    /// The most symbolic links followed when resolving one path on disk (as the kernel's 40).
+    public static let maxSymlinkHops = 40
+
+    /// Resolves `path` (absolute) on disk, link by link as the kernel does: each component that is
+    /// a symbolic link is replaced by its target and `..` applies to the resolved directory, so two
+    /// links that each look inside can together lead out. Components that do not exist are kept
+    /// as written. `nil` after ``maxSymlinkHops`` links (a loop).
+    public static func resolveOnDisk(_ path: String) -> String? {
+        guard path.hasPrefix("/") else { return nil }
+        var pending = path.split(separator: "/").map(String.init).reversed() as [String]
+        var resolved: [String] = []
+        var hops = 0
+        while let part = pending.popLast() {
+            if part.isEmpty || part == "." { continue }
+            if part == ".." {
+                if !resolved.isEmpty { resolved.removeLast() }
+                continue
+            }
+            let candidate = "/" + (resolved + [part]).joined(separator: "/")
+            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: candidate) else {
+                resolved.append(part)
+                continue
+            }
+            hops += 1
+            guard hops <= maxSymlinkHops else { return nil }
+            if target.hasPrefix("/") { resolved = [] }
+            pending += target.split(separator: "/").map(String.init).reversed()
+        }
+        return "/" + resolved.joined(separator: "/")
+    }
 }

@@ -46,6 +46,10 @@ public struct Facts: Sendable {
     public var gitMetadataChanges: [String]?
     /// Processes of the agent still running after it exited, when the gate ran it as its own user.
     public var lingeringProcesses: Int?
+    /// Paths named by the transcript's file tools, as resolved lexically under `workspaceRoot`,
+    /// mapped to where they lead on disk at post time (symbolic links followed); an empty string
+    /// when resolving looped. Filled by the post collector; rules stay pure.
+    public var onDiskPaths: [String: String] = [:]
 
     /// Creates facts.
     public init(stage: Stage, ci: CIContext = CIContext(), invocation: AgentInvocation? = nil, invocationSource: String? = nil,

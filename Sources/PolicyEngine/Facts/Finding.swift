@@ -78,7 +78,7 @@ public struct Finding: Sendable, Equatable, Codable, Hashable {
 extension SecretFinding {
     /// This secret as a policy finding of `rule` (e.g. `secrets.leak`).
     public func asFinding(rule: String, action: Finding.Action) -> Finding {
-        var message = "secret of rule '\(ruleID)' in an added line\(summary)"
+        var message = "secret of rule '\(ruleID)' \(self.place)\(summary)"
         if hasAllowMarker {
             message += " (an inline allow marker on the line was not honoured)"
         }

@@ -560,6 +560,12 @@ public struct PermissionRule: Sendable, Hashable, CustomStringConvertible, Codab
     /// keeping the rest of the text as written. The words come from the shell parser and the
     /// wrappers from the one wrapper table, as Claude Code sees them.
     static func stripLeading(_ command: String, assignments: Bool) -> String {
+        // Most commands start with neither a wrapper nor an assignment: nothing to strip, no parse.
+        let head = command.prefix { $0 != " " }
+        if ShellWrappers.table[String(head)] == nil, !head.contains("="), !head.contains("/"),
+           !head.contains(where: { "\"'\\$`".contains($0) }) {
+            return command
+        }
         let (list, _) = ShellParser.parse(command)
         guard let pipeline = list.pipelines.first, case .simple(let simple)? = pipeline.commands.first else { return command }
         if !assignments && !simple.assignments.isEmpty { return command }

@@ -14,6 +14,8 @@ public protocol DiffVisitor: AnyObject {
     func addedLines(_ content: UnsafeBufferPointer<UInt8>, firstLine: Int) throws
     /// A removed line (only counted; its content is never scanned).
     func removedLine() throws
+    /// The file's content was not scanned: a binary blob of `size` bytes, over ``ScannableText/binaryLimit``.
+    func unscanned(size: Int) throws
     /// The file is complete.
     func endFile(isBinary: Bool) throws
 }

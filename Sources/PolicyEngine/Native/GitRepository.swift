@@ -69,6 +69,47 @@ public final class GitRepository {
         return GitRepository.hex(&base)
     }
 
+    /// A commit of a range: its id, its parents' ids and its raw message.
+    public struct Commit: Sendable {
+        /// Full SHA.
+        public var id: String
+        /// Parents' full SHAs, first parent first (none for a root commit).
+        public var parents: [String]
+        /// The raw message bytes, as stored.
+        public var message: [UInt8]
+    }
+
+    /// Every commit reachable from `head` and not from `base` (`git rev-list base..head`), parents before
+    /// children.
+    /// - Throws: `NativeError` when either does not resolve.
+    public func commits(from base: String, to head: String) throws(NativeError) -> [Commit] {
+        let baseCommit = try peelToCommit(base)
+        defer { git_object_free(baseCommit) }
+        let headCommit = try peelToCommit(head)
+        defer { git_object_free(headCommit) }
+        var walk: OpaquePointer?
+        try GitRepository.check(git_revwalk_new(&walk, handle), "git_revwalk_new")
+        defer { git_revwalk_free(walk) }
+        try GitRepository.check(git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_REVERSE.rawValue),
+                                "git_revwalk_sorting")
+        try GitRepository.check(git_revwalk_push(walk, git_object_id(headCommit)), "git_revwalk_push")
+        try GitRepository.check(git_revwalk_hide(walk, git_object_id(baseCommit)), "git_revwalk_hide")
+        var found: [Commit] = []
+        var oid = git_oid()
+        while true {
+            let code = git_revwalk_next(&oid, walk)
+            if code == GIT_ITEROVER.rawValue { break }
+            try GitRepository.check(code, "git_revwalk_next")
+            var commit: OpaquePointer?
+            try GitRepository.check(git_commit_lookup(&commit, handle, &oid), "git_commit_lookup")
+            defer { git_commit_free(commit) }
+            let parents = (0..<git_commit_parentcount(commit)).map { GitRepository.hex(git_commit_parent_id(commit, $0)) }
+            let message = git_commit_message_raw(commit).map { Array(UnsafeRawBufferPointer(start: $0, count: strlen($0))) } ?? []
+            found.append(Commit(id: GitRepository.hex(&oid), parents: parents, message: message))
+        }
+        return found
+    }
+
     /// The bytes of a file as stored in a commit.
     /// - Throws: `NativeError` when the revision or path does not exist.
     public func fileContents(at revision: String, path: String) throws(NativeError) -> [UInt8] {
@@ -91,7 +132,8 @@ public final class GitRepository {
     /// To read a large diff on several cores, open one repository per thread and give each the same
     /// `base` and `target` with its own `share` of `shares`: each then reads only every `shares`-th file.
     /// - Throws: `NativeError` from libgit2, or whatever `visitor` throws.
-    public func diff(from base: String, to target: DiffTarget, into visitor: any DiffVisitor,
+    /// - Parameter base: the old side; `nil` is the empty tree (the parent of a root commit).
+    public func diff(from base: String?, to target: DiffTarget, into visitor: any DiffVisitor,
                      share: Int = 0, of shares: Int = 1) throws {
         let diff = try makeDiff(from: base, to: target)
         defer { git_diff_free(diff) }
@@ -100,7 +142,7 @@ public final class GitRepository {
         while index < count {
             defer { index += max(1, shares) }
             if let delta = git_diff_get_delta(diff, index),
-               try visitAddedFile(delta, headIsWorkingTree: target == .workingTree, visitor: visitor) {
+               try visitWholeFile(delta, headIsWorkingTree: target == .workingTree, visitor: visitor) {
                 continue
             }
             var patch: OpaquePointer?
@@ -118,23 +160,27 @@ public final class GitRepository {
     }
 
     /// A new regular file is all added lines: read its content and hand out every line, without
-    /// running the line diff (most of the cost of a large change is new files).
-    /// - Returns: `false` when the delta is not a new regular file, so the caller diffs it.
-    private func visitAddedFile(_ delta: UnsafePointer<git_diff_delta>, headIsWorkingTree: Bool,
+    /// running the line diff (most of the cost of a large change is new files). A changed file whose new
+    /// content is binary or UTF-16/32 is read whole too, converted by `ScannableText`: its lines as git
+    /// sees them would hide the text.
+    /// - Returns: `false` when the delta is neither, so the caller diffs it.
+    private func visitWholeFile(_ delta: UnsafePointer<git_diff_delta>, headIsWorkingTree: Bool,
                                 visitor: any DiffVisitor) throws -> Bool {
         let entry = delta.pointee
-        guard entry.status == GIT_DELTA_ADDED || entry.status == GIT_DELTA_UNTRACKED else { return false }
         let mode = ChangedFile.Mode(gitMode: Int(entry.new_file.mode))
-        guard mode == .regular || mode == .executable else { return false }
+        guard mode == .regular || mode == .executable, entry.status != GIT_DELTA_DELETED else { return false }
+        let isNew = entry.status == GIT_DELTA_ADDED || entry.status == GIT_DELTA_UNTRACKED
         let file = changedFile(from: delta, headIsWorkingTree: headIsWorkingTree)
         if headIsWorkingTree {
             guard let workingDirectory, let data = FileManager.default.contents(atPath: workingDirectory + file.path) else {
                 return false
             }
-            try data.withUnsafeBytes { raw in
-                try visitLines(of: raw.bindMemory(to: UInt8.self), file: file, visitor: visitor)
+            return try data.withUnsafeBytes { raw in
+                let content = raw.bindMemory(to: UInt8.self)
+                guard isNew || ScannableText.needsConversion(content) else { return false }
+                try visitLines(of: content, file: file, visitor: visitor)
+                return true
             }
-            return true
         }
         var oid = entry.new_file.id
         var blob: OpaquePointer?
@@ -142,21 +188,39 @@ public final class GitRepository {
         defer { git_blob_free(blob) }
         let size = Int(git_blob_rawsize(blob))
         let start = git_blob_rawcontent(blob)?.assumingMemoryBound(to: UInt8.self)
-        try visitLines(of: UnsafeBufferPointer(start: size > 0 ? start : nil, count: max(0, size)), file: file, visitor: visitor)
+        let content = UnsafeBufferPointer(start: size > 0 ? start : nil, count: max(0, size))
+        guard isNew || ScannableText.needsConversion(content) else { return false }
+        try visitLines(of: content, file: file, visitor: visitor)
         return true
     }
 
-    /// Reports a whole file's content as added lines; content with a NUL byte in its first 8000 bytes
-    /// is binary, as git decides.
+    /// Reports a whole file's content as added lines. Binary and UTF-16/32 content is converted first
+    /// (``ScannableText``), whatever `.gitattributes` says; past the size limit the visitor is told it
+    /// was not scanned.
     private func visitLines(of content: UnsafeBufferPointer<UInt8>, file: ChangedFile, visitor: any DiffVisitor) throws {
+        switch ScannableText.prepare(content) {
+        case .plain:
+            try visitTextLines(of: content, file: file, isBinary: false, visitor: visitor)
+        case .converted(let text, let encoding):
+            try text.withUnsafeBufferPointer {
+                try visitTextLines(of: $0, file: file, isBinary: encoding == "binary", visitor: visitor)
+            }
+        case .tooLarge:
+            try visitor.beginFile(file)
+            try visitor.unscanned(size: content.count)
+            try visitor.endFile(isBinary: true)
+        }
+    }
+
+    private func visitTextLines(of content: UnsafeBufferPointer<UInt8>, file: ChangedFile, isBinary: Bool,
+                                visitor: any DiffVisitor) throws {
         try visitor.beginFile(file)
-        let isBinary = content.prefix(8000).contains(0)
-        if !isBinary, !content.isEmpty {
+        if !content.isEmpty {
             try visitor.beginHunk()
             // Without carriage returns the content already is the lines joined by newlines.
             if let base = content.baseAddress, memchr(base, 0x0D, content.count) == nil {
                 try visitor.addedLines(content, firstLine: 1)
-                try visitor.endFile(isBinary: file.isBinary)
+                try visitor.endFile(isBinary: isBinary || file.isBinary)
                 return
             }
             var lineStart = 0
@@ -174,18 +238,21 @@ public final class GitRepository {
         try visitor.endFile(isBinary: isBinary || file.isBinary)
     }
 
-    private func makeDiff(from base: String, to target: DiffTarget) throws(NativeError) -> OpaquePointer {
-        let baseCommit = try peelToCommit(base)
-        defer { git_object_free(baseCommit) }
+    private func makeDiff(from base: String?, to target: DiffTarget) throws(NativeError) -> OpaquePointer {
         var baseTree: OpaquePointer?
-        try GitRepository.check(git_commit_tree(&baseTree, baseCommit), "git_commit_tree")
+        if let base {
+            let baseCommit = try peelToCommit(base)
+            defer { git_object_free(baseCommit) }
+            try GitRepository.check(git_commit_tree(&baseTree, baseCommit), "git_commit_tree")
+        }
         defer { git_tree_free(baseTree) }
 
         var options = git_diff_options()
         try GitRepository.check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "git_diff_options_init")
         options.context_lines = 0
         options.interhunk_lines = 0
-        options.flags |= GIT_DIFF_INCLUDE_TYPECHANGE.rawValue
+        // Text whatever `.gitattributes` or `info/attributes` say: `binary` or `-diff` must not hide lines.
+        options.flags |= GIT_DIFF_INCLUDE_TYPECHANGE.rawValue | GIT_DIFF_FORCE_TEXT.rawValue
 
         var diff: OpaquePointer?
         switch target {

@@ -80,7 +80,7 @@ public enum AuditRecordReporter {
             policy: .init(path: report.policySource, sha256: report.policySHA256), inputs: report.inputs,
             ci: .init(projectID: report.ci.projectID, projectPath: report.ci.projectPath, pipelineID: report.ci.pipelineID,
                       pipelineSource: report.ci.pipelineSource, jobID: report.ci.jobID, jobURL: report.ci.jobURL,
-                      mergeRequestIID: report.ci.mergeRequestIID, commitSHA: report.ci.commitSHA, refName: report.ci.refName),
+                      mergeRequestIID: report.ci.mergeRequestIID, commitSHA: report.ci.commitSHA, refName: report.ci.refName.map(SecretRedaction.scrub)),
             rules: report.evaluatedRules.map { rule in
                 .init(id: rule.id, action: rule.action.rawValue, findings: report.findings.filter { $0.rule == rule.id }.count)
             },

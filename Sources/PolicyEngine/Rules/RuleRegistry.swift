@@ -23,6 +23,7 @@ public enum RuleRegistry {
         TranscriptToolNotAllowedRule.self,
         TranscriptDangerousCommandRule.self,
         TranscriptPathOutsideWorkspaceRule.self,
+        TranscriptRunnerAfterChangeRule.self,
         TranscriptSecretExposureRule.self,
         TranscriptIncompleteRule.self,
     ].sorted { $0.description.id < $1.description.id }

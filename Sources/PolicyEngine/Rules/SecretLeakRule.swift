@@ -23,7 +23,7 @@ public enum SecretLeakRule: PolicyRule {
 
     public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
         facts.changeSecrets.map { secret in
-            var message = "secret of rule '\(secret.ruleID)' in an added line\(secret.summary)"
+            var message = "secret of rule '\(secret.ruleID)' \(secret.place)\(secret.summary)"
             if secret.hasAllowMarker {
                 message += " (an inline allow marker was on the line and was not honoured)"
             }

@@ -31,7 +31,8 @@ public enum TranscriptDangerousCommandRule: PolicyRule {
         var violations: [Violation] = []
         for call in transcript.toolCalls where !denied.contains(call.id) {
             guard call.name == "Bash" || call.name == "PowerShell" || call.name == "Monitor", let command = call.command else { continue }
-            let findings = analyzer.analyze(command).findings
+            // Paths outside the repository are reported by transcript.path-outside-workspace.
+            let findings = analyzer.analyze(command).findings.filter { $0.kind != .pathOutsideWorkspace }
             guard !findings.isEmpty else { continue }
             let kinds = Array(Set(findings.map(\.kind.rawValue))).sorted()
             let reasons = findings.map(\.reason)

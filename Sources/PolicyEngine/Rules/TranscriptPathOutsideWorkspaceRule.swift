@@ -1,7 +1,9 @@
 /// Post stage. File tools (Read, Edit, Write, MultiEdit, NotebookEdit, Glob, Grep, LS) used on paths
 /// outside the repository, or on secret files (`.env`, `~/.ssh`, `/proc/*/environ`, cloud credential
-/// files) even inside it. Paths are resolved lexically against the transcript's working directory.
-/// Reads `Facts.transcript`.
+/// files) even inside it; path arguments and redirections of Bash commands, whatever the program,
+/// outside the repository or held in a variable that cannot be resolved; writes into `.git/` or the
+/// gate's own files under every tool. Paths are resolved against the transcript's working
+/// directory (`~`, `$HOME`, `..`, globs that could climb). Reads `Facts.transcript`.
 public enum TranscriptPathOutsideWorkspaceRule: PolicyRule {
     public static let description = RuleDescription(
         id: "transcript.path-outside-workspace",
@@ -22,28 +24,62 @@ public enum TranscriptPathOutsideWorkspaceRule: PolicyRule {
             RuleExample("a write to /etc", violations: 1) {
                 try .post(transcript: Facts.streamJSON([("Write", #"{"file_path":"/etc/hosts","content":"x"}"#, false)]))
             },
+            RuleExample("a Bash read of /etc/shadow through ..", violations: 1) {
+                try .post(transcript: Facts.streamJSON([("Bash", #"{"command":"cat ../../../etc/shadow"}"#, false)]))
+            },
+            RuleExample("a path held in a variable", violations: 1) {
+                try .post(transcript: Facts.streamJSON([("Bash", #"{"command":"F=~/.aws/credentials; cat $F"}"#, false)]))
+            },
+            RuleExample("a Bash read inside the repository", violations: 0) {
+                try .post(transcript: Facts.streamJSON([("Bash", #"{"command":"cat src/app.py && mkdir -p build"}"#, false)]))
+            },
+            RuleExample("a git hook written with Write", violations: 1) {
+                try .post(transcript: Facts.streamJSON([("Write", #"{"file_path":"/builds/acme/app/.git/hooks/pre-commit","content":"x"}"#, false)]))
+            },
             RuleExample(".env inside the repository", violations: 1) {
                 try .post(transcript: Facts.streamJSON([("Read", #"{"file_path":"/builds/acme/app/.env"}"#, false)]))
             },
         ])
 
     static let fileTools: Set<String> = ["Read", "Edit", "Write", "MultiEdit", "NotebookEdit", "Glob", "Grep", "LS"]
+    static let writeTools: Set<String> = ["Edit", "Write", "MultiEdit", "NotebookEdit"]
 
     public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
         guard let transcript = facts.transcript, let root = facts.workspaceRoot else { return [] }
         let denied = TranscriptAudit.deniedCallIDs(transcript)
         let cwd = transcript.initEvent?.cwd ?? root
+        let analyzer = BashCommandAnalyzer(workspaceRoot: root, allowedHosts: policy.transcript.allowedHosts, home: facts.home)
         var violations: [Violation] = []
-        for call in transcript.toolCalls where fileTools.contains(call.name) && !denied.contains(call.id) {
-            guard let raw = call.filePath ?? call.path else { continue }
-            let resolved = PathScope.resolve(raw, cwd: cwd, home: facts.home)
+        for call in transcript.toolCalls where !denied.contains(call.id) {
             let location = Finding.Location(path: transcript.name, line: call.line)
-            if !PathScope.isInside(resolved, root: root) {
-                violations.append(Violation("\(call.name) of '\(resolved)', outside the repository", location: location,
-                                            evidence: resolved, fingerprint: "\(call.id):outside"))
-            } else if let reason = SecretFilePath.isSecretFile(resolved, home: facts.home) {
-                violations.append(Violation("\(call.name) of secret file '\(resolved)' (\(reason))", location: location,
-                                            evidence: resolved, fingerprint: "\(call.id):secret"))
+            if let command = call.command {
+                // Path arguments and redirections of any program, from the one shell analysis.
+                let reasons = analyzer.analyze(command).findings.filter { $0.kind == .pathOutsideWorkspace }.map(\.reason)
+                for reason in Array(Set(reasons)).sorted() {
+                    violations.append(Violation("\(call.name): \(reason)", location: location, fingerprint: "\(call.id):\(reason.prefix(80))"))
+                }
+                continue
+            }
+            guard fileTools.contains(call.name) else { continue }
+            var paths = [call.filePath ?? call.path].compactMap { $0 }
+            // An absolute Glob pattern names where it searches, whatever `path` says.
+            if call.name == "Glob", let pattern = call.pattern, pattern.hasPrefix("/") || pattern.hasPrefix("~") || pattern.hasPrefix("$") {
+                paths.append(CommandClassifier.worstCaseGlob(pattern))
+            }
+            for raw in paths {
+                let lexical = PathScope.resolve(raw, cwd: cwd, home: facts.home)
+                // Where symbolic links in the checkout lead at post time (the collector follows them).
+                let resolved = facts.onDiskPaths[lexical].map { $0.isEmpty ? "/(a symbolic link loop)" : $0 } ?? lexical
+                if !PathScope.isInside(resolved, root: root) {
+                    violations.append(Violation("\(call.name) of '\(resolved)', outside the repository", location: location,
+                                                evidence: resolved, fingerprint: "\(call.id):outside"))
+                } else if writeTools.contains(call.name), let reason = PathScope.forbiddenWriteReason(resolved, root: root) {
+                    violations.append(Violation("\(call.name) writes where no tool may: \(reason)", location: location,
+                                                evidence: resolved, fingerprint: "\(call.id):forbidden"))
+                } else if let reason = SecretFilePath.isSecretFile(resolved, home: facts.home) {
+                    violations.append(Violation("\(call.name) of secret file '\(resolved)' (\(reason))", location: location,
+                                                evidence: resolved, fingerprint: "\(call.id):secret"))
+                }
             }
         }
         return violations

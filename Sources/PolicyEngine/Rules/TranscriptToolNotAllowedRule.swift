@@ -35,8 +35,8 @@ public enum TranscriptToolNotAllowedRule: PolicyRule {
         var violations: [Violation] = []
         for call in transcript.toolCalls where !denied.contains(call.id) {
             let location = Finding.Location(path: transcript.name, line: call.line)
-            if call.name == "Bash" || call.name == "PowerShell" || call.name == "Monitor" {
-                guard let command = call.command else { continue }
+            // A Monitor call without a command (one that watches a URL) is checked as a tool below.
+            if call.name == "Bash" || call.name == "PowerShell" || call.name == "Monitor", let command = call.command {
                 for words in analyzer.analyze(command).simpleCommands where !TranscriptAudit.permits(command: words, policy: policy) {
                     violations.append(Violation("Bash command '\(words.first ?? "")' ran but is not allowed by agent.tools",
                                                 location: location, evidence: words.prefix(3).joined(separator: " "),

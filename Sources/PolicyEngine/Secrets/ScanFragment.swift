@@ -8,13 +8,16 @@ public struct ScanFragment: Sendable {
     public var bytes: [UInt8]
     /// The 1-based line number of the first line.
     public var firstLine: Int
+    /// Where the text comes from when it is not a file's content: `file name`, `commit message`.
+    public var origin: String?
 
     /// Creates a fragment.
-    public init(path: String, commit: String? = nil, bytes: [UInt8], firstLine: Int) {
+    public init(path: String, commit: String? = nil, bytes: [UInt8], firstLine: Int, origin: String? = nil) {
         self.path = path
         self.commit = commit
         self.bytes = bytes
         self.firstLine = firstLine
+        self.origin = origin
     }
 
     /// Creates a fragment from text lines starting at `firstLine`.

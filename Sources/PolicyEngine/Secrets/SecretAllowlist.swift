@@ -44,7 +44,7 @@ public struct SecretAllowlist: Sendable {
         self.regexes = regexes
         self.stopwords = stopwords
         self.targetRules = targetRules
-        stopwordMatcher = stopwords.isEmpty ? nil : KeywordAutomaton(keywordsPerRule: [stopwords])
+        stopwordMatcher = stopwords.isEmpty ? nil : KeywordAutomaton(keywordsPerRule: stopwords.map { [$0] })
     }
 
     /// Whether this allowlist can skip a whole fragment before any pattern runs:
@@ -109,13 +109,29 @@ public struct SecretAllowlist: Sendable {
         return false
     }
 
+    /// Whether the secret is a stopword-bearing placeholder. Unlike gitleaks, a stopword anywhere is not
+    /// enough: what is left once every stopword is taken out must be too short or too plain to be a
+    /// credential, so that a real key with `EXAMPLE` or `test` appended is still reported.
     private func containsStopword(_ secret: String) -> Bool {
         guard let stopwordMatcher else { return false }
-        var hit = [false]
         var bytes = Array(secret.utf8)
         // The automaton folds ASCII case; other letters are lowered the way gitleaks lowers them.
         if bytes.contains(where: { $0 >= 0x80 }) { bytes = Array(secret.lowercased().utf8) }
-        bytes.withUnsafeBufferPointer { _ = stopwordMatcher.markRules(in: $0, hits: &hit) }
-        return hit[0]
+        var covered = [Bool](repeating: false, count: bytes.count)
+        var found = false
+        bytes.withUnsafeBufferPointer { buffer in
+            stopwordMatcher.forEachHit(in: buffer) { index, end in
+                found = true
+                for offset in max(0, end - stopwords[index].utf8.count)..<end { covered[offset] = true }
+            }
+        }
+        guard found else { return false }
+        return SecretAllowlist.isPlain(bytes.indices.filter { !covered[$0] }.map { bytes[$0] })
+    }
+
+    /// Fewer than 12 letters and digits, or letters and digits with under 3 bits of entropy each.
+    static func isPlain(_ rest: [UInt8]) -> Bool {
+        let alphanumerics = rest.filter { ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) }
+        return alphanumerics.count < 12 || ShannonEntropy.of(String(decoding: alphanumerics, as: UTF8.self)) < 3.0
     }
 }

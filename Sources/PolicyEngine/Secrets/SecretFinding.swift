@@ -27,12 +27,24 @@ public struct SecretFinding: Sendable, Equatable, Codable, Hashable {
     public var tags: [String]
     /// Whether the line carried a `gitleaks:allow` or `policy-gate:allow` marker that was not honoured.
     public var hasAllowMarker: Bool
+    /// Where the secret was when not in a file's content: `file name` or `commit message`.
+    public var origin: String?
+    /// How the secret was encoded in the text (`base64`, `hex+base64`, …); `nil` when it was plain.
+    /// The line and column point at the encoded text.
+    public var encoding: String?
 
     /// The rule's description as a message tail (`: GitLab personal access token`), without a final period.
     public var summary: String {
         var text = description.trimmingCharacters(in: .whitespacesAndNewlines)
         while text.hasSuffix(".") { text.removeLast() }
         return text.isEmpty ? "" : ": \(text)"
+    }
+
+    /// Where the secret was, for messages: `in an added line`, `in a commit message (base64-encoded)`.
+    public var place: String {
+        var text = origin.map { "in a \($0)" } ?? "in an added line"
+        if let encoding { text += " (\(encoding)-encoded)" }
+        return text
     }
 
     /// gitleaks' fingerprint: `commit:path:rule:line`, or `path:rule:line` without a commit.
@@ -55,11 +67,14 @@ public struct SecretFinding: Sendable, Equatable, Codable, Hashable {
         entropy = try container.decode(Double.self, forKey: .entropy)
         tags = try container.decode([String].self, forKey: .tags)
         hasAllowMarker = try container.decode(Bool.self, forKey: .hasAllowMarker)
+        origin = try container.decodeIfPresent(String.self, forKey: .origin)
+        encoding = try container.decodeIfPresent(String.self, forKey: .encoding)
     }
 
     /// Creates a finding.
     public init(ruleID: String, description: String, path: String, line: Int, endLine: Int, column: Int, commit: String?,
-                redacted: String, secretHash: String, entropy: Double, tags: [String], hasAllowMarker: Bool) {
+                redacted: String, secretHash: String, entropy: Double, tags: [String], hasAllowMarker: Bool,
+                origin: String? = nil, encoding: String? = nil) {
         self.ruleID = ruleID
         self.description = description
         self.path = path
@@ -72,6 +87,8 @@ public struct SecretFinding: Sendable, Equatable, Codable, Hashable {
         self.entropy = entropy
         self.tags = tags
         self.hasAllowMarker = hasAllowMarker
+        self.origin = origin
+        self.encoding = encoding
     }
 
     enum CodingKeys: String, CodingKey {
@@ -81,5 +98,6 @@ public struct SecretFinding: Sendable, Equatable, Codable, Hashable {
         case column, commit, redacted
         case entropy, tags
         case hasAllowMarker = "allow_marker"
+        case origin, encoding
     }
 }

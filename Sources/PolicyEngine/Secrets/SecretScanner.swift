@@ -48,7 +48,9 @@ public struct SecretScanner: Sendable {
             if try allowlist.allowsFragment(path: fragment.path, commit: fragment.commit) { return [] }
         }
         let candidates = try fragment.bytes.withUnsafeBufferPointer { buffer in
-            try findCandidates(in: buffer, fragment: fragment)
+            let plain = try findCandidates(in: buffer, fragment: fragment)
+            return try plain + decodedCandidates(in: buffer, fragment: fragment, depth: 1,
+                                                 known: Set(plain.map(\.finding.secretHash)))
         }
         guard !candidates.isEmpty else { return [] }
         let reported = applyRequirements(candidates).filter { !ruleSet.rules[$0.ruleIndex].skipReport }
@@ -69,11 +71,14 @@ public struct SecretScanner: Sendable {
     /// command): a token pasted into the wrong place must not reach a log.
     /// - Returns: the scrubbed text, or a placeholder when the text could not be checked.
     public func redactingSecrets(in text: String) -> String {
-        let bytes = Array(text.utf8)
         let candidates: [Candidate]
         do {
-            candidates = try bytes.withUnsafeBufferPointer { buffer in
-                try findCandidates(in: buffer, fragment: ScanFragment(path: "message", bytes: bytes, firstLine: 1))
+            // Also with dots as spaces, so that a token in a file name (`<token>.txt`) ends as at a space.
+            candidates = try [text, text.replacingOccurrences(of: ".", with: " ")].flatMap { variant in
+                let bytes = Array(variant.utf8)
+                return try bytes.withUnsafeBufferPointer { buffer in
+                    try findCandidates(in: buffer, fragment: ScanFragment(path: "message", bytes: bytes, firstLine: 1))
+                }
             }
         } catch {
             return "(text withheld: it could not be checked for secrets)"
@@ -125,6 +130,36 @@ public struct SecretScanner: Sendable {
             }
         }
         return candidates
+    }
+
+    /// Encoded text decodes this many times at most (base64 of hex, a URL-encoded base64 key).
+    static let decodingDepth = 2
+
+    /// Candidates in the decoded forms of `buffer`'s encoded text (``EncodedText``), placed at the
+    /// encoded text and marked with how it was encoded. A secret that is also in the text as it is
+    /// (a line with an unrelated escape) is left to the plain scan.
+    private func decodedCandidates(in buffer: UnsafeBufferPointer<UInt8>, fragment: ScanFragment, depth: Int,
+                                   known: Set<String>) throws -> [Candidate] {
+        guard depth <= Self.decodingDepth, let decoded = EncodedText.decode(buffer) else { return [] }
+        var inner = fragment
+        inner.firstLine = 0
+        let found = try decoded.bytes.withUnsafeBufferPointer { text in
+            let direct = try findCandidates(in: text, fragment: inner).filter { !known.contains($0.finding.secretHash) }
+            let seen = known.union(direct.map(\.finding.secretHash))
+            return try direct + decodedCandidates(in: text, fragment: inner, depth: depth + 1, known: seen)
+        }
+        guard !found.isEmpty else { return [] }
+        var lines = LineIndex(buffer: buffer)
+        return found.compactMap { candidate in
+            guard let piece = decoded.piece(atLine: candidate.finding.line) else { return nil }
+            var placed = candidate
+            let line = lines.lineIndex(of: piece.origin)
+            placed.finding.line = fragment.firstLine + line
+            placed.finding.endLine = placed.finding.line
+            placed.finding.column = piece.origin - lines.range(ofLines: line...line).lowerBound + 1
+            placed.finding.encoding = candidate.finding.encoding.map { "\(piece.encoding), then \($0)" } ?? piece.encoding
+            return placed
+        }
     }
 
     private func ruleApplies(_ rule: SecretRule, to fragment: ScanFragment) throws -> Bool {
@@ -190,7 +225,8 @@ public struct SecretScanner: Sendable {
             line: fragment.firstLine + startLine, endLine: fragment.firstLine + endLine,
             column: lower - lineRange.lowerBound + 1, commit: fragment.commit,
             redacted: SecretRedaction.redact(secret, hash: hash), secretHash: hash,
-            entropy: (entropy * 1000).rounded() / 1000, tags: rule.tags, hasAllowMarker: hasMarker)
+            entropy: (entropy * 1000).rounded() / 1000, tags: rule.tags, hasAllowMarker: hasMarker,
+            origin: fragment.origin)
         return Candidate(ruleIndex: index, finding: finding, secret: secret)
     }
 

@@ -503,11 +503,13 @@ struct ShellParser {
             let lists = scanArithmetic(openedAt: opened)
             return .simple(pseudoCommand(words: [.literal("for"), expansionCarrier(lists)], start: start))
         }
-        if let byte = peek(), !Self.isMeta(byte) { _ = parseWord() }
+        var name = ShellSyntax.Word.literal("")
+        if let byte = peek(), !Self.isMeta(byte) { name = parseWord() }
         skipBlanksAndNewlines()
         guard peekPlainWord() == "in" else { return nil }
         advance(2)
-        var words: [ShellSyntax.Word] = [.literal("for")]
+        // `for NAME in WORDS…`: the keyword, the loop variable, then the words it takes.
+        var words: [ShellSyntax.Word] = [.literal("for"), name]
         while true {
             skipBlanks()
             guard let byte = peek(), !Self.isMeta(byte) else { break }

@@ -181,6 +181,10 @@ public enum ShellWrappers {
     /// The index of the command's first word in parsed words, seen through by `reader`; a
     /// wrapper that runs no command, or whose `env -S` string was split, stays the command.
     static func commandIndex(_ words: [ShellSyntax.Word], from start: Int = 0, reader: Reader) -> Int {
+        // Most commands start with their program: nothing to skip.
+        guard start < words.count else { return start }
+        let first = words[start].text
+        if table[basename(first)] == nil, !first.contains("=") { return start }
         let prefix = skip(words.map(\.text), from: start, reader: reader, assignments: true)
         return prefix.splitString ? start : prefix.index
     }

@@ -193,6 +193,11 @@ struct CIJobExtractorTests {
         job:
           script: make test
         """, job: "job", beforeScript: [], script: ["make test"]),
+        InheritanceCase(name: "a duplicated key keeps its last value, as in GitLab", yaml: """
+        job:
+          script: [a]
+          script: [b]
+        """, job: "job", beforeScript: [], script: ["b"]),
         InheritanceCase(name: "hidden jobs can be read by name", yaml: """
         .hidden:
           script: [secret]
@@ -252,8 +257,6 @@ struct CIJobExtractorTests {
     static let errorCases: [ErrorCase] = [
         ErrorCase(name: "YAML syntax error", yaml: "job:\n  script: [\n    echo\n  variables: x\n", job: "job",
                   message: "ci.yml:4:12: YAML syntax error: did not find expected ',' or ']' (while parsing a flow sequence at line 2)"),
-        ErrorCase(name: "duplicate keys", yaml: "job:\n  script: [a]\n  script: [b]\n", job: "job",
-                  message: "duplicate key(s) 'script'"),
         ErrorCase(name: "job not found, with suggestions", yaml: "claude:\n  script: [a]\nclaude-review:\n  script: [b]\nlint:\n  script: [c]\n",
                   job: "claud", message: "ci.yml: no job named 'claud' (did you mean 'claude', 'claude-review'?)"),
         ErrorCase(name: "job not found, includes not passed", yaml: "include: x.yml\nlint:\n  script: [c]\n", job: "claude",

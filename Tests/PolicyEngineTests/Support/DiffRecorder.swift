@@ -11,6 +11,7 @@ final class DiffRecorder: DiffVisitor {
     var files: [ChangedFile] = []
     var added: [Line] = []
     var removed = 0
+    var unscanned: [Int] = []
     private var current: ChangedFile?
 
     func beginFile(_ file: ChangedFile) throws { current = file }
@@ -19,6 +20,7 @@ final class DiffRecorder: DiffVisitor {
         added.append(Line(path: current?.path ?? "", number: lineNumber, text: String(decoding: bytes, as: UTF8.self)))
     }
     func removedLine() throws { removed += 1 }
+    func unscanned(size: Int) throws { unscanned.append(size) }
     func endFile(isBinary: Bool) throws {
         if var file = current {
             file.isBinary = file.isBinary || isBinary

@@ -90,6 +90,18 @@ import TestSupport
             - claude -p t --permission-mode plan
           <<: *x
         """, status: 0),
+        Case(name: "a job written twice: GitLab keeps the last", yaml: """
+        agent:
+          script: [claude -p t --permission-mode plan]
+        agent:
+          script: [claude -p t --dangerously-skip-permissions]
+        """, status: 1, expected: forbidden),
+        Case(name: "a key written twice inside a job: the last wins", yaml: """
+        agent:
+          script: [claude -p t --dangerously-skip-permissions]
+          image: node
+          script: [claude -p t --permission-mode plan]
+        """, status: 0),
         Case(name: "!reference resolves after extends", yaml: """
         .base:
           script: [claude -p t --dangerously-skip-permissions]

@@ -1,0 +1,261 @@
+/// Finds encoded text in a fragment and decodes it, so the rules also see a secret written as base64
+/// (a Kubernetes Secret's `data`, a base64 PEM key), hex, URL-encoding, or `\u`/`\x`/JSON escapes.
+///
+/// Only candidates are decoded: base64 runs of at least `minimumBase64` characters and hex runs of at
+/// least `minimumHex` digits that decode to printable text, and lines of at most `maximumEscapedLine`
+/// bytes that hold a `%XX` or backslash escape. The decoded pieces are joined, one per line, into one
+/// buffer that the scanner reads like a fragment; each piece remembers where its encoded text starts.
+struct EncodedText {
+    /// One decoded piece.
+    struct Piece {
+        /// Its first line in `bytes` (0-based).
+        var firstLine: Int
+        /// Offset of the encoded text in the buffer it was decoded from.
+        var origin: Int
+        /// `base64`, `hex`, `url` or `escape`.
+        var encoding: String
+    }
+
+    /// The decoded pieces, separated by newlines.
+    var bytes: [UInt8] = []
+    /// The pieces, in order.
+    var pieces: [Piece] = []
+
+    static let minimumBase64 = 24
+    static let minimumHex = 32
+    static let maximumEscapedLine = 8192
+    /// Decoded text counts as text when at least 9 bytes in 10 are printable ASCII or whitespace.
+    static let printableShare = 0.9
+
+    /// The piece a 0-based line of `bytes` belongs to.
+    func piece(atLine line: Int) -> Piece? {
+        var low = 0, high = pieces.count
+        while low < high {
+            let middle = (low + high) / 2
+            if pieces[middle].firstLine <= line { low = middle + 1 } else { high = middle }
+        }
+        return low > 0 ? pieces[low - 1] : nil
+    }
+
+    /// Decodes every candidate in `buffer`; `nil` when there is none.
+    static func decode(_ buffer: UnsafeBufferPointer<UInt8>) -> EncodedText? {
+        var result = EncodedText()
+        var lineCount = 0
+        func add(_ decoded: [UInt8], origin: Int, encoding: String) {
+            if !result.bytes.isEmpty {
+                result.bytes.append(0x0A)
+                lineCount += 1
+            }
+            result.pieces.append(Piece(firstLine: lineCount, origin: origin, encoding: encoding))
+            for byte in decoded where byte == 0x0A { lineCount += 1 }
+            result.bytes.append(contentsOf: decoded)
+        }
+        var lineStart = 0
+        while lineStart < buffer.count {
+            var lineEnd = lineStart
+            var hasEscape = false
+            while lineEnd < buffer.count, buffer[lineEnd] != 0x0A {
+                let byte = buffer[lineEnd]
+                if byte == 0x25 || byte == 0x5C { hasEscape = true }
+                lineEnd += 1
+            }
+            let line = UnsafeBufferPointer(rebasing: buffer[lineStart..<lineEnd])
+            forEachRun(in: line) { range, isHex in
+                let run = UnsafeBufferPointer(rebasing: line[range])
+                // The first 192 bytes tell text from binary; only text is decoded whole.
+                let head = UnsafeBufferPointer(rebasing: run.prefix(256))
+                if isHex, let start = hex(head), isText(start), let decoded = hex(run), isText(decoded) {
+                    add(decoded, origin: lineStart + range.lowerBound, encoding: "hex")
+                } else if let start = base64(head), isText(start),
+                          let decoded = base64(run), isText(decoded) {
+                    add(decoded, origin: lineStart + range.lowerBound, encoding: "base64")
+                }
+            }
+            if hasEscape, line.count <= maximumEscapedLine {
+                if let decoded = urlDecoded(line) { add(decoded, origin: lineStart, encoding: "url") }
+                if let decoded = unescaped(line) { add(decoded, origin: lineStart, encoding: "escape") }
+            }
+            lineStart = lineEnd + 1
+        }
+        return result.pieces.isEmpty ? nil : result
+    }
+
+    // MARK: - Runs
+
+    private static let base64Class: [Bool] = (0..<256).map { byte in
+        let c = UInt8(byte)
+        return (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39)
+            || c == 0x2B || c == 0x2F || c == 0x2D || c == 0x5F || c == 0x3D
+    }
+
+    private static func isHexDigit(_ c: UInt8) -> Bool {
+        (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46)
+    }
+
+    /// Calls `body` for each base64-alphabet run long enough to be a candidate; `isHex` when the run is
+    /// all hex digits.
+    private static func forEachRun(in line: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>, Bool) -> Void) {
+        var start = 0
+        var allHex = true
+        var index = 0
+        func close() {
+            let length = index - start
+            if allHex, length >= minimumHex, length % 2 == 0 {
+                body(start..<index, true)
+            } else if length >= minimumBase64 {
+                body(start..<index, false)
+            }
+        }
+        while index < line.count {
+            let byte = line[index]
+            // `=` is padding only at a run's end; `key=value` splits there.
+            let isSeparatingEquals = byte == 0x3D && index + 1 < line.count && line[index + 1] != 0x3D
+                && base64Class[Int(line[index + 1])]
+            if base64Class[Int(byte)], !isSeparatingEquals {
+                if !isHexDigit(byte) { allHex = false }
+            } else {
+                close()
+                start = index + 1
+                allHex = true
+            }
+            index += 1
+        }
+        close()
+    }
+
+    private static func isText(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count >= 8 else { return false }
+        let printable = bytes.reduce(0) { count, byte in
+            count + ((byte >= 0x20 && byte < 0x7F) || byte == 0x09 || byte == 0x0A || byte == 0x0D ? 1 : 0)
+        }
+        return Double(printable) >= Double(bytes.count) * printableShare
+    }
+
+    // MARK: - Decoders
+
+    private static let base64Values: [UInt8] = {
+        var table = [UInt8](repeating: 0xFF, count: 256)
+        for (value, character) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8.enumerated() {
+            table[Int(character)] = UInt8(value)
+        }
+        table[0x2B] = 62; table[0x2D] = 62  // + and URL-safe -
+        table[0x2F] = 63; table[0x5F] = 63  // / and URL-safe _
+        return table
+    }()
+
+    /// Standard or URL-safe base64, padded or not; `nil` when a character is out of place.
+    static func base64(_ run: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var output: [UInt8] = []
+        output.reserveCapacity(run.count * 3 / 4)
+        var accumulator: UInt32 = 0
+        var bits = 0
+        var padding = false
+        for byte in run {
+            if byte == 0x3D {
+                padding = true
+                continue
+            }
+            let value = base64Values[Int(byte)]
+            if value == 0xFF || padding { return nil }
+            accumulator = accumulator << 6 | UInt32(value)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                output.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+            }
+        }
+        return output
+    }
+
+    static func hex(_ run: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var output: [UInt8] = []
+        output.reserveCapacity(run.count / 2)
+        var index = 0
+        while index + 1 < run.count {
+            guard let high = hexValue(run[index]), let low = hexValue(run[index + 1]) else { return nil }
+            output.append(high << 4 | low)
+            index += 2
+        }
+        return output
+    }
+
+    private static func hexValue(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 0x30...0x39: c - 0x30
+        case 0x61...0x66: c - 0x61 + 10
+        case 0x41...0x46: c - 0x41 + 10
+        default: nil
+        }
+    }
+
+    /// The line with `%XX` decoded; `nil` when it has no such escape.
+    static func urlDecoded(_ line: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var output: [UInt8] = []
+        var changed = false
+        var index = 0
+        while index < line.count {
+            if line[index] == 0x25, index + 2 < line.count,
+               let high = hexValue(line[index + 1]), let low = hexValue(line[index + 2]) {
+                output.append(high << 4 | low)
+                changed = true
+                index += 3
+            } else {
+                output.append(line[index])
+                index += 1
+            }
+        }
+        return changed ? output : nil
+    }
+
+    /// The line with `\uXXXX`, `\xXX`, `\n`, `\r`, `\t`, `\"`, `\/` and `\\` decoded; `nil` when it has none.
+    static func unescaped(_ line: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var output: [UInt8] = []
+        var changed = false
+        var index = 0
+        func hexNumber(_ from: Int, _ count: Int) -> UInt32? {
+            guard from + count <= line.count else { return nil }
+            var value: UInt32 = 0
+            for offset in 0..<count {
+                guard let digit = hexValue(line[from + offset]) else { return nil }
+                value = value << 4 | UInt32(digit)
+            }
+            return value
+        }
+        while index < line.count {
+            guard line[index] == 0x5C, index + 1 < line.count else {
+                output.append(line[index])
+                index += 1
+                continue
+            }
+            let next = line[index + 1]
+            var replacement: [UInt8]?
+            var length = 2
+            switch next {
+            case UInt8(ascii: "n"): replacement = [0x0A]
+            case UInt8(ascii: "r"): replacement = []
+            case UInt8(ascii: "t"): replacement = [0x09]
+            case UInt8(ascii: "\""), UInt8(ascii: "/"), UInt8(ascii: "\\"), UInt8(ascii: "'"): replacement = [next]
+            case UInt8(ascii: "u"):
+                if let value = hexNumber(index + 2, 4), let scalar = Unicode.Scalar(value) {
+                    replacement = Array(String(Character(scalar)).utf8)
+                    length = 6
+                }
+            case UInt8(ascii: "x"):
+                if let value = hexNumber(index + 2, 2) {
+                    replacement = [UInt8(value)]
+                    length = 4
+                }
+            default: break
+            }
+            if let replacement {
+                output.append(contentsOf: replacement)
+                changed = true
+                index += length
+            } else {
+                output.append(line[index])
+                index += 1
+            }
+        }
+        return changed ? output : nil
+    }
+}
