@@ -120,6 +120,19 @@ import TestSupport
         #expect(try String(contentsOfFile: checkout.path + "/src/app.py", encoding: .utf8) == "print(1)\n")
     }
 
+    @Test func anAgentPastItsTimeIsKilledAndTheRunIsUndecided() throws {
+        try #require(Self.isRoot, "needs root")
+        let tools = try ScratchDirectory()
+        let (checkout, _) = try Self.checkout()
+        let agent = try Self.standIn(in: tools, actions: "printf 'print(2)\\n' >> src/app.py\nsleep 60")
+        let started = Date()
+        let outcome = try Self.run(agent, in: checkout, extra: ["--timeout", "2"])
+        #expect(Date().timeIntervalSince(started) < 40, "the agent was not stopped at its time limit")
+        // Killed before it printed anything: no transcript to judge, so the gate cannot decide.
+        #expect(outcome.status == 2, "\(outcome.allOutput)")
+        #expect(outcome.stderr.contains("time ran out"))
+    }
+
     @Test(arguments: [
         ("a clean filter", "git config filter.x.clean 'sh -c \"cat > /dev/null; cat /tmp/clean\"'; echo '* filter=x' > .git/info/attributes"),
         ("a hook", "printf '#!/bin/sh\\nexit 0\\n' > .git/hooks/pre-commit; chmod +x .git/hooks/pre-commit"),

@@ -180,9 +180,10 @@ public struct AgentRunner {
                 group.cancelAll()
                 return (first, session.value)
             }
-            // Time is up: kill the agent, by its user or else by its session.
+            // Time is up: kill the agent, by its user or else by its session. Nothing is reaped here:
+            // the agent itself is Subprocess's to wait for; the caller reaps the rest afterwards.
             if let user {
-                _ = AgentProcesses.killAll(user: user.uid, deadline: Date().addingTimeInterval(killDeadline))
+                for pid in AgentProcesses.list(user: user.uid) { kill(pid, SIGKILL) }
             } else if session.value > 0 {
                 kill(-session.value, SIGKILL)
             }
