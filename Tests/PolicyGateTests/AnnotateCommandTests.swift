@@ -13,11 +13,7 @@ import TestSupport
 
     /// Runs the binary on a thread of its own, so the fake server keeps the concurrency pool.
     private func gate(_ arguments: [String], environment: [String: String]) async throws -> GateProcess.Outcome {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try GateProcess.run(arguments, environment: environment, timeout: 60) })
-            }
-        }
+        try await onOwnThread { try GateProcess.run(arguments, environment: environment, timeout: 60) }
     }
 
     private func notes(inRecord path: String) throws -> [String] {

@@ -29,11 +29,7 @@ struct GateProcess {
     /// `run` on a thread of its own, for async tests: a child process waited for on the concurrency
     /// pool (two threads on a two-core machine) would starve every other test's timers and servers.
     static func runOffPool(_ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 120) async throws -> Outcome {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try run(arguments, environment: environment, timeout: timeout) })
-            }
-        }
+        try await onOwnThread { try run(arguments, environment: environment, timeout: timeout) }
     }
 
     /// Runs the gate, or `executable` when given (the pipeline tests run job scripts with bash).

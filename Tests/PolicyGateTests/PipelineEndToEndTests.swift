@@ -138,9 +138,7 @@ import TestSupport
             let runner = PipelineRunner(origin: origin, workspace: scratch.path + "/ci",
                                         environment: environment.merging(variables) { _, variable in variable })
             // The jobs block a thread each; the fake GitLab keeps the concurrency pool.
-            let runs = try await withCheckedThrowingContinuation { continuation in
-                DispatchQueue.global().async { continuation.resume(with: Result { try runner.run(pipeline) }) }
-            }
+            let runs = try await onOwnThread { try runner.run(pipeline) }
             let log = (try? String(contentsOfFile: argumentsLog, encoding: .utf8)) ?? ""
             return PipelineResult(pipeline: pipeline, runs: runs, gitlab: gitlab.state, argumentsLog: log, head: head)
         }

@@ -33,7 +33,7 @@ public enum ChildProcess {
         let group = DispatchGroup()
         for (pipe, isError) in [(output, false), (errors, true)] {
             group.enter()
-            DispatchQueue.global().async {
+            Thread.detachNewThread {
                 collected.store(pipe.fileHandleForReading.readDataToEndOfFile(), isError: isError)
                 group.leave()
             }

@@ -1,6 +1,7 @@
 import FlyingFox
 import Foundation
 import PolicyEngine
+import TestSupport
 
 /// A fake GitLab for the audit: a group of projects with merged merge requests, their pipelines,
 /// jobs, commit statuses and job artifacts, in the documented REST v4 shapes. It paginates merge
@@ -284,7 +285,14 @@ struct FakeAuditGitLab: Sendable {
 
     var apiURL: String { "http://127.0.0.1:\(port)/api/v4" }
 
+    /// Runs on threads of their own, as `FakeGitLab.with` does.
     static func with<Result: Sendable>(token: String, _ body: (FakeAuditGitLab) async throws -> Result) async throws -> Result {
+        try await withTaskExecutorPreference(DedicatedThreadsExecutor.shared) {
+            try await run(token: token, body)
+        }
+    }
+
+    private static func run<Result: Sendable>(token: String, _ body: (FakeAuditGitLab) async throws -> Result) async throws -> Result {
         let state = FakeAuditGitLabState(token: token)
         let (server, task, port) = try await FakeGitLab.listen { request in await state.handle(request) }
         await state.setOrigin("http://127.0.0.1:\(port)")

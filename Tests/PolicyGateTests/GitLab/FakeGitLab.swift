@@ -5,6 +5,7 @@ import Foundation
 import Glibc
 #endif
 import PolicyEngine
+import TestSupport
 
 /// A fake GitLab on 127.0.0.1 and a free port: a real HTTP server (FlyingFox) in front of
 /// `FakeGitLabState`. Use `FakeGitLab.with(token:) { gitlab in … }`, which always stops it.
@@ -18,7 +19,14 @@ struct FakeGitLab: Sendable {
     var apiURL: String { "http://127.0.0.1:\(port)/api/v4" }
 
     /// Starts a server, runs `body` with it, and stops it, also when `body` throws.
+    /// The server and `body` run on threads of their own, so a busy cooperative pool cannot make a reply late.
     static func with<Result: Sendable>(token: String, _ body: (FakeGitLab) async throws -> Result) async throws -> Result {
+        try await withTaskExecutorPreference(DedicatedThreadsExecutor.shared) {
+            try await run(token: token, body)
+        }
+    }
+
+    private static func run<Result: Sendable>(token: String, _ body: (FakeGitLab) async throws -> Result) async throws -> Result {
         let gitlab = try await start(token: token)
         do {
             let result = try await body(gitlab)
@@ -43,7 +51,7 @@ struct FakeGitLab: Sendable {
         let config = HTTPServer.Configuration(address: try sockaddr_in.inet(ip4: "127.0.0.1", port: 0), timeout: 30,
                                               pool: NoDelayPool(HTTPServer.defaultPool()), logger: .disabled)
         let server = HTTPServer(config: config, handler: ClosureHTTPHandler(handler))
-        let task = Task { try await server.run() }
+        let task = Task(executorPreference: DedicatedThreadsExecutor.shared) { try await server.run() }
         try await server.waitUntilListening(timeout: 10)
         guard case .ip4(_, let port)? = await server.listeningAddress else {
             task.cancel()
