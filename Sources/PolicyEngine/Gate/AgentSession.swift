@@ -98,9 +98,15 @@ public struct AgentSession {
         let gitPath = String(git.gitDirectory.dropLast())
         let before = try GitMetadataSnapshot.take(gitPath: gitPath)
 
-        let outcome = try await runner.run(.init(
+        var configuration = AgentRunner.Configuration(
             command: request.command, checkout: checkout, user: user, environment: request.environment,
-            allowedVariables: policy.agent.environment, timeout: request.timeout, privateFolder: privateFolder))
+            allowedVariables: policy.agent.environment, timeout: request.timeout, privateFolder: privateFolder)
+        if user != nil {
+            guard let gate = LiveHook.gateExecutable() else { throw RunnerError("cannot tell this executable's path for the live hook") }
+            configuration.liveHook = try LiveHook(policy: policy, repository: checkout, checkout: checkout, gate: gate)
+        }
+        defer { configuration.liveHook?.remove() }
+        let outcome = try await runner.run(configuration)
 
         // Every process of the agent is gone: nothing below can be raced.
         let after = (try? GitMetadataSnapshot.take(gitPath: gitPath)) ?? GitMetadataSnapshot(entries: ["." : "unreadable"])
