@@ -108,6 +108,9 @@ struct LiveHookRealClaudeTests {
             #expect(text.contains("policy-gate refused this call"), "\(use.id): \(text)")
             #expect(text.contains("Allowed instead"), "\(use.id): \(text)")
         }
+        // Post reports each refusal as prevented, not as an action taken.
+        #expect(run.stdout.contains("[transcript.prevented]"), "\(run.stdout)")
+        #expect(!run.stdout.contains("[transcript.dangerous-command]"), "\(run.stdout)")
         // Every decision is in the transcript (--include-hook-events).
         #expect(setup.transcript.components(separatedBy: #""subtype":"hook_response""#).count - 1 >= hostile.count)
     }

@@ -88,6 +88,10 @@ public struct AgentSession {
         return .standard
     }
 
+    /// Whether `run` gives the agent the live hook: it does whenever the agent runs as a user of its own,
+    /// which needs root (the hook's settings are mounted in a namespace only root can make).
+    public static var installsLiveHook: Bool { geteuid() == 0 }
+
     /// Runs the agent and commits what it left. Call only after pre passed.
     /// - Throws: `RunnerError` or a git error (one line) when the agent cannot be run or its work read.
     public func run(_ request: Request, policy: Policy) async throws -> Work {

@@ -17,6 +17,9 @@ public struct Policy: Sendable {
         public var environment: [String]
         /// Whether `post` insists on a hand-off manifest authenticated with `POLICY_GATE_HANDOFF_KEY`.
         public var handoffAuthentication: Bool
+        /// `required`: a run without the gate's live PreToolUse hook blocks (`agent.live-enforcement`);
+        /// `preferred`: it warns.
+        public var liveEnforcementRequired: Bool
     }
 
     /// `workspace:` — what the change may touch.

@@ -10,8 +10,11 @@ import Glibc
 /// The CLI reads managed settings only from `/etc/claude-code/` on Linux (no variable or flag moves it for
 /// a `-p` run; the hidden `--managed-settings` flag did not run hooks). So the agent gets a mount namespace
 /// of its own in which that folder is this run's root-owned folder, bind-mounted: the agent's user cannot
-/// write it or unmount it, and concurrent runs on one host each see their own. The folder also holds the
-/// hook's copy of the policy (the private folder is closed to the agent's user, which the hook runs as).
+/// write it or unmount it, and concurrent runs on one host each see their own. Where no namespace can be
+/// made (an unprivileged container, which is the job's alone), the settings go into the real folder as a
+/// drop-in file for the run, and a second run on the host that finds one there refuses to start. The
+/// folder also holds the hook's copy of the policy (the private folder is closed to the agent's user,
+/// which the hook runs as).
 public final class LiveHook: @unchecked Sendable {
     /// Where the CLI reads managed settings on Linux.
     public static let managedFolder = "/etc/claude-code"
@@ -79,11 +82,18 @@ public final class LiveHook: @unchecked Sendable {
         return object.serialized() + "\n"
     }
 
+    /// The drop-in written when no mount namespace can be made; removed by `remove()`.
+    public static let dropIn = managedFolder + "/managed-settings.d/zz-policy-gate.json"
+    private var wroteDropIn = false
+
     /// The command that runs `arguments` (the agent, already wrapped in `setpriv`) in a mount namespace
-    /// of its own where `/etc/claude-code` is this folder. `unshare` and `mount` are util-linux's.
+    /// of its own where `/etc/claude-code` is this folder (`unshare` and `mount` are util-linux's); or,
+    /// where the system allows no namespace, `arguments` as they are after installing the drop-in.
     public func wrap(_ arguments: [String]) throws(RunnerError) -> (executable: String, arguments: [String]) {
-        guard let unshare = ["/usr/bin/unshare", "/bin/unshare"].first(where: FileManager.default.isExecutableFile(atPath:)) else {
-            throw RunnerError("unshare (util-linux) is not installed: the gate cannot give the agent its live policy")
+        guard let unshare = ["/usr/bin/unshare", "/bin/unshare"].first(where: FileManager.default.isExecutableFile(atPath:)),
+              Self.canMakeMountNamespace(unshare) else {
+            try installDropIn()
+            return (arguments[0], Array(arguments.dropFirst()))
         }
         var isFolder: ObjCBool = false
         if !FileManager.default.fileExists(atPath: Self.managedFolder, isDirectory: &isFolder) {
@@ -109,9 +119,39 @@ public final class LiveHook: @unchecked Sendable {
         return [program, "--include-hook-events"] + command.dropFirst()
     }
 
-    /// Removes the folder.
+    /// Removes the folder, and the drop-in when this run wrote it.
     public func remove() {
+        if wroteDropIn { try? FileManager.default.removeItem(atPath: Self.dropIn) }
         try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    /// Whether `unshare --mount` works here (root on a VM or a privileged container).
+    static func canMakeMountNamespace(_ unshare: String) -> Bool {
+        guard let probe = try? Process.run(URL(fileURLWithPath: unshare), arguments: ["--mount", "--propagation", "private", "/bin/true"])
+        else { return false }
+        probe.waitUntilExit()
+        return probe.terminationStatus == 0
+    }
+
+    /// Writes the settings as a drop-in of the real managed folder, root-owned, refusing to replace one.
+    private func installDropIn() throws(RunnerError) {
+        let folder = Self.managedFolder + "/managed-settings.d"
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        } catch {
+            throw RunnerError("\(folder): cannot create the managed settings folder for the live hook")
+        }
+        // O_EXCL: a drop-in already there is another run's on this host (or a stale one): never share it.
+        let descriptor = open(Self.dropIn, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard descriptor >= 0 else {
+            throw RunnerError("\(Self.dropIn) exists: another run's live hook is installed on this host (remove it if it is stale)")
+        }
+        wroteDropIn = true
+        let bytes = Array(settings().utf8)
+        let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+        fchmod(descriptor, 0o644)
+        close(descriptor)
+        guard written == bytes.count else { throw RunnerError("\(Self.dropIn): cannot write the live hook's settings") }
     }
 
     /// This executable's absolute path.
