@@ -85,11 +85,13 @@ public struct PreStageCollector {
                         guard !analysis.commands.isEmpty else {
                             throw CollectError(description: "\(file):\(job.line): job '\(job.name)' runs no claude command")
                         }
-                        let jobFacts = CIJobFacts(name: job.name, file: file, image: job.image,
-                                                  scriptLines: job.allLines.map { ($0.text, $0.line) })
                         result += try analysis.commands.map { command in
-                            try facts(argv: command.argv, source: "\(command.file):\(command.line)", ci: ci, settings: settings,
-                                      secrets: secrets, job: jobFacts)
+                            let jobFacts = CIJobFacts(name: job.name, file: file, image: job.image,
+                                                      scriptLines: job.allLines.map { ($0.text, $0.line) },
+                                                      environment: command.environment,
+                                                      throughRunner: command.nesting.contains("policy-gate run"))
+                            return try facts(argv: command.argv, source: "\(command.file):\(command.line)", ci: ci, settings: settings,
+                                             secrets: secrets, job: jobFacts)
                         }
                     }
                 }
@@ -118,7 +120,8 @@ public struct PreStageCollector {
             throw CollectError(description: String(describing: error))
         }
         return Facts(stage: .pre, ci: ci, invocation: invocation, invocationSource: source, ciJob: job,
-                     repositorySettings: loaded, configurationSecrets: secrets)
+                     repositorySettings: loaded, configurationSecrets: secrets,
+                     workspaceRoot: URL(fileURLWithPath: repository).standardizedFileURL.path)
     }
 
     /// Whether a secret finding is a variable reference (`$TOKEN`, `${TOKEN}`, `$[[ inputs.token ]]`),

@@ -8,6 +8,7 @@ public enum RuleRegistry {
         DebugLoggingRule.self,
         AmbiguousArgumentsRule.self,
         UnpinnedAgentRule.self,
+        EnvironmentNotAllowedRule.self,
         PermissionModeForbiddenRule.self,
         ToolsDeniedRule.self,
         ToolsNotAllowedRule.self,
