@@ -27,6 +27,8 @@ public struct CIJobScriptAnalysis: Sendable {
     public var undecidable: [Undecidable] = []
     /// Every variable the job sets, in order: its YAML `variables:`, then script assignments.
     public var environment: [EnvironmentSetting] = []
+    /// Every file the job's scripts write, in order.
+    public var writes: [ScriptFileWrite] = []
 }
 
 extension CIJobExtractor {
@@ -158,6 +160,7 @@ struct ScriptWalker {
                                 depth: Int) throws(CIJobExtractorError) {
         let number = baseLine + command.line - 1
         var words = command.words
+        recordWrites(words, redirections: command.redirections, line: line, number: number)
         if let first = words.first, let body = aliases[first] {
             // An alias is text put in front of the arguments.
             try walk(body + " " + words.dropFirst().map(Self.quoted).joined(separator: " "), line: line, baseLine: number,

@@ -9,6 +9,8 @@ public enum RuleRegistry {
         AmbiguousArgumentsRule.self,
         UnpinnedAgentRule.self,
         EnvironmentNotAllowedRule.self,
+        MemoryImportRule.self,
+        SubagentPermissionModeRule.self,
         PermissionModeForbiddenRule.self,
         ToolsDeniedRule.self,
         ToolsNotAllowedRule.self,
