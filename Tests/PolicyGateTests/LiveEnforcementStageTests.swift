@@ -17,7 +17,7 @@ import TestSupport
         return rules
     }
 
-    func pre(_ extra: [String], policy: String? = nil, files: [String: String] = [:]) throws -> (GateProcess.Outcome, [String: String]) {
+    func pre(_ extra: [String], policy: String? = nil, files: [String: String] = [:]) async throws -> (GateProcess.Outcome, [String: String]) {
         let scratch = try ScratchDirectory()
         _ = try GitCLI.repository(in: scratch, files: files.merging(["README.md": "x\n"]) { old, _ in old })
         let report = scratch.path + "/../\(UUID().uuidString)-pre.json"
@@ -28,37 +28,38 @@ import TestSupport
             try policy.write(toFile: path, atomically: true, encoding: .utf8)
             arguments += ["--policy", path]
         }
-        let outcome = try GateProcess.run(arguments + extra.map { $0.replacingOccurrences(of: "@ROOT@", with: scratch.path) })
+        let all = arguments + extra.map { $0.replacingOccurrences(of: "@ROOT@", with: scratch.path) }
+        let outcome = try await GateProcess.runOffPool(all)
         return (outcome, try Self.findings(report))
     }
 
-    @Test func anAgentStartedWithoutTheHookWarnsAndBlocksWhenRequired() throws {
+    @Test func anAgentStartedWithoutTheHookWarnsAndBlocksWhenRequired() async throws {
         let invocation = ["--claude-args", "-p task --permission-mode acceptEdits --allowedTools Read,Edit"]
-        let (warned, warnedRules) = try pre(invocation)
+        let (warned, warnedRules) = try await pre(invocation)
         #expect(warned.status == 0, "\(warned.stdout)\(warned.stderr)")
         #expect(warnedRules["agent.live-enforcement"] == "warn", "\(warnedRules)")
 
-        let (blocked, blockedRules) = try pre(invocation, policy: "version: 1\nagent:\n  live_enforcement: required\n")
+        let (blocked, blockedRules) = try await pre(invocation, policy: "version: 1\nagent:\n  live_enforcement: required\n")
         #expect(blocked.status == 1, "\(blocked.stdout)\(blocked.stderr)")
         #expect(blockedRules["agent.live-enforcement"] == "block", "\(blockedRules)")
 
-        let (bad, _) = try pre(invocation, policy: "version: 1\nagent:\n  live_enforcement: sometimes\n")
+        let (bad, _) = try await pre(invocation, policy: "version: 1\nagent:\n  live_enforcement: sometimes\n")
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("agent.live_enforcement"), "\(bad.stderr)")
     }
 
-    @Test func aJobThatStartsTheAgentThroughTheGateHasTheHook() throws {
+    @Test func aJobThatStartsTheAgentThroughTheGateHasTheHook() async throws {
         let job = """
             agent:
               script:
                 - policy-gate agent --policy-ref main -- claude -p "task" --permission-mode acceptEdits --allowedTools Read,Edit
             """
-        let (outcome, rules) = try pre(["--ci-config", "@ROOT@/.gitlab-ci.yml", "--job", "agent"], files: [".gitlab-ci.yml": job])
+        let (outcome, rules) = try await pre(["--ci-config", "@ROOT@/.gitlab-ci.yml", "--job", "agent"], files: [".gitlab-ci.yml": job])
         #expect(outcome.status != 2, "\(outcome.stderr)")
         #expect(rules["agent.live-enforcement"] == nil, "\(rules) \(outcome.stderr)")
 
         let bare = job.replacingOccurrences(of: "policy-gate agent --policy-ref main -- ", with: "")
-        let (_, bareRules) = try pre(["--ci-config", "@ROOT@/.gitlab-ci.yml", "--job", "agent"], files: [".gitlab-ci.yml": bare])
+        let (_, bareRules) = try await pre(["--ci-config", "@ROOT@/.gitlab-ci.yml", "--job", "agent"], files: [".gitlab-ci.yml": bare])
         #expect(bareRules["agent.live-enforcement"] == "warn", "\(bareRules)")
     }
 
@@ -73,7 +74,7 @@ import TestSupport
         ].joined(separator: "\n") + "\n"
     }
 
-    func post(policy: String?) throws -> (GateProcess.Outcome, [String: String]) {
+    func post(policy: String?) async throws -> (GateProcess.Outcome, [String: String]) {
         let scratch = try ScratchDirectory()
         let git = try GitCLI.repository(in: scratch, files: ["README.md": "x\n"])
         let base = try git.run("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -87,19 +88,19 @@ import TestSupport
             try policy.write(toFile: path, atomically: true, encoding: .utf8)
             arguments += ["--policy", path]
         }
-        let outcome = try GateProcess.run(arguments)
+        let outcome = try await GateProcess.runOffPool(arguments)
         return (outcome, try Self.findings(report))
     }
 
-    @Test func aCallTheHookRefusedIsReportedAsPreventedNotAsAnAction() throws {
-        let (warned, rules) = try post(policy: nil)
+    @Test func aCallTheHookRefusedIsReportedAsPreventedNotAsAnAction() async throws {
+        let (warned, rules) = try await post(policy: nil)
         #expect(warned.status == 0, "\(warned.stdout)\(warned.stderr)")
         #expect(rules["transcript.prevented"] == "warn", "\(rules)")
         // It never ran: no rule counts it as an action taken.
         #expect(rules["transcript.dangerous-command"] == nil, "\(rules)")
         #expect(rules["transcript.tool-not-allowed"] == nil, "\(rules)")
 
-        let (blocked, blockedRules) = try post(policy: "version: 1\nrules:\n  transcript.prevented: block\n")
+        let (blocked, blockedRules) = try await post(policy: "version: 1\nrules:\n  transcript.prevented: block\n")
         #expect(blocked.status == 1, "\(blocked.stdout)\(blocked.stderr)")
         #expect(blockedRules["transcript.prevented"] == "block", "\(blockedRules)")
     }
