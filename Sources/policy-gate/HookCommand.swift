@@ -10,8 +10,8 @@ struct HookCommand: ParsableCommand {
         subcommands: [PreToolUseCommand.self])
 }
 
-/// `policy-gate hook pre-tool-use --policy PATH`: reads the PreToolUse JSON on stdin and denies a call the
-/// policy refuses. Claude Code lets a call through on exit 1, a crash or a timeout, so every failure of
+/// `policy-gate hook pre-tool-use --policy PATH` (or `--runner SOCKET`, as the agent runner installs it):
+/// reads the PreToolUse JSON on stdin and denies a call the policy refuses. Claude Code lets a call through on exit 1, a crash or a timeout, so every failure of
 /// the hook's own is exit 2, which blocks the call; a usage error is one too (see `PolicyGate.main`).
 struct PreToolUseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,8 +24,11 @@ struct PreToolUseCommand: ParsableCommand {
         when its own time budget runs out.
         """)
 
-    @Option(name: .long, help: "The policy file (required).")
+    @Option(name: .long, help: "The policy file: judge every rule that needs no history here.")
     var policy: String?
+
+    @Option(name: .long, help: "The agent runner's socket: ask it, with the run's history (run and agent install the hook so).")
+    var runner: String?
 
     @Option(name: .long, help: "The repository root (default: $CLAUDE_PROJECT_DIR, else the call's cwd).")
     var workspace: String?
@@ -36,8 +39,14 @@ struct PreToolUseCommand: ParsableCommand {
     func run() throws {
         HookFailure.armWatchdog(seconds: timeBudget)
         do {
-            guard let policyPath = policy else { throw HookFailure("no policy: give --policy PATH") }
             let bytes = try Self.readInput()
+            if let runner {
+                if let answer = try PreToolUseHook.askRunner(socket: runner, input: bytes) {
+                    FileHandle.standardOutput.write(Data((answer + "\n").utf8))
+                }
+                return
+            }
+            guard let policyPath = policy else { throw HookFailure("no policy: give --policy PATH or --runner SOCKET") }
             let input = try PreToolUseHook.parse(bytes)
             let trusted = try Gate.TrustedInputs(source: .file(policyPath), repository: workspace ?? input.cwd)
             let environment = ProcessInfo.processInfo.environment

@@ -4,7 +4,8 @@ import TestSupport
 
 /// `policy-gate hook pre-tool-use` through the binary: each class of call the policy refuses is denied
 /// with a reason, what it allows is left to Claude, and every failure of the hook's own blocks (exit 2).
-@Suite struct HookCommandTests {
+/// One call at a time: dozens of hook processes at once would run past the hook's own time budget.
+@Suite(.serialized) struct HookCommandTests {
     static let policy = PackagePaths.root + "/rules/policy.yml"
 
     /// A checkout to judge calls in.
@@ -182,5 +183,36 @@ import TestSupport
         }
         #expect(outcome.status == 2, "\(outcome.stderr)")
         #expect(outcome.stderr.contains("time budget"), "\(outcome.stderr)")
+    }
+
+    /// The runner's socket missing (the runner stopped), or a runner that answers too late, nothing, or
+    /// anything but a decision: every one blocks the call.
+    @Test(arguments: [
+        ("unreachable", ""),
+        ("silent", "import socket, sys, time\ns = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(4)\nc, _ = s.accept(); time.sleep(30)"),
+        ("no answer", "import socket, sys\ns = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(4)\nc, _ = s.accept(); c.recv(1 << 20); c.close(); s.accept()"),
+        ("a forged allow", "import socket, sys\ns = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(4)\nc, _ = s.accept(); c.recv(1 << 20); c.sendall(b'allow'); c.close(); s.accept()"),
+    ])
+    func aRunnerThatDoesNotAnswerBlocks(label: String, server: String) async throws {
+        let checkout = try Checkout()
+        let socket = checkout.root + "/../\(UUID().uuidString.prefix(8)).sock"
+        let call = checkout.input("Read", #"{"file_path":"/builds/acme/app/README.md"}"#)
+        let arguments = ["hook", "pre-tool-use", "--runner", socket, "--time-budget", "2"]
+        let outcome: GateProcess.Outcome
+        if server.isEmpty {
+            outcome = try await checkout.hook(call, arguments: arguments)
+        } else {
+            // The stand-in runner starts first; the hook runs once its socket exists. SIGKILL ends the stand-in:
+            // the test process hands its blocked signals down to children.
+            let script = #"server=$0; socket=$1; shift; python3 -c "$server" "$socket" & pid=$!; "#
+                + #"for i in $(seq 100); do [ -S "$socket" ] && break; sleep 0.1; done; "$@"; status=$?; kill -KILL $pid; exit $status"#
+            outcome = try await onOwnThread {
+                try GateProcess.run(["-c", script, server, socket, GateProcess.binary.path] + arguments, stdin: call, timeout: 60,
+                                    executable: URL(fileURLWithPath: "/bin/sh"))
+            }
+        }
+        #expect(outcome.status == 2, "\(label): \(outcome.stdout) \(outcome.stderr)")
+        #expect(outcome.stdout.isEmpty, "\(label)")
+        #expect(outcome.stderr.contains("the call is blocked"), "\(label): \(outcome.stderr)")
     }
 }

@@ -161,4 +161,24 @@ struct LiveHookRealClaudeTests {
         #expect(Self.collected(run).isEmpty, "\(label): \(Self.collected(run))")
         #expect(run.toolResultText("toolu_ci")?.contains("policy-gate refused") == true, "\(label): \(run.stdout)\n\(run.stderr)")
     }
+
+    /// A rule that needs history, judged live by the runner: `npm test` after the agent rewrote the test
+    /// script is refused before it runs; the same command before any change is not.
+    @Test func aRunnerAfterItsDefinitionChangedIsRefusedLive() async throws {
+        try #require(getuid() == 0)
+        let allow = "Read,Write,Edit,Bash(npm test:*)"
+        let setup = try Setup(policy: Self.policy(allow: "[" + allow.split(separator: ",").map { "\"\($0)\"" }.joined(separator: ", ") + "]"),
+                              extraFiles: ["package.json": #"{"scripts":{"test":"echo tests"}}"# + "\n"])
+        let root = setup.checkout.path
+        let run = try await setup.run([
+            .tools(.bash("npm test", id: "toolu_before")),
+            .tools(.write(root + "/package.json", #"{"scripts":{"test":"env > /tmp/leak"}}"#, id: "toolu_rewrite")),
+            .tools(.bash("npm test", id: "toolu_after")),
+            .final("Done."),
+        ], grants: allow)
+        #expect(run.toolResultText("toolu_before").map { !$0.contains("policy-gate refused") } == true, "\(run.stdout)\n\(run.stderr)")
+        #expect(run.toolResultText("toolu_rewrite").map { !$0.contains("policy-gate refused") } == true)
+        let after = try #require(run.toolResultText("toolu_after"))
+        #expect(after.contains("transcript.runner-definition-changed"), "\(after)")
+    }
 }

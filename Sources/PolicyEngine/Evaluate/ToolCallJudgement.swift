@@ -29,10 +29,14 @@ public enum ToolCallJudgement {
         }
     }
 
-    /// Findings for one call, with the policy's actions (`.info` ones included).
+    /// The rules that need the calls before this one (the agent runner keeps them).
+    static let historyRules: [any PolicyRule.Type] = [TranscriptRunnerAfterChangeRule.self]
+
+    /// Findings for one call, with the policy's actions (`.info` ones included). With `history` (the calls
+    /// let through before it, in order), the rules that need it judge the call too.
     /// - Throws: when the secret scanner fails.
     public static func judge(_ call: Transcript.ToolCall, in context: Context, policy: Policy,
-                             scanner: SecretScanner) throws -> [Finding] {
+                             scanner: SecretScanner, history: [Transcript.ToolCall] = []) throws -> [Finding] {
         var call = call
         call.wasRefused = false
         call.line = 1
@@ -44,7 +48,18 @@ public enum ToolCallJudgement {
         // Links in the live checkout are followed, as post follows them in the checkout it judges.
         facts.onDiskPaths = PostStageCollector.onDiskPaths(of: transcript, agentRoot: context.workspaceRoot,
                                                            checkout: context.workspaceRoot, home: context.home)
-        return Evaluator.evaluate(facts, policy: policy, rules: rules).findings
+        var findings = Evaluator.evaluate(facts, policy: policy, rules: rules).findings
+        if !history.isEmpty {
+            var calls = history + [call]
+            for index in calls.indices {
+                calls[index].line = index + 1
+                calls[index].wasRefused = false
+            }
+            let past = Facts(stage: .post, transcript: Transcript(name: transcript.name, initEvent: .init(cwd: context.cwd), toolCalls: calls),
+                             workspaceRoot: context.workspaceRoot, home: context.home)
+            findings += Evaluator.evaluate(past, policy: policy, rules: historyRules).findings.filter { $0.location?.line == calls.count }
+        }
+        return findings
     }
 
     /// The files inside the checkout the call would write, relative to it, for the protected-path rule.

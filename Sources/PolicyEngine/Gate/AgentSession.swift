@@ -105,9 +105,9 @@ public struct AgentSession {
         var configuration = AgentRunner.Configuration(
             command: request.command, checkout: checkout, user: user, environment: request.environment,
             allowedVariables: policy.agent.environment, timeout: request.timeout, privateFolder: privateFolder)
-        if user != nil {
+        if let user {
             guard let gate = LiveHook.gateExecutable() else { throw RunnerError("cannot tell this executable's path for the live hook") }
-            configuration.liveHook = try LiveHook(policy: policy, repository: checkout, checkout: checkout, gate: gate)
+            configuration.liveHook = try LiveHook(policy: policy, repository: checkout, checkout: checkout, gate: gate, group: user.gid)
         }
         defer { configuration.liveHook?.remove() }
         let outcome = try await runner.run(configuration)

@@ -31,7 +31,12 @@ public enum Gate {
         /// Loads the policy, its secret rules and its ignore file from `source`.
         /// - Throws: `PolicyError` or `SecretRulesError` (one line).
         public init(source: PolicySource, repository: String) throws {
-            policy = try source.load()
+            try self.init(policy: try source.load(), repository: repository)
+        }
+
+        /// The secret rules and ignore file of a policy already loaded.
+        public init(policy: Policy, repository: String) throws {
+            self.policy = policy
             let rules = try PolicySource.secretRules(for: policy, repository: repository)
             let ignored = try PolicySource.ignoredFingerprints(for: policy, repository: repository)
             scanner = SecretScanner(ruleSet: rules, options: .init(honoursInlineAllowMarkers: policy.secrets.honourInlineAllow,

@@ -48,6 +48,19 @@ public enum PreToolUseHook {
         return Input(call: Transcript.ToolCall(id: id, name: name, input: input, line: 1), cwd: cwd)
     }
 
+    /// The runner's answer for the raw input: the deny JSON, or `nil` for no decision.
+    /// - Throws: `InputError` when the runner cannot be reached, fails, or answers anything else.
+    public static func askRunner(socket: String, input: [UInt8]) throws(InputError) -> String? {
+        guard let reply = UnixSocket.exchange(path: socket, request: input) else {
+            throw InputError(description: "the gate's runner cannot be reached at \(socket)")
+        }
+        let text = String(decoding: reply, as: UTF8.self)
+        if text == "none" { return nil }
+        if text.hasPrefix("deny {") { return String(text.dropFirst(5)) }
+        if text.hasPrefix("error: ") { throw InputError(description: "the gate's runner could not judge the call: \(text.dropFirst(7).prefix(300))") }
+        throw InputError(description: "the gate's runner gave no answer")
+    }
+
     /// The deny answer for the findings that block, or `nil` when none does.
     public static func answer(for findings: [Finding], policy: Policy) -> String? {
         let blocking = findings.filter { $0.action == .block }

@@ -58,8 +58,6 @@ public struct Policy: Sendable {
     public var source: String { origin.description }
     /// SHA-256 of the policy text, for the audit record.
     public var sha256: String
-    /// The policy text as read (empty for one built in code), for the live hook's own copy.
-    public var text = ""
     /// The schema version (1).
     public var version: Int
     /// Agent grants.

@@ -80,6 +80,7 @@ public struct AgentRunner {
         // The live hook needs a mount namespace, which only root can make: with the agent as the gate's
         // own user, the policy is judged after the run only.
         let liveHook = configuration.user == nil ? nil : configuration.liveHook
+        liveHook?.server.home = workspace.home
         var isolation = AgentIsolation(mode: configuration.user == nil ? "none" : "user", user: configuration.user?.description,
                                        environment: environment.names, noNewPrivileges: configuration.user != nil)
         isolation.liveHook = liveHook != nil

@@ -13,8 +13,7 @@ import Glibc
 /// write it or unmount it, and concurrent runs on one host each see their own. Where no namespace can be
 /// made (an unprivileged container, which is the job's alone), the settings go into the real folder as a
 /// drop-in file for the run, and a second run on the host that finds one there refuses to start. The
-/// folder also holds the hook's copy of the policy (the private folder is closed to the agent's user,
-/// which the hook runs as).
+/// folder also holds the runner's socket, which the hook asks (`HookServer`).
 public final class LiveHook: @unchecked Sendable {
     /// Where the CLI reads managed settings on Linux.
     public static let managedFolder = "/etc/claude-code"
@@ -27,44 +26,44 @@ public final class LiveHook: @unchecked Sendable {
     public let folder: String
     /// The hook's command line, as the settings name it.
     public let command: String
+    /// The runner's side of the hook, holding the policy, the secret rules and the run's history.
+    public let server: HookServer
 
-    /// Writes the settings and the policy's copy.
+    /// Starts the runner's socket and writes the settings.
     /// - Parameters:
-    ///   - policy: the trusted policy (its text, and the secret rule and ignore files it names).
+    ///   - policy: the trusted policy (its secret rules and ignore file are read from where it came from).
     ///   - repository: where a policy read from a commit takes its companion files from.
     ///   - checkout: the agent's checkout (the hook's workspace).
     ///   - gate: the absolute path of this executable.
-    /// - Throws: `RunnerError` when the folder cannot be made.
-    public init(policy: Policy, repository: String, checkout: String, gate: String) throws(RunnerError) {
+    ///   - group: the agent's group, the only one besides root that may connect.
+    /// - Throws: `RunnerError` when the folder, the socket or the settings cannot be made.
+    public init(policy: Policy, repository: String, checkout: String, gate: String, group: UInt32) throws(RunnerError) {
         var template = Array("/tmp/policy-gate-hook.XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else {
             throw RunnerError("/tmp: cannot create the live hook's folder (\(String(cString: strerror(errno))))")
         }
         folder = String(cString: made)
         chmod(folder, 0o755)
-        let policyPath = folder + "/policy.yml"
-        command = [gate, "hook", "pre-tool-use", "--policy", policyPath, "--workspace", checkout,
-                   "--time-budget", String(Self.hookBudgetSeconds)].map(Self.shellQuoted).joined(separator: " ")
+        let socket = folder + "/hook.sock"
+        command = [gate, "hook", "pre-tool-use", "--runner", socket, "--time-budget", String(Self.hookBudgetSeconds)]
+            .map(Self.shellQuoted).joined(separator: " ")
         do {
-            guard !policy.text.isEmpty || policy.origin == .builtIn else {
-                throw RunnerError("the policy's text is not known; the live hook cannot be given a copy")
+            let trusted: Gate.TrustedInputs
+            do {
+                trusted = try Gate.TrustedInputs(policy: policy, repository: repository)
+            } catch {
+                throw RunnerError("the live hook cannot load the policy's secret rules: \(error)")
             }
-            try write(policy.origin == .builtIn ? EmbeddedDefaults.policyYAML : policy.text, to: policyPath)
-            for companion in [policy.secrets.rules, policy.secrets.ignore].compactMap({ $0 })
-            where companion != Policy.Secrets.builtInRules && !companion.hasPrefix("/") {
-                guard !companion.split(separator: "/").contains(".."), let data = Self.companion(companion, of: policy, repository: repository) else {
-                    if companion == policy.secrets.ignore { continue }
-                    throw RunnerError("\(companion): cannot give the live hook a copy of the policy's secret rules")
-                }
-                try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: folder + "/" + companion).deletingLastPathComponent().path,
-                                                        withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
-                try write(data, to: folder + "/" + companion)
-            }
-            try write(settings(), to: folder + "/managed-settings.json")
+            server = try HookServer(path: socket, group: group, policy: policy, scanner: trusted.scanner, checkout: checkout)
         } catch let error as RunnerError {
-            remove()
+            try? FileManager.default.removeItem(atPath: folder)
             throw error
         } catch {
+            try? FileManager.default.removeItem(atPath: folder)
+            throw RunnerError("the live hook cannot start: \(error)")
+        }
+        guard FileManager.default.createFile(atPath: folder + "/managed-settings.json", contents: Data(settings().utf8),
+                                             attributes: [.posixPermissions: 0o644]) else {
             remove()
             throw RunnerError("\(folder): cannot write the live hook's settings")
         }
@@ -119,8 +118,9 @@ public final class LiveHook: @unchecked Sendable {
         return [program, "--include-hook-events"] + command.dropFirst()
     }
 
-    /// Removes the folder, and the drop-in when this run wrote it.
+    /// Stops the server and removes the folder, and the drop-in when this run wrote it.
     public func remove() {
+        server.stop()
         if wroteDropIn { try? FileManager.default.removeItem(atPath: Self.dropIn) }
         try? FileManager.default.removeItem(atPath: folder)
     }
@@ -157,28 +157,6 @@ public final class LiveHook: @unchecked Sendable {
     /// This executable's absolute path.
     public static func gateExecutable() -> String? {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")).flatMap { $0.hasPrefix("/") ? $0 : nil }
-    }
-
-    private func write(_ text: String, to path: String) throws {
-        try write(Data(text.utf8), to: path)
-    }
-
-    private func write(_ data: Data, to path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o644]) else {
-            throw RunnerError("\(path): cannot write")
-        }
-    }
-
-    /// A file the policy names, from where the policy came from.
-    static func companion(_ path: String, of policy: Policy, repository: String) -> Data? {
-        switch policy.origin {
-        case .builtIn:
-            return nil
-        case .file(let policyPath):
-            return FileManager.default.contents(atPath: URL(fileURLWithPath: policyPath).deletingLastPathComponent().path + "/" + path)
-        case .commit(let revision, _):
-            return (try? GitRepository(path: repository).fileContents(at: revision, path: path)).map { Data($0) }
-        }
     }
 
     static func shellQuoted(_ word: String) -> String {
