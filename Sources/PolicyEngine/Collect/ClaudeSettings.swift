@@ -194,6 +194,13 @@ public struct ClaudeSettings: Sendable, Hashable {
     public var disableAllHooks: Bool?
     /// `model`.
     public var model: String?
+    /// Keys other than `apiKeyHelper` and `hooks` whose value is a command Claude Code runs
+    /// (``commandKeyNames``), present in the file, sorted.
+    public var commandKeys: [String] = []
+    /// `enabledPlugins` entries not set to `false` (`plugin@marketplace`), sorted.
+    public var enabledPlugins: [String] = []
+    /// `extraKnownMarketplaces` names, sorted (where plugins are fetched from).
+    public var marketplaces: [String] = []
     /// `mcpServers`, when the file has them (`.mcp.json`, `--mcp-config`, `.claude.json`).
     public var mcpServers: [MCPServer] = []
     /// Every top-level key, sorted, known or not.
@@ -269,9 +276,21 @@ public struct ClaudeSettings: Sendable, Hashable {
         settings.disableAllHooks = try reader.bool(root, "disableAllHooks")
         settings.model = try reader.string(root, "model")
         settings.hooks = try reader.hooks(root)
+        settings.commandKeys = commandKeyNames.filter { key in
+            root[key].map { if case .null = $0.value { return false } else { return true } } ?? false
+        }.sorted()
+        settings.enabledPlugins = reader.enabledNames(root, "enabledPlugins")
+        settings.marketplaces = reader.enabledNames(root, "extraKnownMarketplaces")
         settings.mcpServers = try reader.mcpServers(root)
         return settings
     }
+
+    /// Settings keys of 2.1.332 whose value is a command (or a script path, or an object with a `command`)
+    /// Claude Code runs: credential and header helpers, wrappers, status lines, file suggestion.
+    public static let commandKeyNames: Set<String> = [
+        "awsAuthRefresh", "awsCredentialExport", "gcpAuthRefresh", "otelHeadersHelper", "proxyAuthHelper",
+        "processWrapper", "statusLine", "subagentStatusLine", "fileSuggestion", "sshHostCommands",
+    ]
 
     /// Decodes the servers of an MCP configuration (`.mcp.json` or a `--mcp-config` JSON string).
     /// - Parameters:
@@ -286,6 +305,34 @@ public struct ClaudeSettings: Sendable, Hashable {
         }
         let reader = FieldReader(path: path)
         return try reader.mcpServers(root)
+    }
+
+    /// Decodes `--agents` JSON: `{"name": {"description", "prompt", "tools", "permissionMode", "hooks", "mcpServers", …}}`.
+    /// - Parameters:
+    ///   - data: The JSON bytes.
+    ///   - path: The path to name in messages and definitions.
+    /// - Returns: The agents, sorted by name.
+    /// - Throws: ``ClaudeSettingsError`` for invalid JSON or an agent that is not an object.
+    public static func decodeAgents(_ data: Data, path: String) throws(ClaudeSettingsError) -> [AgentDefinition] {
+        let root = try parseRoot(data, path: path)
+        guard let members = root.members else {
+            throw ClaudeSettingsError.invalidValue(path: path, line: root.line, key: "(top level)", reason: "must be an object, found \(root.typeName)")
+        }
+        let reader = FieldReader(path: path)
+        var result: [AgentDefinition] = []
+        for member in members {
+            guard member.node.members != nil else { throw reader.wrongType(member.node, member.key, "an object") }
+            // Any value but null counts: the gate does not second-guess the shape claude accepts.
+            func present(_ key: String) -> Bool {
+                guard let node = member.node[key] else { return false }
+                if case .null = node.value { return false }
+                return true
+            }
+            result.append(AgentDefinition(name: member.key, source: path,
+                                          permissionMode: try reader.scalar(member.node, "permissionMode", prefix: member.key),
+                                          hasHooks: present("hooks"), hasMCPServers: present("mcpServers")))
+        }
+        return result.sorted { $0.name < $1.name }
     }
 
     /// The names of the variables in `${NAME}` and `${NAME:-default}` forms inside `text`, in order.
@@ -374,6 +421,20 @@ public struct ClaudeSettings: Sendable, Hashable {
                 result.append(text)
             }
             return result
+        }
+
+        /// The keys of an object whose value is not `false` (the strings of an array); a value of any
+        /// other shape counts as one unnamed entry, so it is still reported.
+        func enabledNames(_ parent: JSONNode, _ key: String) -> [String] {
+            guard let node = parent[key] else { return [] }
+            if case .null = node.value { return [] }
+            if let members = node.members {
+                return members.filter { $0.node.bool != false }.map(\.key).sorted()
+            }
+            if let items = node.array {
+                return items.map { $0.string ?? "(\($0.typeName))" }.sorted()
+            }
+            return ["(\(node.typeName))"]
         }
 
         func stringMap(_ parent: JSONNode, _ key: String, prefix: String? = nil) throws(ClaudeSettingsError) -> [String: String] {

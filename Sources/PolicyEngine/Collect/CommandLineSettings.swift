@@ -66,4 +66,38 @@ enum CommandLineSettings {
         }
         return found
     }
+
+    /// Reads the agents of `--agents`: inline JSON, or a file inside the repository. A file elsewhere, or
+    /// one that does not exist yet, goes to `unreadAgentFiles`, which ``WideningOptionRule`` reports.
+    /// - Throws: ``ClaudeSettingsError`` when the JSON cannot be read (claude refuses it too).
+    static func readAgents(into invocation: inout AgentInvocation, source: String, repository: String) throws(ClaudeSettingsError) {
+        var found: [AgentDefinition] = []
+        let root = URL(fileURLWithPath: repository).standardizedFileURL.path
+        for (index, value) in invocation.agents.enumerated() {
+            var path = "\(source): --agents #\(index + 1)"
+            var data = Data(value.utf8)
+            if !PreStageCollector.isInlineJSON(value) {
+                let full = URL(fileURLWithPath: value, relativeTo: URL(fileURLWithPath: root + "/")).standardizedFileURL.path
+                guard !value.contains("$"), full.hasPrefix(root + "/"), let contents = FileManager.default.contents(atPath: full) else {
+                    invocation.unreadAgentFiles.append(value)
+                    continue
+                }
+                path = String(full.dropFirst(root.count + 1))
+                data = contents
+            }
+            found += try ClaudeSettings.decodeAgents(data, path: path)
+        }
+        invocation.agentDefinitions = found
+    }
+
+    /// The directories that stay inside the repository as written but lead outside it once symbolic links
+    /// are followed (the checkout's links are the pusher's).
+    static func directoriesLeaving(_ directories: [String], repository: String) -> [String] {
+        let root = URL(fileURLWithPath: repository).resolvingSymlinksInPath().path
+        return directories.filter { directory in
+            guard WideningOptionRule.isInside(directory, root: repository) else { return false }
+            let full = URL(fileURLWithPath: directory, relativeTo: URL(fileURLWithPath: repository + "/")).resolvingSymlinksInPath().path
+            return full != root && !full.hasPrefix(root + "/")
+        }
+    }
 }

@@ -17,6 +17,9 @@ public struct Policy: Sendable {
         public var environment: [String]
         /// Whether `post` insists on a hand-off manifest authenticated with `POLICY_GATE_HANDOFF_KEY`.
         public var handoffAuthentication: Bool
+        /// `agent.extra_options`: claude options accepted although the gate does not judge them (they pass
+        /// `ci.widening-option`), and options the pinned CLI lacks, with the arity to read them by.
+        public var extraOptions: [String: ClaudeArgumentParser.Arity] = [:]
     }
 
     /// `workspace:` — what the change may touch.

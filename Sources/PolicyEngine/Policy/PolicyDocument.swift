@@ -22,6 +22,7 @@ struct PolicyDocument {
     enum AgentKey: String, CaseIterable {
         case permissionModes = "permission_modes", tools, isolation, user, environment
         case handoffAuthentication = "handoff_authentication"
+        case extraOptions = "extra_options"
     }
     /// Keys of `agent.tools:`.
     enum ToolsKey: String, CaseIterable { case allow, deny }
@@ -47,7 +48,8 @@ struct PolicyDocument {
             case .agent:
                 return AgentKey.allCases.flatMap { key -> [String] in
                     switch key {
-                    case .permissionModes, .isolation, .user, .environment, .handoffAuthentication: return ["agent." + key.rawValue]
+                    case .permissionModes, .isolation, .user, .environment, .handoffAuthentication, .extraOptions:
+                        return ["agent." + key.rawValue]
                     case .tools: return paths("agent.tools", ToolsKey.self)
                     }
                 }
@@ -66,6 +68,7 @@ struct PolicyDocument {
     var agentUser = ""
     var agentEnvironment: [Located<String>] = []
     var handoffAuthentication = ""
+    var extraOptions: [Located<String>] = []
     var allow: [Located<String>] = []
     var deny: [Located<String>] = []
     var writable: [Located<String>] = []
@@ -133,6 +136,9 @@ struct PolicyDocument {
                     case .handoffAuthentication:
                         document.handoffAuthentication = try reader.string(agentValue, path: "agent.handoff_authentication")
                         document.statedPaths.insert("agent.handoff_authentication")
+                    case .extraOptions:
+                        document.extraOptions = try reader.strings(agentValue, path: "agent.extra_options")
+                        document.statedPaths.insert("agent.extra_options")
                     case .tools:
                         for (toolKey, toolValue) in try reader.mapping(agentValue.node, path: "agent.tools", keys: ToolsKey.self) {
                             switch toolKey {

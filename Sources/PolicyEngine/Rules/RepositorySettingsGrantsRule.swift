@@ -1,6 +1,7 @@
 /// Pre stage. Settings files in the repository (`.claude/settings.json`, `.claude/settings.local.json`,
 /// `.mcp.json`) that widen the agent beyond the policy: allow rules, a default mode, hooks (they run
-/// in `-p` with no trust prompt), `env`, `apiKeyHelper`, MCP servers (and CI variables interpolated
+/// in `-p` with no trust prompt), `env`, `apiKeyHelper` and the other command keys (`awsAuthRefresh`,
+/// `awsCredentialExport`, `otelHeadersHelper`, …), enabled plugins and marketplaces, MCP servers (and CI variables interpolated
 /// into them). Files the invocation does not load (`--bare`, `--setting-sources` without `project`/
 /// `local`, `--strict-mcp-config` for `.mcp.json`) are not reported, unless the command line names them
 /// (`--settings FILE`, `--mcp-config FILE` inside the repository). Reads `Facts.repositorySettings`.
@@ -47,6 +48,16 @@ public enum RepositorySettingsGrantsRule: PolicyRule {
             RuleExample("inline --settings that only turn hooks off", violations: 0) {
                 try .pre(#"-p task --settings '{"disableAllHooks":true}'"#)
             },
+            RuleExample("awsAuthRefresh and otelHeadersHelper in inline --settings", violations: 2) {
+                try .pre(#"-p task --settings '{"awsAuthRefresh":"./refresh.sh","otelHeadersHelper":"./headers.sh"}'"#)
+            },
+            RuleExample("a plugin from a marketplace the repository adds", violations: 2) {
+                try .pre("-p task", settings: [(".claude/settings.json",
+                                                #"{"enabledPlugins":{"tool@acme":true},"extraKnownMarketplaces":{"acme":{"source":{"source":"directory","path":"./m"}}}}"#)])
+            },
+            RuleExample("a plugin switched off", violations: 0) {
+                try .pre("-p task", settings: [(".claude/settings.json", #"{"enabledPlugins":{"tool@acme":false}}"#)])
+            },
             RuleExample("allow rules, env and apiKeyHelper", violations: 3) {
                 try .pre("-p task", settings: [(".claude/settings.local.json",
                                                 #"{"permissions":{"allow":["Bash"]},"env":{"A":"b"},"apiKeyHelper":"./key.sh"}"#)])
@@ -82,6 +93,16 @@ public enum RepositorySettingsGrantsRule: PolicyRule {
             }
             if settings.hasAPIKeyHelper {
                 add("sets apiKeyHelper, a command run to fetch credentials", key: "apiKeyHelper")
+            }
+            for key in settings.commandKeys {
+                add("sets \(key), a command Claude Code runs", key: key)
+            }
+            if !settings.enabledPlugins.isEmpty {
+                add("enables plugins (their hooks, MCP servers and agents run): \(settings.enabledPlugins.joined(separator: ", "))",
+                    key: "enabledPlugins")
+            }
+            if !settings.marketplaces.isEmpty {
+                add("adds plugin marketplaces: \(settings.marketplaces.joined(separator: ", "))", key: "extraKnownMarketplaces")
             }
             if !settings.additionalDirectories.isEmpty {
                 add("adds working directories: \(settings.additionalDirectories.joined(separator: ", "))", key: "permissions.additionalDirectories")

@@ -7,6 +7,7 @@ public enum RuleRegistry {
         ConfigurationSecretRule.self,
         DebugLoggingRule.self,
         AmbiguousArgumentsRule.self,
+        WideningOptionRule.self,
         UnpinnedAgentRule.self,
         PermissionModeForbiddenRule.self,
         ToolsDeniedRule.self,
