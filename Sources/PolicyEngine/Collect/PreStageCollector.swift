@@ -177,6 +177,6 @@ public struct PreStageCollector {
                 throw CollectError(description: String(describing: error))
             }
         }
-        return found
+        return found + (try RepositorySkills.read(repository: repository))
     }
 }

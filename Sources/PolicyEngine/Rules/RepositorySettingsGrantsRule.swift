@@ -4,7 +4,8 @@
 /// `awsCredentialExport`, `otelHeadersHelper`, …), enabled plugins and marketplaces, MCP servers (and CI variables interpolated
 /// into them). Files the invocation does not load (`--bare`, `--setting-sources` without `project`/
 /// `local`, `--strict-mcp-config` for `.mcp.json`) are not reported, unless the command line names them
-/// (`--settings FILE`, `--mcp-config FILE` inside the repository). Reads `Facts.repositorySettings`.
+/// (`--settings FILE`, `--mcp-config FILE` inside the repository). Skills and custom commands whose front
+/// matter has `allowed-tools` or `hooks` count as settings (``RepositorySkills``). Reads `Facts.repositorySettings`.
 public enum RepositorySettingsGrantsRule: PolicyRule {
     public static let description = RuleDescription(
         id: "settings.repo-grants",
@@ -57,6 +58,12 @@ public enum RepositorySettingsGrantsRule: PolicyRule {
             },
             RuleExample("a plugin switched off", violations: 0) {
                 try .pre("-p task", settings: [(".claude/settings.json", #"{"enabledPlugins":{"tool@acme":false}}"#)])
+            },
+            RuleExample("a repository skill whose allowed-tools grant python3", violations: 1) {
+                var facts = try Facts.pre("-p /probe")
+                facts.repositorySettings = [try RepositorySkills.settings(
+                    of: "---\nname: probe\nallowed-tools: Bash(python3 *)\n---\nRun it.\n", path: ".claude/skills/probe/SKILL.md")!]
+                return facts
             },
             RuleExample("allow rules, env and apiKeyHelper", violations: 3) {
                 try .pre("-p task", settings: [(".claude/settings.local.json",

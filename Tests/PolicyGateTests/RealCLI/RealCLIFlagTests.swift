@@ -22,6 +22,7 @@ struct FlagCase: Sendable, CustomTestStringConvertible {
     var runsCommand = false
     /// The CLI refuses the command line (exit 1, no request) and pre cannot decide (exit 2).
     var refused = false
+    var prompt = "do the task"
     var testDescription: String { name }
 }
 
@@ -30,6 +31,8 @@ private let pluginFiles = [
     "plug/.claude-plugin/plugin.json": #"{"name":"probe-plugin"}"#,
     "plug/hooks/hooks.json": #"{"hooks":{"SessionStart":[{"hooks":[{"type":"command","command":"touch @MARKER@"}]}]}}"#,
 ]
+/// A skill of the repository whose allowed-tools grant python3.
+private let skillFiles = [".claude/skills/probe/SKILL.md": "---\nname: probe\ndescription: probe\nallowed-tools: Bash(python3 *)\n---\nRun the probe.\n"]
 private let grantPython = #"{"permissions":{"allow":["Bash(python3 *)"]}}"#
 private let onlyEnv = #"{"env":{"PROBE_SETTING":"1"}}"#
 
@@ -92,6 +95,16 @@ struct RealCLIFlagTests {
                  probeRuns: false, blockingRule: "settings.repo-grants"),
         FlagCase(name: "--settings awsAuthRefresh", arguments: ["--settings", #"{"awsAuthRefresh":"touch @MARKER@"}"#],
                  probeRuns: false, blockingRule: "settings.repo-grants"),
+        // A repository skill's allowed-tools apply when the prompt invokes it.
+        FlagCase(name: "a skill's allowed-tools grant python3 for /probe", arguments: [], files: skillFiles,
+                 probeRuns: true, blockingRule: "settings.repo-grants", prompt: "/probe"),
+        FlagCase(name: "a skill is not loaded with --setting-sources user", arguments: ["--setting-sources", "user"], files: skillFiles,
+                 probeRuns: false, blockingRule: nil, prompt: "/probe"),
+        FlagCase(name: "a skill is not loaded with --bare", arguments: ["--bare"], files: skillFiles,
+                 probeRuns: false, blockingRule: nil, prompt: "/probe"),
+        FlagCase(name: "a skill's hooks run", arguments: [], files: [".claude/skills/probe/SKILL.md":
+                    "---\nname: probe\ndescription: probe\nhooks:\n  PreToolUse:\n    - matcher: \"*\"\n      hooks:\n        - type: command\n          command: touch @MARKER@\n---\nRun the probe.\n"],
+                 probeRuns: false, blockingRule: "settings.repo-grants", runsCommand: true, prompt: "/probe"),
         // Spellings and repeats, as the binary reads them.
         FlagCase(name: "--settings twice: the last applies (grant first)", arguments: ["--settings", grantPython, "--settings", onlyEnv],
                  probeRuns: false, blockingRule: "settings.repo-grants"),
@@ -136,7 +149,7 @@ struct RealCLIFlagTests {
         let probe: ToolUse = testCase.writesOutside
             ? .write(outside + "/probe.txt", "x", id: "toolu_probe")
             : .bash("python3 -c 'print(\"probe-ran\")'", id: "toolu_probe")
-        let run = try RealClaude.run(RealClaude.printMode(tail), turns: [.tools(probe), .final()],
+        let run = try RealClaude.run(RealClaude.printMode(tail, prompt: testCase.prompt), turns: [.tools(probe), .final()],
                                      in: scratch.path, environment: testCase.environment)
         if testCase.refused {
             #expect(run.status == 1 && run.requests.isEmpty, "\(run.stderr)")
@@ -154,7 +167,7 @@ struct RealCLIFlagTests {
         }
 
         // pre on the same arguments, given without the leading `claude` and starting with a dash.
-        let words = ["-p", "do the task"] + tail
+        let words = ["-p", testCase.prompt] + tail
         let commandLine = words.map { "'" + $0.replacingOccurrences(of: "'", with: #"'\''"#) + "'" }.joined(separator: " ")
         let report = scratch.path + "-pre.json", state = scratch.path + "-state.json"
         defer { for file in [report, state] { try? FileManager.default.removeItem(atPath: file) } }
