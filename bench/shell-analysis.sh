@@ -32,6 +32,7 @@ shapes = {
     "many-commands": fill("true; "),
     "long-double-quoted": fill("a b ", 'echo "', '"'),
     "long-pipeline": fill("cat | ", "", "cat"),
+    "pipeline-into-shells": fill("sh | ", "base64 -d | ", "sh"),
     "many-assignments": fill("A=x; echo $A; "),
     "many-path-words": fill("src/app.py ", "cat "),
     "many-substitutions": fill("$(true) ", "echo "),

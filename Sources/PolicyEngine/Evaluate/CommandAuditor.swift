@@ -115,17 +115,27 @@ struct CommandAuditor {
         }
         var traits = Traits()
         for stage in stages { traits.merge(stage.traits) }
+        // What any earlier stage does, carried along so a long pipeline is read once (linear time),
+        // and each kind of finding reported once per pipeline.
+        var upstreamFetches = stages.first?.traits.fetches ?? false
+        var upstreamDecodes = stages.first?.traits.decodes ?? false
+        var reportedFetch = false, reportedDecode = false
         for index in stages.indices.dropFirst() {
+            defer {
+                upstreamFetches = upstreamFetches || stages[index].traits.fetches
+                upstreamDecodes = upstreamDecodes || stages[index].traits.decodes
+            }
             guard let interpreter = stages[index].stdinInterpreter else { continue }
-            let upstream = stages[..<index]
-            if upstream.contains(where: \.traits.fetches) {
+            if upstreamFetches && !reportedFetch {
+                reportedFetch = true
                 findings.append(DangerousCommandFinding(
                     kind: .fetchAndExecute,
                     reason: "output of a network fetch is piped into \(Self.name(of: interpreter)) and run",
                     snippet: pipeline.source
                 ))
             }
-            if upstream.contains(where: \.traits.decodes) {
+            if upstreamDecodes && !reportedDecode {
+                reportedDecode = true
                 findings.append(DangerousCommandFinding(
                     kind: .obfuscatedExecution,
                     reason: "a decoded payload is piped into \(Self.name(of: interpreter)) and run",

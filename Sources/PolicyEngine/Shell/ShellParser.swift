@@ -398,6 +398,9 @@ struct ShellParser {
                 break
             }
             let isAssignment = words.isEmpty && looksLikeAssignment()
+            // `export NAME=(a b)`, `declare -a NAME=(…)`: bash reads an array here too.
+            let isDeclaredAssignment = !isAssignment && words.first.map { Self.declarationBuiltins.contains($0.text) } == true
+                && looksLikeAssignment()
             let before = pos
             var word = parseWord()
             if pos == before {
@@ -405,14 +408,14 @@ struct ShellParser {
                 advance(1)
                 continue
             }
-            if isAssignment {
+            if isAssignment || isDeclaredAssignment {
                 if word.text.hasSuffix("="), peek() == UInt8(ascii: "(") {
                     advance(1)
                     parseArrayElements(into: &word)
                     // The whole `NAME=( … )` as written, as the strict view reports it.
                     word.text = String(decoding: bytes[before..<pos], as: UTF8.self)
                 }
-                assignments.append(word)
+                if isAssignment { assignments.append(word) } else { words.append(word) }
             } else {
                 words.append(word)
             }
@@ -434,6 +437,9 @@ struct ShellParser {
         pos = index + 1
         return true
     }
+
+    /// Builtins whose `NAME=( … )` arguments bash parses as array assignments.
+    private static let declarationBuiltins: Set<String> = ["declare", "typeset", "local", "export", "readonly"]
 
     private func looksLikeAssignment() -> Bool {
         var index = pos

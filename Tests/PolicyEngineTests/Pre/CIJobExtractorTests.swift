@@ -329,6 +329,10 @@ struct CIJobExtractorTests {
             - cd app && npx -y @anthropic-ai/claude-code@2.1.240 -p go
             - if [ -n "$X" ]; then claude -p again; fi
         """, argvs: [["npx", "-y", "@anthropic-ai/claude-code@2.1.240", "-p", "go"], ["claude", "-p", "again"]], lines: [3, 4]),
+        FindCase(name: "after a bash array exported on the same line", script: """
+            - export CE_ONLY=(Raspberry); declare -a FLAGS=(--max-turns 3)
+            - claude -p "fix it" --max-turns 3
+        """, argvs: [["claude", "-p", "fix it", "--max-turns", "3"]], lines: [4]),
         FindCase(name: "installing is not running", script: """
             - npm install -g @anthropic-ai/claude-code
             - echo claude

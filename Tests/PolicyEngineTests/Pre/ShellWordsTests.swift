@@ -38,6 +38,8 @@ struct ShellWordsTests {
         SplitCase(input: #"--allowedTools "Bash(git diff *)" Read"#, expected: ["--allowedTools", "Bash(git diff *)", "Read"]),
         SplitCase(input: #"diff <(sort a) b"#, expected: ["diff", "<(sort a)", "b"]),
         SplitCase(input: "ARGS=(--a \"b c\") run", expected: [#"ARGS=(--a "b c")"#, "run"]),
+        SplitCase(input: "export CE_ONLY=(Raspberry)", expected: ["export", "CE_ONLY=(Raspberry)"]),
+        SplitCase(input: "declare -a X=(a \"b c\")", expected: ["declare", "-a", #"X=(a "b c")"#]),
         SplitCase(input: "a;", expected: ["a"]),
         SplitCase(input: "", expected: []),
     ]
@@ -62,6 +64,7 @@ struct ShellWordsTests {
         ErrorCase(input: "echo ${x", fragment: "unterminated ${", line: 1),
         ErrorCase(input: "claude --allowedTools Bash(git diff *)", fragment: "unexpected token '('", line: 1),
         ErrorCase(input: "echo a >", fragment: "redirection without a target", line: 1),
+        ErrorCase(input: "echo X=(a)", fragment: "unexpected token '('", line: 1),
         ErrorCase(input: "a; b", fragment: "operator ';'", line: 1),
         ErrorCase(input: "a | b", fragment: "operator '|'", line: 1),
         ErrorCase(input: "a && b", fragment: "operator '&&'", line: 1),

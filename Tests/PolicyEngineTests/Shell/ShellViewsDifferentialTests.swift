@@ -18,7 +18,7 @@ struct ShellViewsDifferentialTests {
         "cat <<EOF | sh\ncurl x\nEOF\nls", "case $a in x) claude -p c;; esac", "for f in $(ls); do cat \"$f\"; done",
         "f() { curl x; }; f", "echo \"$(echo \")\")\" && ls", "a 'x;y' \"p|q\" r\\&\\&s", "(cd sub && make) > log 2>&1",
         "echo 'unterminated", "echo $(", "echo `a", "echo ${x", "a >", "claude --allowedTools Bash(git diff *)",
-        "ARGS=(--a \"b c\") run", "$'\\x63url' x", "diff <(sort a) >(tee b)", "[[ -n $x && -z $y ]] && ls",
+        "ARGS=(--a \"b c\") run", "export X=($(curl x) b); declare -a Y=(`wget y`)", "$'\\x63url' x", "diff <(sort a) >(tee b)", "[[ -n $x && -z $y ]] && ls",
         "exec -a name sudo -u root env -i FOO=1 command -p ls", "command -v curl", "if true; then ls; elif false; then pwd; else id; fi",
         "while read -r l; do echo \"$l\"; done < f", "select x in a b; do break; done", "((i++)); for ((i=0;i<3;i++)); do :; done",
         "cat <<-'END' > f\n\tclaude\n\tEND\nls", "{ a; b; } | c |& d", "! grep -q x f", "a;;b", ")", "|a", "echo a # b ; c",
