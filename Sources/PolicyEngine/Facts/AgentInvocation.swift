@@ -72,8 +72,9 @@ public struct AgentInvocation: Sendable, Hashable {
     public var agents: [String] = []
     /// The agents `--agents` defines, as far as the gate could read them (inline JSON, or a file in the repository).
     public var agentDefinitions: [AgentDefinition] = []
-    /// `--agents` file paths the gate could not read: outside the repository, not there yet, or a `$VARIABLE`.
-    public var unreadAgentFiles: [String] = []
+    /// Files named by `--agents`, `--settings`, `--managed-settings` or `--mcp-config` that the gate could not
+    /// read (outside the repository, not there yet, or a `$VARIABLE`), as `(option, path)`; filled by the pre collector.
+    public var unreadFiles: [UnreadFile] = []
     /// `--agent`: the agent the main session runs as.
     public var agent: String?
     /// Every option given, by name as written (`--plugin-dir`, `-p`), without values, in order.
@@ -147,5 +148,19 @@ public struct AgentDefinition: Sendable, Hashable {
         self.permissionMode = permissionMode
         self.hasHooks = hasHooks
         self.hasMCPServers = hasMCPServers
+    }
+}
+
+/// A configuration file the command line names that the gate could not read.
+public struct UnreadFile: Sendable, Hashable {
+    /// The option naming it (`--settings`).
+    public var option: String
+    /// The path as written.
+    public var path: String
+
+    /// Creates a value.
+    public init(option: String, path: String) {
+        self.option = option
+        self.path = path
     }
 }
