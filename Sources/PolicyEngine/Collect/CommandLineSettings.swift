@@ -44,19 +44,16 @@ enum CommandLineSettings {
 
     /// The repository's own files that `--settings` and `--mcp-config` name, relative to the repository
     /// root where claude starts: anyone who can push can edit them, so they are judged like
-    /// `.claude/settings.json`. Other paths (and `$VARIABLE`s), and files that do not exist yet, cannot
-    /// be judged: they go to `unreadFiles`, which ``WideningOptionRule`` reports (the job script that
-    /// names them can also write them).
-    static func repositoryFiles(named invocation: inout AgentInvocation, repository: String) throws -> [ClaudeSettings] {
+    /// `.claude/settings.json`. Other paths (and `$VARIABLE`s) belong to the pipeline, such as a file-type
+    /// CI/CD variable, and are read by Claude Code when it starts; a named file that does not exist yet is
+    /// not read either.
+    static func repositoryFiles(named invocation: AgentInvocation, repository: String) throws -> [ClaudeSettings] {
         let root = URL(fileURLWithPath: repository).standardizedFileURL.path
         var found: [ClaudeSettings] = []
         let named = invocation.settings.map { ($0, false) } + invocation.mcpConfigs.map { ($0, true) }
-        for (value, isMCP) in named where !PreStageCollector.isInlineJSON(value) {
+        for (value, isMCP) in named where !PreStageCollector.isInlineJSON(value) && !value.contains("$") {
             let full = URL(fileURLWithPath: value, relativeTo: URL(fileURLWithPath: root + "/")).standardizedFileURL.path
-            guard !value.contains("$"), full.hasPrefix(root + "/"), let data = FileManager.default.contents(atPath: full) else {
-                invocation.unreadFiles.append(UnreadFile(option: isMCP ? "--mcp-config" : "--settings", path: value))
-                continue
-            }
+            guard full.hasPrefix(root + "/"), let data = FileManager.default.contents(atPath: full) else { continue }
             let relative = String(full.dropFirst(root.count + 1))
             var settings: ClaudeSettings
             if isMCP {
@@ -71,8 +68,8 @@ enum CommandLineSettings {
         return found
     }
 
-    /// Reads the agents of `--agents`: inline JSON, or a file inside the repository. A file elsewhere, or
-    /// one that does not exist yet, goes to `unreadFiles`, which ``WideningOptionRule`` reports.
+    /// Reads the agents of `--agents`: inline JSON, or a file inside the repository. A literal path elsewhere,
+    /// or a file that does not exist yet, goes to `unreadFiles`, which ``WideningOptionRule`` reports.
     /// - Throws: ``ClaudeSettingsError`` when the JSON cannot be read (claude refuses it too).
     static func readAgents(into invocation: inout AgentInvocation, source: String, repository: String) throws(ClaudeSettingsError) {
         var found: [AgentDefinition] = []
@@ -81,8 +78,11 @@ enum CommandLineSettings {
             var path = "\(source): --agents #\(index + 1)"
             var data = Data(value.utf8)
             if !PreStageCollector.isInlineJSON(value) {
+                // A variable the pipeline did not resolve is a project or group CI/CD variable (a file-type
+                // variable, typically), which a merge request cannot set: the pipeline's, like the settings.
+                if value.contains("$") { continue }
                 let full = URL(fileURLWithPath: value, relativeTo: URL(fileURLWithPath: root + "/")).standardizedFileURL.path
-                guard !value.contains("$"), full.hasPrefix(root + "/"), let contents = FileManager.default.contents(atPath: full) else {
+                guard full.hasPrefix(root + "/"), let contents = FileManager.default.contents(atPath: full) else {
                     invocation.unreadFiles.append(UnreadFile(option: "--agents", path: value))
                     continue
                 }

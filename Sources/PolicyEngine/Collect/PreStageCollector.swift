@@ -114,7 +114,7 @@ public struct PreStageCollector {
             // parse could grant anything. Files the command line names inside the repository are read
             // like the repository's settings; other files are the pipeline's, read by Claude Code.
             try CommandLineSettings.foldInline(into: &invocation, source: source)
-            loaded += try CommandLineSettings.repositoryFiles(named: &invocation, repository: repository)
+            loaded += try CommandLineSettings.repositoryFiles(named: invocation, repository: repository)
             loaded += try CommandLineSettings.inlineSettings(of: invocation, source: source)
             try CommandLineSettings.readAgents(into: &invocation, source: source, repository: repository)
             invocation.addDirsLeavingCheckout = CommandLineSettings.directoriesLeaving(invocation.addDirs, repository: repository)

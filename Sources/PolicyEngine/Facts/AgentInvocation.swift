@@ -72,8 +72,8 @@ public struct AgentInvocation: Sendable, Hashable {
     public var agents: [String] = []
     /// The agents `--agents` defines, as far as the gate could read them (inline JSON, or a file in the repository).
     public var agentDefinitions: [AgentDefinition] = []
-    /// Files named by `--agents`, `--settings`, `--managed-settings` or `--mcp-config` that the gate could not
-    /// read (outside the repository, not there yet, or a `$VARIABLE`), as `(option, path)`; filled by the pre collector.
+    /// Files named by `--agents` that the gate could not read (a literal path outside the repository, or not
+    /// there yet), as `(option, path)`; filled by the pre collector.
     public var unreadFiles: [UnreadFile] = []
     /// `--agent`: the agent the main session runs as.
     public var agent: String?

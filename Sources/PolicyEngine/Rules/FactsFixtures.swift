@@ -11,8 +11,6 @@ extension Facts {
         var invocation = try ClaudeArgumentParser.parse(words, source: "--claude-args")
         try CommandLineSettings.foldInline(into: &invocation, source: "--claude-args")
         var parsed = try CommandLineSettings.inlineSettings(of: invocation, source: "--claude-args")
-        // The examples' checkout does not exist: every file the command line names is one the gate cannot read.
-        _ = try CommandLineSettings.repositoryFiles(named: &invocation, repository: "/builds/acme/app")
         try CommandLineSettings.readAgents(into: &invocation, source: "--claude-args", repository: "/builds/acme/app")
         for (path, json) in settings {
             if path.hasSuffix(".mcp.json") {

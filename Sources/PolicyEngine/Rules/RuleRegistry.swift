@@ -27,6 +27,7 @@ public enum RuleRegistry {
         TranscriptRunnerAfterChangeRule.self,
         TranscriptSecretExposureRule.self,
         TranscriptIncompleteRule.self,
+        TranscriptPluginLoadedRule.self,
     ].sorted { $0.description.id < $1.description.id }
 
     /// Every rule id.

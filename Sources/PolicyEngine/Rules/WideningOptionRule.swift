@@ -6,9 +6,9 @@ import Foundation
 /// option of the pinned CLI that is neither judged by a rule nor known to be inert
 /// (``ClaudeArgumentParser/isJudgedOrInert(_:)``), so a new option is reported until someone classifies it.
 /// Also `--add-dir` outside the checkout, and `--agents` whose agents bring hooks or MCP servers (both run,
-/// verified with 2.1.332), set a permission mode the policy does not allow; and `--agents`, `--settings`,
-/// `--managed-settings` and `--mcp-config` files the gate cannot read (outside the repository: the job
-/// script that names them can write them). `agent.extra_options` lets a listed option through.
+/// verified with 2.1.332), set a permission mode the policy does not allow, or come from a file the gate
+/// cannot read (a literal path outside the repository: the job script could write it; a `$VARIABLE` left
+/// unresolved is a CI/CD variable of the project, which a merge request cannot set). `agent.extra_options` lets a listed option through.
 public enum WideningOptionRule: PolicyRule {
     public static let description = RuleDescription(
         id: "ci.widening-option",
@@ -37,8 +37,8 @@ public enum WideningOptionRule: PolicyRule {
                 try .pre(#"-p task --agents '{"x":{"description":"d","prompt":"p","tools":["Read"]}}' --agent x"#)
             },
             RuleExample("--agents from a file the gate cannot read", violations: 1) { try .pre("-p task --agents /tmp/agents.json") },
-            RuleExample("--settings and --mcp-config files outside the repository", violations: 2) {
-                try .pre("-p task --settings /tmp/s.json --mcp-config \"$HOME/mcp.json\"")
+            RuleExample("--agents from a file-type CI/CD variable", violations: 0) {
+                try .pre("-p task --agents \"$AGENTS_FILE\"")
             },
             RuleExample("an option the gate does not classify", violations: 1) { try .pre("-p task --remote-control") },
         ])
@@ -84,8 +84,8 @@ public enum WideningOptionRule: PolicyRule {
             }
         }
         for file in invocation.unreadFiles where accepted[file.option] == nil {
-            add("\(file.option) '\(ClaudeArgumentParser.excerpt(file.path))' names a file outside the repository (or not there yet, or a "
-                    + "variable): the gate cannot judge what it grants; list \(file.option) in agent.extra_options to accept such files",
+            add("\(file.option) '\(ClaudeArgumentParser.excerpt(file.path))' names a file outside the repository (or not there yet): "
+                    + "the gate cannot judge what it grants; list \(file.option) in agent.extra_options to accept such files",
                 "\(file.option):\(file.path)")
         }
         guard accepted["--agents"] == nil else { return violations }
