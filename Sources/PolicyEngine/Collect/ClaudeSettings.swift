@@ -194,13 +194,6 @@ public struct ClaudeSettings: Sendable, Hashable {
     public var disableAllHooks: Bool?
     /// `model`.
     public var model: String?
-    /// Keys other than `apiKeyHelper` and `hooks` whose value is a command Claude Code runs
-    /// (``commandKeyNames``), present in the file, sorted.
-    public var commandKeys: [String] = []
-    /// `enabledPlugins` entries not set to `false` (`plugin@marketplace`), sorted.
-    public var enabledPlugins: [String] = []
-    /// `extraKnownMarketplaces` names, sorted (where plugins are fetched from).
-    public var marketplaces: [String] = []
     /// `mcpServers`, when the file has them (`.mcp.json`, `--mcp-config`, `.claude.json`).
     public var mcpServers: [MCPServer] = []
     /// Every top-level key, sorted, known or not.
@@ -210,17 +203,60 @@ public struct ClaudeSettings: Sendable, Hashable {
     /// Whether the command line names this file (`--settings FILE`, `--mcp-config FILE`): Claude Code
     /// then loads it whatever `--setting-sources` and `--strict-mcp-config` say.
     public var loadedByCommandLine = false
+    /// The setting source the file belongs to, which `--setting-sources` and `--bare` decide on.
+    public var scope: Scope
 
-    /// Creates empty settings for a path.
-    /// - Parameter path: The display path.
-    public init(path: String) {
+    /// Claude Code's setting sources, and the MCP files beside them.
+    public enum Scope: String, Sendable, Hashable {
+        /// `~/.claude/settings.json` (or under `$CLAUDE_CONFIG_DIR`).
+        case user
+        /// `.claude/settings.json`.
+        case project
+        /// `.claude/settings.local.json`.
+        case local
+        /// `/etc/claude-code/managed-settings.json`: always loaded, above everything.
+        case managed
+        /// `.mcp.json` in the checkout.
+        case projectMCP
+        /// `~/.claude.json`, which holds user-scope MCP servers.
+        case userMCP
+    }
+
+    /// Creates empty settings for a path; the scope follows the file name unless given.
+    /// - Parameters:
+    ///   - path: The display path.
+    ///   - scope: The setting source; `nil` derives it from `path`.
+    public init(path: String, scope: Scope? = nil) {
         self.path = path
+        self.scope = scope ?? (path.hasSuffix(".mcp.json") ? .projectMCP : path.hasSuffix("settings.local.json") ? .local : .project)
+    }
+
+    /// Whether Claude Code started as `invocation` reads this file: the command line's own files and
+    /// managed settings always, the others only without `--bare` and when `--setting-sources` (all
+    /// sources when absent) names their source; MCP files unless `--strict-mcp-config`.
+    public func isLoaded(by invocation: AgentInvocation?) -> Bool {
+        if loadedByCommandLine || scope == .managed { return true }
+        guard !(invocation?.isBare ?? false) else { return false }
+        let sources = invocation?.settingSources
+        switch scope {
+        case .projectMCP, .userMCP: return !(invocation?.strictMCPConfig ?? false)
+        case .project: return sources?.contains("project") ?? true
+        case .local: return sources?.contains("local") ?? true
+        case .user: return sources?.contains("user") ?? true
+        case .managed: return true
+        }
     }
 
     // MARK: - Derived facts
 
     /// The names of the `env` variables, sorted.
     public var environmentKeys: [String] { env.keys.sorted() }
+
+    /// Keys besides `apiKeyHelper` whose value is a shell command Claude Code runs on its own.
+    public static let commandRunningKeys = ["awsAuthRefresh", "awsCredentialExport", "otelHeadersHelper",
+                                            // Also commands (or objects with a `command`) in 2.1.332's settings schema.
+                                            "gcpAuthRefresh", "proxyAuthHelper", "processWrapper", "statusLine",
+                                            "subagentStatusLine", "fileSuggestion", "sshHostCommands"]
 
     /// Whether `apiKeyHelper` is set.
     public var hasAPIKeyHelper: Bool { apiKeyHelper != nil }
@@ -276,21 +312,9 @@ public struct ClaudeSettings: Sendable, Hashable {
         settings.disableAllHooks = try reader.bool(root, "disableAllHooks")
         settings.model = try reader.string(root, "model")
         settings.hooks = try reader.hooks(root)
-        settings.commandKeys = commandKeyNames.filter { key in
-            root[key].map { if case .null = $0.value { return false } else { return true } } ?? false
-        }.sorted()
-        settings.enabledPlugins = reader.enabledNames(root, "enabledPlugins")
-        settings.marketplaces = reader.enabledNames(root, "extraKnownMarketplaces")
         settings.mcpServers = try reader.mcpServers(root)
         return settings
     }
-
-    /// Settings keys of 2.1.332 whose value is a command (or a script path, or an object with a `command`)
-    /// Claude Code runs: credential and header helpers, wrappers, status lines, file suggestion.
-    public static let commandKeyNames: Set<String> = [
-        "awsAuthRefresh", "awsCredentialExport", "gcpAuthRefresh", "otelHeadersHelper", "proxyAuthHelper",
-        "processWrapper", "statusLine", "subagentStatusLine", "fileSuggestion", "sshHostCommands",
-    ]
 
     /// Decodes the servers of an MCP configuration (`.mcp.json` or a `--mcp-config` JSON string).
     /// - Parameters:
@@ -421,20 +445,6 @@ public struct ClaudeSettings: Sendable, Hashable {
                 result.append(text)
             }
             return result
-        }
-
-        /// The keys of an object whose value is not `false` (the strings of an array); a value of any
-        /// other shape counts as one unnamed entry, so it is still reported.
-        func enabledNames(_ parent: JSONNode, _ key: String) -> [String] {
-            guard let node = parent[key] else { return [] }
-            if case .null = node.value { return [] }
-            if let members = node.members {
-                return members.filter { $0.node.bool != false }.map(\.key).sorted()
-            }
-            if let items = node.array {
-                return items.map { $0.string ?? "(\($0.typeName))" }.sorted()
-            }
-            return ["(\(node.typeName))"]
         }
 
         func stringMap(_ parent: JSONNode, _ key: String, prefix: String? = nil) throws(ClaudeSettingsError) -> [String: String] {

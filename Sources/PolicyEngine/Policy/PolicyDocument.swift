@@ -23,6 +23,7 @@ struct PolicyDocument {
         case permissionModes = "permission_modes", tools, isolation, user, environment
         case handoffAuthentication = "handoff_authentication"
         case extraOptions = "extra_options"
+        case liveEnforcement = "live_enforcement"
     }
     /// Keys of `agent.tools:`.
     enum ToolsKey: String, CaseIterable { case allow, deny }
@@ -48,7 +49,8 @@ struct PolicyDocument {
             case .agent:
                 return AgentKey.allCases.flatMap { key -> [String] in
                     switch key {
-                    case .permissionModes, .isolation, .user, .environment, .handoffAuthentication, .extraOptions:
+                    case .permissionModes, .isolation, .user, .environment, .handoffAuthentication, .extraOptions,
+                         .liveEnforcement:
                         return ["agent." + key.rawValue]
                     case .tools: return paths("agent.tools", ToolsKey.self)
                     }
@@ -69,6 +71,7 @@ struct PolicyDocument {
     var agentEnvironment: [Located<String>] = []
     var handoffAuthentication = ""
     var extraOptions: [Located<String>] = []
+    var liveEnforcement = ""
     var allow: [Located<String>] = []
     var deny: [Located<String>] = []
     var writable: [Located<String>] = []
@@ -139,6 +142,9 @@ struct PolicyDocument {
                     case .extraOptions:
                         document.extraOptions = try reader.strings(agentValue, path: "agent.extra_options")
                         document.statedPaths.insert("agent.extra_options")
+                    case .liveEnforcement:
+                        document.liveEnforcement = try reader.string(agentValue, path: "agent.live_enforcement")
+                        document.statedPaths.insert("agent.live_enforcement")
                     case .tools:
                         for (toolKey, toolValue) in try reader.mapping(agentValue.node, path: "agent.tools", keys: ToolsKey.self) {
                             switch toolKey {

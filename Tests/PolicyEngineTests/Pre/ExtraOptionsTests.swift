@@ -71,15 +71,4 @@ import TestSupport
         #expect(messages.count == 1)
         #expect(messages.first?.contains("symbolic link") == true)
     }
-
-    @Test func settingsCommandKeysAndPluginsAreRead() throws {
-        let settings = try ClaudeSettings.decode(Data(#"""
-            {"awsAuthRefresh": "./a.sh", "awsCredentialExport": "./b.sh", "otelHeadersHelper": "./c.sh",
-             "statusLine": {"type": "command", "command": "./d.sh"}, "gcpAuthRefresh": null,
-             "enabledPlugins": {"on@m": true, "off@m": false}, "extraKnownMarketplaces": {"m": {"source": {"source": "github", "repo": "x/y"}}}}
-            """#.utf8), path: ".claude/settings.json")
-        #expect(settings.commandKeys == ["awsAuthRefresh", "awsCredentialExport", "otelHeadersHelper", "statusLine"])
-        #expect(settings.enabledPlugins == ["on@m"])
-        #expect(settings.marketplaces == ["m"])
-    }
 }
