@@ -29,7 +29,9 @@ import TestSupport
 
         /// Runs the hook on a thread of its own (a blocked pool thread would starve other tests' servers).
         func hook(_ stdin: Data, arguments: [String]? = nil) async throws -> GateProcess.Outcome {
-            let arguments = arguments ?? ["hook", "pre-tool-use", "--policy", HookCommandTests.policy, "--workspace", root]
+            // A generous budget: on a loaded machine a debug build can take seconds (the budget has its own test).
+            let arguments = arguments ?? ["hook", "pre-tool-use", "--policy", HookCommandTests.policy, "--workspace", root,
+                                          "--time-budget", "120"]
             return try await onOwnThread { try GateProcess.run(arguments, stdin: stdin) }
         }
     }

@@ -159,7 +159,8 @@ struct LiveHookRealClaudeTests {
         ])
         #expect(setup.contents(".gitlab-ci.yml") == "test:\n  script: [make]\n", "\(label)")
         #expect(Self.collected(run).isEmpty, "\(label): \(Self.collected(run))")
-        #expect(run.toolResultText("toolu_ci")?.contains("policy-gate refused") == true, "\(label): \(run.stdout)\n\(run.stderr)")
+        // Refused by the managed hook: with its reason, or with its own exit-2 line on a machine too loaded to answer in time.
+        #expect(run.toolResultText("toolu_ci")?.contains("policy-gate") == true, "\(label): \(run.stdout)\n\(run.stderr)")
     }
 
     /// A rule that needs history, judged live by the runner: `npm test` after the agent rewrote the test

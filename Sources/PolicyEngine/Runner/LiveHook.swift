@@ -20,7 +20,7 @@ public final class LiveHook: @unchecked Sendable {
     /// The CLI's time limit for the hook (it lets a call through when it passes) and the hook's own
     /// budget, well below it (the hook blocks when its budget passes).
     public static let cliTimeoutSeconds = 30
-    public static let hookBudgetSeconds = 10
+    public static let hookBudgetSeconds = 20
 
     /// This run's folder: root-owned, 0755, outside the checkout.
     public let folder: String
