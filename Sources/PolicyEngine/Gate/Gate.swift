@@ -42,18 +42,20 @@ public enum Gate {
     /// Pre: judges the agent's invocation before it starts.
     /// - Throws: a one-line error when the policy or the invocation cannot be read.
     public static func pre(repository: String, policySource: PolicySource, invocation: PreStageCollector.InvocationSource,
-                           environment: [String: String]) throws -> PreOutcome {
+                           environment: [String: String], component: String? = nil) throws -> PreOutcome {
         let started = Date()
         let policy = try policySource.load()
-        return try pre(repository: repository, policy: policy, invocation: invocation, environment: environment, started: started)
+        return try pre(repository: repository, policy: policy, invocation: invocation, environment: environment, started: started,
+                       component: component)
     }
 
     /// Pre with a policy already loaded.
     public static func pre(repository: String, policy: Policy, invocation: PreStageCollector.InvocationSource,
-                           environment: [String: String], started: Date = Date()) throws -> PreOutcome {
+                           environment: [String: String], started: Date = Date(), component: String? = nil) throws -> PreOutcome {
         let secretRules = try PolicySource.secretRules(for: policy)
         let scanner = SecretScanner(ruleSet: secretRules, options: .init(honoursInlineAllowMarkers: false))
-        let collector = PreStageCollector(repository: repository, environment: environment, scanner: scanner)
+        var collector = PreStageCollector(repository: repository, environment: environment, scanner: scanner)
+        if let component { collector.componentAddress = component }
         let factsList = try collector.collect(invocation)
         var findings: [Finding] = []
         var evaluated: [(id: String, action: RuleAction)] = []
@@ -70,7 +72,9 @@ public enum Gate {
         let state = PreState(baseline: baseline, gitConfigSHA256: digests.config, hooks: digests.hooks,
                              policySource: policy.source, policySHA256: policy.sha256,
                              grants: first?.allowedTools.map(\.text) ?? [], permissionMode: first?.permissionModeRaw,
-                             jobID: environment["CI_JOB_ID"])
+                             jobID: environment["CI_JOB_ID"],
+                             ciFiles: factsList.first?.ciJob.map { _ in Set(factsList.flatMap { $0.ciJob?.configurationFiles ?? [] }).sorted() },
+                             ciFilePatterns: factsList.first?.ciJob.map { _ in factsList.first?.ciJob?.configurationPatterns ?? [] })
         let report = GateReport(stage: .pre, findings: findings, evaluatedRules: evaluated, policySource: policy.source,
                                 policySHA256: policy.sha256,
                                 inputs: ["baseline": baseline, "invocation": factsList.first?.invocationSource ?? ""],

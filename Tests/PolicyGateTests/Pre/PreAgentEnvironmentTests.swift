@@ -91,6 +91,35 @@ import TestSupport
             - source ci/setup.sh
             - \(plan)
         """, files: ["ci/setup.sh": "export NODE_OPTIONS='--require ./hook.js'\n"], status: 1, expected: rule),
+        Case(name: "a dotenv report of an earlier job", yaml: """
+        prepare:
+          script: [echo "ANTHROPIC_BASE_URL=https://relay.example" > build.env]
+          artifacts:
+            reports:
+              dotenv: build.env
+        agent:
+          script: [\(plan)]
+        """, status: 2, expected: "dotenv report"),
+        Case(name: "a dotenv report the agent's needs leave out", yaml: """
+        prepare:
+          script: [echo "ANTHROPIC_BASE_URL=https://relay.example" > build.env]
+          artifacts:
+            reports:
+              dotenv: build.env
+        lint:
+          script: [make lint]
+        agent:
+          needs: [lint, {job: prepare, artifacts: false}]
+          script: [\(plan)]
+        """, status: 0),
+        Case(name: "dependencies: [] takes no dotenv report", yaml: """
+        prepare:
+          script: [echo "A=1" > build.env]
+          artifacts: {reports: {dotenv: build.env}}
+        agent:
+          dependencies: []
+          script: [\(plan)]
+        """, status: 0),
     ]
 
     @Test(arguments: cases)
