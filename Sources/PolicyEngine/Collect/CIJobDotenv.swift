@@ -7,17 +7,45 @@ extension CIJobExtractor {
     }
 
     /// The other jobs whose dotenv report can reach `jobName`: GitLab hands a job the dotenv reports of
-    /// the jobs whose artifacts it takes, all earlier ones unless `dependencies:` or `needs:` narrows
-    /// them. Stages are not compared, so any other job may come first. Those variables outrank the
+    /// the jobs whose artifacts it takes: those `needs:` names (unless `artifacts: false`), else those
+    /// of earlier stages, all of them or the ones `dependencies:` names. Those variables outrank the
     /// YAML's and only the running pipeline knows them.
     public func dotenvSources(for jobName: String) -> [DotenvSource] {
         guard let entry = rootEntry(jobName), case .mapping(let fields, _) = entry.value else { return [] }
-        let takes = Self.artifactSources(fields)
+        let needs = Self.neededJobs(fields)
+        let dependencies = Self.names(in: fields.first { $0.key == "dependencies" }?.value).map(Set.init)
+        let stages = stageOrder()
+        func stage(_ fields: [Entry]) -> Int {
+            let name = Self.names(in: fields.first { $0.key == "stage" }?.value)?.first ?? "test"
+            // A stage the list does not name: the gate cannot order it, so it may come first.
+            return stages.firstIndex(of: name) ?? -1
+        }
+        let ownStage = stage(fields)
         return root.compactMap { other in
             guard other.key != jobName, !other.key.hasPrefix("."), !Self.reservedKeys.contains(other.key),
-                  case .mapping(let otherFields, _) = other.value, Self.hasDotenvReport(otherFields),
-                  takes?.contains(other.key) ?? true else { return nil }
-            return DotenvSource(job: other.key, file: other.origin.file, line: other.origin.line)
+                  case .mapping(let otherFields, _) = other.value, Self.hasDotenvReport(otherFields) else { return nil }
+            let reaches = needs.map { $0.contains(other.key) }
+                ?? ((dependencies?.contains(other.key) ?? true) && (stage(otherFields) < ownStage || ownStage < 0))
+            return reaches ? DotenvSource(job: other.key, file: other.origin.file, line: other.origin.line) : nil
+        }
+    }
+
+    /// `stages:`, with `.pre` first and `.post` last; GitLab's default list when absent.
+    func stageOrder() -> [String] {
+        let listed = Self.names(in: rootEntry("stages")?.value) ?? ["build", "test", "deploy"]
+        return [".pre"] + listed.filter { $0 != ".pre" && $0 != ".post" } + [".post"]
+    }
+
+    /// A scalar or a list of scalars, as names.
+    static func names(in value: Value?) -> [String]? {
+        switch value {
+        case .scalar(let text, _, _)?: return [text]
+        case .sequence(let items, _)?:
+            return items.flatMap { item -> [String] in
+                if case .scalar(let text, _, _) = item { return [text] }
+                return names(in: item) ?? []
+            }
+        default: return nil
         }
     }
 
@@ -27,14 +55,11 @@ extension CIJobExtractor {
         return reports.contains { $0.key == "dotenv" }
     }
 
-    /// The jobs whose artifacts a job takes; `nil` for all earlier ones.
-    static func artifactSources(_ fields: [Entry]) -> Set<String>? {
+    /// The jobs `needs:` takes artifacts from; `nil` without `needs:`.
+    static func neededJobs(_ fields: [Entry]) -> Set<String>? {
         func name(_ value: Value?) -> String? {
             if case .scalar(let text, _, _)? = value { return text }
             return nil
-        }
-        if case .sequence(let items, _)? = fields.first(where: { $0.key == "dependencies" })?.value {
-            return Set(items.compactMap { name($0) })
         }
         guard case .sequence(let items, _)? = fields.first(where: { $0.key == "needs" })?.value else { return nil }
         var names: Set<String> = []

@@ -31,6 +31,13 @@ enum AgentEnvironmentKnobs {
         return names.contains(upper) || prefixes.contains { upper.hasPrefix($0) }
     }
 
+    /// The prefix `name` is judged by, when it is not a single name of the list.
+    static func family(of name: String) -> String? {
+        let upper = name.uppercased()
+        guard !names.contains(upper) else { return nil }
+        return prefixes.first { upper.hasPrefix($0) }
+    }
+
     /// The entries of a `PATH` (or the `SHELL` program) that let the checkout decide which program
     /// runs: relative or empty entries, entries inside the checkout, and entries the gate cannot know
     /// (other than the inherited `$PATH`).

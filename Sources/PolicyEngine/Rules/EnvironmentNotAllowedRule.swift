@@ -71,7 +71,9 @@ public enum EnvironmentNotAllowedRule: PolicyRule {
             }
             if allowed.contains(setting.name) || (fromJob && (facts.ciJob?.throughRunner ?? false)) { continue }
             guard reported.insert(key).inserted else { continue }
-            violations.append(Violation("\(setting.name) configures claude and is not in agent.environment",
+            let why = AgentEnvironmentKnobs.family(of: setting.name).map { "starts with \($0), a family of variables claude or its runtime reads," }
+                ?? "configures claude"
+            violations.append(Violation("\(setting.name) \(why) and is not in agent.environment (rename it, or list it there)",
                                         location: location, fingerprint: "environment.not-allowed:\(key)"))
         }
         return violations
