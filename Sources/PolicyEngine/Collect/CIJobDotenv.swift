@@ -10,7 +10,9 @@ extension CIJobExtractor {
     /// the jobs whose artifacts it takes: those `needs:` names (unless `artifacts: false`), else those
     /// of earlier stages, all of them or the ones `dependencies:` names. Those variables outrank the
     /// YAML's and only the running pipeline knows them.
-    public func dotenvSources(for jobName: String) -> [DotenvSource] {
+    /// - Parameter environment: The gate's environment, for the other jobs' `rules: if:`: a job whose
+    ///   rules surely leave it out of this pipeline hands nothing.
+    public func dotenvSources(for jobName: String, environment: [String: String] = [:]) -> [DotenvSource] {
         guard let entry = rootEntry(jobName), case .mapping(let fields, _) = entry.value else { return [] }
         let needs = Self.neededJobs(fields)
         let dependencies = Self.names(in: fields.first { $0.key == "dependencies" }?.value).map(Set.init)
@@ -23,11 +25,33 @@ extension CIJobExtractor {
         let ownStage = stage(fields)
         return root.compactMap { other in
             guard other.key != jobName, !other.key.hasPrefix("."), !Self.reservedKeys.contains(other.key),
-                  case .mapping(let otherFields, _) = other.value, Self.hasDotenvReport(otherFields) else { return nil }
+                  case .mapping(let otherFields, _) = other.value, Self.hasDotenvReport(otherFields),
+                  Self.mayRun(otherFields, environment: environment) else { return nil }
             let reaches = needs.map { $0.contains(other.key) }
                 ?? ((dependencies?.contains(other.key) ?? true) && (stage(otherFields) < ownStage || ownStage < 0))
             return reaches ? DotenvSource(job: other.key, file: other.origin.file, line: other.origin.line) : nil
         }
+    }
+
+    /// Whether a job's `rules:` may put it in the pipeline: `false` only when every rule's `if:` is
+    /// surely false, or the first surely true one says `when: never`.
+    static func mayRun(_ fields: [Entry], environment: [String: String]) -> Bool {
+        guard case .sequence(let rules, _)? = fields.first(where: { $0.key == "rules" })?.value else { return true }
+        let expression = CIRuleExpression(variables: environment, unsetIsKnown: environment["CI_PIPELINE_SOURCE"] != nil)
+        for rule in rules {
+            guard case .mapping(let parts, _) = rule else { return true }
+            if parts.contains(where: { ["exists", "changes"].contains($0.key) }) { return true }
+            var matches: Bool? = true
+            if let condition = names(in: parts.first { $0.key == "if" }?.value)?.first {
+                matches = expression.evaluate(condition)
+            }
+            switch matches {
+            case nil: return true
+            case true?: return names(in: parts.first { $0.key == "when" }?.value)?.first != "never"
+            case false?: continue
+            }
+        }
+        return false
     }
 
     /// `stages:`, with `.pre` first and `.post` last; GitLab's default list when absent.

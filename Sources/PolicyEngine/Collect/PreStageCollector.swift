@@ -90,7 +90,7 @@ public struct PreStageCollector {
                 if !present.isEmpty { readings = present }
                 var result: [Facts] = []
                 for reading in readings {
-                    if let source = reading.extractor.dotenvSources(for: jobName).first {
+                    if let source = reading.extractor.dotenvSources(for: jobName, environment: environment).first {
                         throw CollectError(description: "\(source.file):\(source.line): job '\(source.job)' hands '\(jobName)' a dotenv report, "
                                            + "whose variables (which can configure claude) only the running pipeline knows")
                     }

@@ -131,6 +131,26 @@ import TestSupport
         agent:
           script: [\(plan)]
         """, status: 0),
+        Case(name: "a dotenv report of a job whose rules leave it out of merge-request pipelines", yaml: """
+        scan:
+          stage: build
+          rules:
+            - if: $CI_PIPELINE_SOURCE == "schedule"
+          script: [echo "A=1" > build.env]
+          artifacts: {reports: {dotenv: build.env}}
+        agent:
+          script: [\(plan)]
+        """, environment: ["CI_PIPELINE_SOURCE": "merge_request_event"], status: 0),
+        Case(name: "a dotenv report of a job whose rules the gate cannot decide", yaml: """
+        scan:
+          stage: build
+          rules:
+            - if: $PIPELINE_TYPE == "MR"
+          script: [echo "A=1" > build.env]
+          artifacts: {reports: {dotenv: build.env}}
+        agent:
+          script: [\(plan)]
+        """, status: 2, expected: "dotenv report"),
         Case(name: "dependencies: [] takes no dotenv report", yaml: """
         prepare:
           script: [echo "A=1" > build.env]
