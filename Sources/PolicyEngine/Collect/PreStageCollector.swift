@@ -27,6 +27,8 @@ public struct PreStageCollector {
     public var scanner: SecretScanner
     /// The address (without `@version`) of the component the built-in template stands for.
     public var componentAddress = CIConfigurationReader.defaultComponentAddress
+    /// The policy's `agent.extra_options`: options the pinned CLI lacks are read with these arities.
+    public var extraOptions: [String: ClaudeArgumentParser.Arity] = [:]
 
     /// Creates a collector.
     public init(repository: String, environment: [String: String], scanner: SecretScanner) {
@@ -130,7 +132,7 @@ public struct PreStageCollector {
         var invocation: AgentInvocation
         var loaded = settings
         do {
-            invocation = try ClaudeArgumentParser.parse(argv, source: source)
+            invocation = try ClaudeArgumentParser.parse(argv, source: source, extraOptions: extraOptions)
             if let command = Self.configurationCommand(invocation) {
                 throw CollectError(description: "\(source): '\(command)' changes the agent's configuration where the gate "
                                    + "cannot read it; it cannot tell what that grants")
@@ -141,6 +143,8 @@ public struct PreStageCollector {
             try CommandLineSettings.foldInline(into: &invocation, source: source)
             loaded += try CommandLineSettings.repositoryFiles(named: invocation, repository: repository)
             loaded += try CommandLineSettings.inlineSettings(of: invocation, source: source)
+            try CommandLineSettings.readAgents(into: &invocation, source: source, repository: repository)
+            invocation.addDirsLeavingCheckout = CommandLineSettings.directoriesLeaving(invocation.addDirs, repository: repository)
         } catch {
             throw CollectError(description: String(describing: error))
         }
@@ -272,6 +276,6 @@ public struct PreStageCollector {
                 throw CollectError(description: String(describing: error))
             }
         }
-        return found
+        return found + (try RepositorySkills.read(repository: repository))
     }
 }

@@ -70,6 +70,7 @@ public enum Gate {
         let scanner = SecretScanner(ruleSet: secretRules, options: .init(honoursInlineAllowMarkers: false))
         var collector = PreStageCollector(repository: repository, environment: environment, scanner: scanner)
         if let component { collector.componentAddress = component }
+        collector.extraOptions = policy.agent.extraOptions
         let factsList = try collector.collect(invocation)
         var findings: [Finding] = []
         var evaluated: [(id: String, action: RuleAction)] = []
