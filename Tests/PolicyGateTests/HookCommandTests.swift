@@ -29,7 +29,7 @@ import TestSupport
 
         /// Runs the hook on a thread of its own (a blocked pool thread would starve other tests' servers).
         func hook(_ stdin: Data, arguments: [String]? = nil) async throws -> GateProcess.Outcome {
-            // A generous budget: on a loaded machine a debug build can take seconds (the budget has its own test).
+            // A generous budget: a full parallel test run on two cores has kept a hook from answering in 10 s.
             let arguments = arguments ?? ["hook", "pre-tool-use", "--policy", HookCommandTests.policy, "--workspace", root,
                                           "--time-budget", "120"]
             return try await onOwnThread { try GateProcess.run(arguments, stdin: stdin) }
