@@ -20,6 +20,7 @@ public enum RuleRegistry {
         SubmoduleRule.self,
         DiffTooLargeRule.self,
         SecretLeakRule.self,
+        SecretUnscannedRule.self,
         TranscriptToolNotAllowedRule.self,
         TranscriptDangerousCommandRule.self,
         TranscriptPathOutsideWorkspaceRule.self,
