@@ -12,6 +12,25 @@ struct PolicyGate: AsyncParsableCommand {
         """,
         version: PolicyGateVersion.full,
         subcommands: [PreCommand.self, AgentCommand.self, PostCommand.self, RunCommand.self, ScanCommand.self, CheckPolicyCommand.self,
-                      ExplainCommand.self, InitCommand.self, VerifyCommand.self, AuditCommand.self]
+                      ExplainCommand.self, InitCommand.self, VerifyCommand.self, AuditCommand.self, HookCommand.self]
     )
+
+    /// ArgumentParser's own `main`, except that a hook's usage error is exit 2: Claude Code lets a call
+    /// through on any other failing code, 64 included.
+    static func main() async {
+        let isHook = CommandLine.arguments.dropFirst().first == "hook"
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if isHook && exitCode(for: error) != .success {
+                HookFailure.exit(fullMessage(for: error).split(separator: "\n").first.map(String.init) ?? "bad usage")
+            }
+            exit(withError: error)
+        }
+    }
 }

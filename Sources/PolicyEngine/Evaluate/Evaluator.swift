@@ -13,9 +13,14 @@ public enum Evaluator {
 
     /// Evaluates the facts' stage.
     public static func evaluate(_ facts: Facts, policy: Policy) -> Outcome {
+        evaluate(facts, policy: policy, rules: RuleRegistry.rules(for: facts.stage))
+    }
+
+    /// Evaluates only `rules` (the live hook runs the rules that judge one tool call on its own).
+    static func evaluate(_ facts: Facts, policy: Policy, rules: [any PolicyRule.Type]) -> Outcome {
         var findings: [Finding] = []
         var evaluated: [(id: String, action: RuleAction)] = []
-        for rule in RuleRegistry.rules(for: facts.stage) {
+        for rule in rules {
             let description = rule.description
             let setting = policy.ruleActions[description.id] ?? description.defaultAction
             evaluated.append((description.id, setting))

@@ -38,13 +38,13 @@ public enum TranscriptToolNotAllowedRule: PolicyRule {
             // A Monitor call without a command (one that watches a URL) is checked as a tool below.
             if call.name == "Bash" || call.name == "PowerShell" || call.name == "Monitor", let command = call.command {
                 for words in analyzer.analyze(command).simpleCommands where !TranscriptAudit.permits(command: words, policy: policy) {
-                    violations.append(Violation("Bash command '\(words.first ?? "")' ran but is not allowed by agent.tools",
+                    violations.append(Violation("Bash command '\(words.first ?? "")' is not allowed by agent.tools",
                                                 location: location, evidence: words.prefix(3).joined(separator: " "),
                                                 fingerprint: "\(call.id):\(words.joined(separator: " ").prefix(80))"))
                 }
             } else if !TranscriptAudit.permits(tool: call.name, path: call.filePath ?? call.path,
                                                host: TranscriptAudit.host(of: call.url), policy: policy) {
-                violations.append(Violation("tool '\(call.name)' ran but is not allowed by agent.tools", location: location,
+                violations.append(Violation("tool '\(call.name)' is not allowed by agent.tools", location: location,
                                             fingerprint: call.id))
             }
         }
