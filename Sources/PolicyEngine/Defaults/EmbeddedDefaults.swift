@@ -3029,11 +3029,12 @@ regexes = [
 [[rules]]
 id = "jwt-signing-secret"
 description = "JWT signing secret literal (JWT_SECRET / jwtSecret / JWT_SIGNING_KEY = …, or jwt.sign/encode(payload, '…'))."
-regex = '''(?i)(?:(?:^|[^\w.-])[\w.-]{0,30}?jw[ts][_.-]?(?:secret(?:[_.-]?key)?|signing[_.-]?(?:key|secret)|sign[_.-]?key|key)(?:\\?["'`])?\]?(?:[ \t]{0,3}:[ \t]{0,3}[A-Za-z_][\w.\[\]|, ]{0,40}?)?[ \t]{0,5}(?::=|=>|=|:)[ \t]{0,5}|\bjwt\.(?:sign|verify|encode|decode)\([^,\n]{1,100},[ \t]*)(?:\\?"([^"\\\s]{12,200})\\?"|'([^'\\\s]{12,200})'|`([^`\\\s]{12,200})`|([^\s"'`\\;,(){}\[\]<>=:][^\s"'`\\;,(){}\[\]<>]{11,199})(?:[\s;\]}]|$)|([^\s"'`\\][^\s]{11,199}?)[,;)\]}]*[ \t]*(?:\r?\n|$))'''
+regex = '''(?i)(?:(?:^|[^\w.-])[\w.-]{0,30}?jw[ts][_.-]?(?:secret(?:[_.-]?key)?|signing[_.-]?(?:key|secret)|sign[_.-]?key|key)(?:\\?["'`])?\]?(?:[ \t]{0,3}:[ \t]{0,3}[A-Za-z_][\w.\[\]|, ]{0,40}?)?[ \t]{0,5}(?::=|=>|=|:)[ \t]{0,5}|\bjwt\.(?:sign|verify|encode|decode)\([^,\n]{1,100},[ \t]*)(?:\\?"([^"\\\s]{12,200})\\?"|'([^'\\\s]{12,200})'|`([^`\\\s]{12,200})`|([^\s"'`\\;,(){}\[\]<>=:][^\s"'`\\;,(){}\[\]<>]{11,199})(?:[\s;\]}]|$)|([^\s"'`\\][^\s]{11,199}?)[,;)\]}]*(?:[ \t]+#[^\n]*|[ \t]*)(?:\r?\n|$))'''
 entropy = 3.3
 keywords = ["jwt"]
 tags = ["jwt", "framework"]
 truePositives = [
+    'jwt_secret: Vq7#tL9!xR2(mB5)pZ8@wK3&nD6  # ENC[AES256_GCM,data:+SsFloOn0h9IZc1riWtisn89,iv:FbncJ0WtVoxkHqqwDPxS2O7zA7P8k0+oZo7rzkZPTEg=,tag:DSZ/N14aJSbk9oOfqA/CLw==,type:str]',
     'JWT_SECRET=W,PS:aRX0N(Wnm_q?.=)<l,6LRe>,9tO2%v',
     '  jwt_signing_key: >u@t,m,!};[bv4DLU9(-^^gh/~0N',
     'jwt.secret=20C(~KD]nMS8]fb?o,Cs;',
@@ -3043,6 +3044,7 @@ truePositives = [
     'encoded = jwt.encode(payload, "Gj1LGPtiEaZzUIdFFudRW9aaeOIwBvnk", algorithm="HS256")',
 ]
 falsePositives = [
+    'jwt_secret: ENC[AES256_GCM,data:+SsFloOn0h9IZc1riWtisn89,iv:FbncJ0WtVoxkHqqwDPxS2O7zA7P8k0+oZo7rzkZPTEg=,tag:DSZ/N14aJSbk9oOfqA/CLw==,type:str]',
     '  jwtSecret: getSecretFromVault(config.vault),',
     '  jwtSecret: process.env.JWT_SECRET_VALUE,',
     'JWT_SECRET=os.environ.get("JWT_SECRET")',
@@ -3059,6 +3061,12 @@ description = "code, not a value: a call, subscript or member chain on the right
 regexes = [
     '''^[A-Za-z_$][\w$.:]*[(\[]''',
     '''^[\w.$]*(?:\]\[:?[\w.$]*)+$''',
+]
+[[rules.allowlists]]
+description = "a SOPS value read as a type annotation and a value: the whole match is the encrypted value"
+regexTarget = "match"
+regexes = [
+    '''^[^\n]{0,100}?:[ \t]*ENC\[AES256_GCM,data:[A-Za-z0-9+/=]*,iv:[A-Za-z0-9+/=]*,tag:[A-Za-z0-9+/=]*,type:[a-z]+\][ \t\r\n]*$''',
 ]
 
 [[rules]]
