@@ -132,6 +132,8 @@ public struct CIJobExtractor: Sendable {
         public var section: Section
         /// How the command is nested, when it is not a plain script command: `sh -c`, `eval`, `$(…)`.
         public var nesting: [String]
+        /// The variables the job sets before the command: its YAML `variables:`, then script assignments.
+        public var environment: [EnvironmentSetting] = []
 
         /// Parses the command with ``ClaudeArgumentParser``.
         /// - Returns: The invocation.

@@ -25,6 +25,10 @@ public struct CIJobScriptAnalysis: Sendable {
     public var commands: [CIJobExtractor.ClaudeCommand] = []
     /// What could not be decided.
     public var undecidable: [Undecidable] = []
+    /// Every variable the job sets, in order: its YAML `variables:`, then script assignments.
+    public var environment: [EnvironmentSetting] = []
+    /// Every file the job's scripts write, in order.
+    public var writes: [ScriptFileWrite] = []
 }
 
 extension CIJobExtractor {
@@ -44,6 +48,10 @@ extension CIJobExtractor {
         -> CIJobScriptAnalysis {
         let values = job.knownValues(repository: repository, environment: environment)
         var walker = ScriptWalker(job: job.name, repository: repository, substitution: ShellVariableSubstitution(values: values))
+        for name in job.variables.keys.sorted() {
+            let value = values[name].flatMap { $0 } ?? job.variables[name] ?? ""
+            walker.analysis.environment.append(EnvironmentSetting(name: name, value: value, file: job.file, line: job.line))
+        }
         for step in job.externalSteps {
             walker.analysis.undecidable.append(.init(file: step.file, line: step.line,
                                                      reason: "the run: step '\(step.text)' is defined elsewhere; the gate cannot see what it runs"))
@@ -86,7 +94,7 @@ struct ScriptWalker {
                        depth: Int) throws(CIJobExtractorError) {
         var commands = try split(text, line: line, baseLine: baseLine, nesting: nesting)
         // Assignments made in this text change what later commands of the same text expand to.
-        if record(commands) {
+        if record(commands, line: line, baseLine: baseLine) {
             commands = try split(text, line: line, baseLine: baseLine, nesting: nesting)
         }
         for command in commands {
@@ -109,13 +117,18 @@ struct ScriptWalker {
 
     /// Records `NAME=value`, `export NAME=value` and `alias NAME=value` commands; returns whether
     /// something new was learnt.
-    private mutating func record(_ commands: [ShellWords.Command]) -> Bool {
+    private mutating func record(_ commands: [ShellWords.Command], line: CIJobExtractor.ScriptLine, baseLine: Int) -> Bool {
         var changed = false
         for command in commands {
             var words = command.words[...]
             let keyword = words.first
             if let keyword, ["export", "declare", "local", "readonly", "typeset", "alias"].contains(keyword) {
                 words = words.dropFirst().drop { $0.hasPrefix("-") }
+                // `export $(grep -v '^#' .env | xargs)`: names and values only known when the job runs.
+                if keyword != "alias", let hidden = words.first(where: { ShellWrappers.assignment($0) == nil && !Self.isName($0) }) {
+                    undecidable(line, baseLine + command.line - 1,
+                                "'\(keyword) \(substitution.restore(hidden))' sets variables whose names only the running job knows")
+                }
             }
             let assignments = words.compactMap(ShellWrappers.assignment)
             // Only commands made of assignments set variables for what follows (`A=1 cmd` does not).
@@ -125,6 +138,9 @@ struct ScriptWalker {
                     if aliases[name] != value { aliases[name] = value; changed = true }
                     continue
                 }
+                let setting = EnvironmentSetting(name: name, value: substitution.restore(value), file: line.file,
+                                                 line: baseLine + command.line - 1)
+                if !analysis.environment.contains(setting) { analysis.environment.append(setting) }
                 let known: String? = substitution.unknowns(in: value).isEmpty && !value.contains("$(") && !value.contains("`")
                     ? value : nil
                 if let previous = assigned[name], previous != known {
@@ -144,6 +160,7 @@ struct ScriptWalker {
                                 depth: Int) throws(CIJobExtractorError) {
         let number = baseLine + command.line - 1
         var words = command.words
+        recordWrites(words, redirections: command.redirections, line: line, number: number)
         if let first = words.first, let body = aliases[first] {
             // An alias is text put in front of the arguments.
             try walk(body + " " + words.dropFirst().map(Self.quoted).joined(separator: " "), line: line, baseLine: number,
@@ -161,7 +178,7 @@ struct ScriptWalker {
             }
             judge(words, line: line, number: number)
             analysis.commands.append(CIJobExtractor.ClaudeCommand(argv: words.map(substitution.restore), file: line.file, line: number,
-                                                                  section: line.section, nesting: how))
+                                                                  section: line.section, nesting: how, environment: analysis.environment))
         } else if depth < Self.maximumDepth, let (inner, how) = CIJobExtractor.nestedScript(words) {
             if let unknown = substitution.unknowns(in: inner).first, Self.startsWithMarker(inner) {
                 undecidable(line, number, "\(how) runs the value of $\(unknown.name), which only the pipeline knows")
@@ -177,6 +194,11 @@ struct ScriptWalker {
                 try walk(substitution.restore(body), line: line, baseLine: number, nesting: nesting + ["$(…)"], depth: depth + 1)
             }
         }
+    }
+
+    static func isName(_ word: String) -> Bool {
+        guard let first = word.first, first == "_" || (first.isASCII && first.isLetter) else { return false }
+        return word.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
     }
 
     static func quoted(_ word: String) -> String {

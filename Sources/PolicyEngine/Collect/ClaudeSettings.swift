@@ -203,17 +203,57 @@ public struct ClaudeSettings: Sendable, Hashable {
     /// Whether the command line names this file (`--settings FILE`, `--mcp-config FILE`): Claude Code
     /// then loads it whatever `--setting-sources` and `--strict-mcp-config` say.
     public var loadedByCommandLine = false
+    /// The setting source the file belongs to, which `--setting-sources` and `--bare` decide on.
+    public var scope: Scope
 
-    /// Creates empty settings for a path.
-    /// - Parameter path: The display path.
-    public init(path: String) {
+    /// Claude Code's setting sources, and the MCP files beside them.
+    public enum Scope: String, Sendable, Hashable {
+        /// `~/.claude/settings.json` (or under `$CLAUDE_CONFIG_DIR`).
+        case user
+        /// `.claude/settings.json`.
+        case project
+        /// `.claude/settings.local.json`.
+        case local
+        /// `/etc/claude-code/managed-settings.json`: always loaded, above everything.
+        case managed
+        /// `.mcp.json` in the checkout.
+        case projectMCP
+        /// `~/.claude.json`, which holds user-scope MCP servers.
+        case userMCP
+    }
+
+    /// Creates empty settings for a path; the scope follows the file name unless given.
+    /// - Parameters:
+    ///   - path: The display path.
+    ///   - scope: The setting source; `nil` derives it from `path`.
+    public init(path: String, scope: Scope? = nil) {
         self.path = path
+        self.scope = scope ?? (path.hasSuffix(".mcp.json") ? .projectMCP : path.hasSuffix("settings.local.json") ? .local : .project)
+    }
+
+    /// Whether Claude Code started as `invocation` reads this file: the command line's own files and
+    /// managed settings always, the others only without `--bare` and when `--setting-sources` (all
+    /// sources when absent) names their source; MCP files unless `--strict-mcp-config`.
+    public func isLoaded(by invocation: AgentInvocation?) -> Bool {
+        if loadedByCommandLine || scope == .managed { return true }
+        guard !(invocation?.isBare ?? false) else { return false }
+        let sources = invocation?.settingSources
+        switch scope {
+        case .projectMCP, .userMCP: return !(invocation?.strictMCPConfig ?? false)
+        case .project: return sources?.contains("project") ?? true
+        case .local: return sources?.contains("local") ?? true
+        case .user: return sources?.contains("user") ?? true
+        case .managed: return true
+        }
     }
 
     // MARK: - Derived facts
 
     /// The names of the `env` variables, sorted.
     public var environmentKeys: [String] { env.keys.sorted() }
+
+    /// Keys besides `apiKeyHelper` whose value is a shell command Claude Code runs on its own.
+    public static let commandRunningKeys = ["awsAuthRefresh", "awsCredentialExport", "otelHeadersHelper"]
 
     /// Whether `apiKeyHelper` is set.
     public var hasAPIKeyHelper: Bool { apiKeyHelper != nil }

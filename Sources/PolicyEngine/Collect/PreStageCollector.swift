@@ -37,7 +37,17 @@ public struct PreStageCollector {
     /// - Throws: `CollectError` when the invocation or a settings file cannot be read.
     public func collect(_ source: InvocationSource) throws -> [Facts] {
         let settings = try readRepositorySettings()
+        let instructions = AgentInstructionFiles(checkout: checkout)
+        let checkoutFiles = (imports: instructions.checkoutImports(), subagents: try instructions.checkoutSubagents())
         let ci = CIContext(environment: environment)
+        func facts(argv: [String], source: String, secrets: [SecretFinding], job: CIJobFacts?,
+                   writes: [ScriptFileWrite] = []) throws -> Facts {
+            var result = try self.facts(argv: argv, source: source, ci: ci, settings: settings, secrets: secrets, job: job)
+            result.memoryImports = checkoutFiles.imports
+            result.subagents = checkoutFiles.subagents
+            try apply(writes, to: &result)
+            return result
+        }
         switch source {
         case .commandLine(let text):
             var words: [String]
@@ -49,11 +59,11 @@ public struct PreStageCollector {
             // Only the arguments were given (`-p 'task' --allowedTools Read`): they are claude's.
             if let first = words.first, first.hasPrefix("-") { words.insert("claude", at: 0) }
             let secrets = try scanner.scan(ScanFragment(path: "--claude-args", bytes: Array(text.utf8), firstLine: 1))
-            return [try facts(argv: words, source: "--claude-args", ci: ci, settings: settings, secrets: secrets, job: nil)]
+            return [try facts(argv: words, source: "--claude-args", secrets: secrets, job: nil)]
         case .argv(let argv):
             let text = argv.joined(separator: " ")
             let secrets = try scanner.scan(ScanFragment(path: "command", bytes: Array(text.utf8), firstLine: 1))
-            return [try facts(argv: argv, source: "command", ci: ci, settings: settings, secrets: secrets, job: nil)]
+            return [try facts(argv: argv, source: "command", secrets: secrets, job: nil)]
         case .ciJob(let file, let jobName):
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw CollectError(description: "\(file): cannot read the CI configuration")
@@ -85,11 +95,13 @@ public struct PreStageCollector {
                         guard !analysis.commands.isEmpty else {
                             throw CollectError(description: "\(file):\(job.line): job '\(job.name)' runs no claude command")
                         }
-                        let jobFacts = CIJobFacts(name: job.name, file: file, image: job.image,
-                                                  scriptLines: job.allLines.map { ($0.text, $0.line) })
                         result += try analysis.commands.map { command in
-                            try facts(argv: command.argv, source: "\(command.file):\(command.line)", ci: ci, settings: settings,
-                                      secrets: secrets, job: jobFacts)
+                            let jobFacts = CIJobFacts(name: job.name, file: file, image: job.image,
+                                                      scriptLines: job.allLines.map { ($0.text, $0.line) },
+                                                      environment: command.environment,
+                                                      throughRunner: command.nesting.contains("policy-gate run"))
+                            return try facts(argv: command.argv, source: "\(command.file):\(command.line)", secrets: secrets,
+                                             job: jobFacts, writes: analysis.writes)
                         }
                     }
                 }
@@ -118,7 +130,64 @@ public struct PreStageCollector {
             throw CollectError(description: String(describing: error))
         }
         return Facts(stage: .pre, ci: ci, invocation: invocation, invocationSource: source, ciJob: job,
-                     repositorySettings: loaded, configurationSecrets: secrets)
+                     repositorySettings: loaded, configurationSecrets: secrets,
+                     workspaceRoot: checkout)
+    }
+
+    /// The checkout, standardized.
+    var checkout: String { URL(fileURLWithPath: repository).standardizedFileURL.path }
+
+    /// Judges the files the job's scripts write that Claude Code reads as configuration (or that the
+    /// command line names with `--settings`/`--mcp-config`): their content counts as if committed, and
+    /// content the gate cannot know is an error.
+    private func apply(_ writes: [ScriptFileWrite], to facts: inout Facts) throws {
+        guard let invocation = facts.invocation else { return }
+        let instructions = AgentInstructionFiles(checkout: checkout)
+        for write in writes {
+            func named(_ values: [String]) -> Bool {
+                values.contains { !Self.isInlineJSON($0) && AgentConfigurationPath.same(write.target, $0, checkout: checkout) }
+            }
+            let byCommandLine = named(invocation.settings) || named(invocation.mcpConfigs)
+            let kind: AgentConfigurationPath.Kind? = named(invocation.settings) ? .settings(.project)
+                : named(invocation.mcpConfigs) ? .mcp(.projectMCP) : AgentConfigurationPath.classify(write.target, checkout: checkout)
+            guard let kind else { continue }
+            let shown = "\(write.target) (written at \(write.file):\(write.line))"
+            guard let content = write.content, kind != .other else {
+                let what = write.content == nil ? "content the gate cannot know" : "content the gate does not judge"
+                throw CollectError(description: "\(write.file):\(write.line): the job writes \(write.target), which configures claude, "
+                                   + "with \(what); it cannot tell what that grants")
+            }
+            do {
+                switch kind {
+                case .settings(let scope):
+                    var settings = try ClaudeSettings.decode(Data(content.utf8), path: shown)
+                    settings.scope = scope
+                    settings.loadedByCommandLine = byCommandLine
+                    facts.repositorySettings.append(settings)
+                case .mcp(let scope):
+                    var settings = ClaudeSettings(path: shown, scope: scope)
+                    settings.mcpServers = try ClaudeSettings.decodeMCPServers(Data(content.utf8), path: shown)
+                    settings.loadedByCommandLine = byCommandLine
+                    facts.repositorySettings.append(settings)
+                case .memory:
+                    let inHome = write.target.hasPrefix("~") || write.target.hasPrefix("$") || write.target.hasPrefix("/root")
+                        || write.target.hasPrefix("/home/")
+                    let full = write.target.hasPrefix("/") ? write.target : checkout + "/" + write.target
+                    var visited: Set<String> = []
+                    facts.memoryImports += instructions.imports(in: content, shownAs: shown,
+                                                                folder: inHome ? nil : (full as NSString).deletingLastPathComponent,
+                                                                depth: 0, visited: &visited)
+                case .subagent:
+                    facts.subagents.append(try AgentInstructionFiles.subagent(content, path: shown))
+                case .other:
+                    break
+                }
+            } catch let error as CollectError {
+                throw error
+            } catch {
+                throw CollectError(description: String(describing: error))
+            }
+        }
     }
 
     /// Whether a secret finding is a variable reference (`$TOKEN`, `${TOKEN}`, `$[[ inputs.token ]]`),

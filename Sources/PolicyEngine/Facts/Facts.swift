@@ -46,6 +46,10 @@ public struct Facts: Sendable {
     public var gitMetadataChanges: [String]?
     /// Processes of the agent still running after it exited, when the gate ran it as its own user.
     public var lingeringProcesses: Int?
+    /// Pre stage: `@` imports of the agent's memory files that reach outside the checkout or into secrets.
+    public var memoryImports: [MemoryImport] = []
+    /// Pre stage: the subagents the checkout (or the job's scripts) define.
+    public var subagents: [SubagentDefinition] = []
     /// Paths named by the transcript's file tools, as resolved lexically under `workspaceRoot`,
     /// mapped to where they lead on disk at post time (symbolic links followed); an empty string
     /// when resolving looped. Filled by the post collector; rules stay pure.

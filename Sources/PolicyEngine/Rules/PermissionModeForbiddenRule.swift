@@ -31,6 +31,9 @@ public enum PermissionModeForbiddenRule: PolicyRule {
             RuleExample("a mode the policy leaves out", violations: 1, policy: "agent:\n  permission_modes: [plan]\n") {
                 try .pre("-p task --permission-mode acceptEdits")
             },
+            RuleExample("--setting-sources user does not load the repository's defaultMode", violations: 0) {
+                try .pre("-p task --setting-sources user", settings: [(".claude/settings.json", #"{"permissions":{"defaultMode":"bypassPermissions"}}"#)])
+            },
             RuleExample("a repository settings file sets bypass when no flag is given", violations: 1) {
                 try .pre("-p task", settings: [(".claude/settings.json", #"{"permissions":{"defaultMode":"bypassPermissions"}}"#)])
             },
@@ -50,7 +53,7 @@ public enum PermissionModeForbiddenRule: PolicyRule {
         var origin = "--permission-mode"
         if let given = invocation.permissionMode {
             mode = given
-        } else if let fromSettings = facts.repositorySettings.compactMap(\.defaultMode).last {
+        } else if let fromSettings = facts.repositorySettings.filter({ $0.isLoaded(by: invocation) }).compactMap(\.defaultMode).last {
             mode = fromSettings
             origin = "defaultMode in the repository's settings"
         } else {

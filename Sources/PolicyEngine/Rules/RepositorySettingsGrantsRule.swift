@@ -47,6 +47,13 @@ public enum RepositorySettingsGrantsRule: PolicyRule {
             RuleExample("inline --settings that only turn hooks off", violations: 0) {
                 try .pre(#"-p task --settings '{"disableAllHooks":true}'"#)
             },
+            RuleExample("helpers that run commands and a plugin marketplace", violations: 4) {
+                try .pre("-p task", settings: [(".claude/settings.json",
+                                                #"{"awsAuthRefresh":"./a.sh","awsCredentialExport":"./b.sh","otelHeadersHelper":"./c.sh","extraKnownMarketplaces":{"m":{}}}"#)])
+            },
+            RuleExample("--setting-sources project leaves settings.local.json out", violations: 0) {
+                try .pre("-p task --setting-sources project", settings: [(".claude/settings.local.json", #"{"env":{"A":"b"}}"#)])
+            },
             RuleExample("allow rules, env and apiKeyHelper", violations: 3) {
                 try .pre("-p task", settings: [(".claude/settings.local.json",
                                                 #"{"permissions":{"allow":["Bash"]},"env":{"A":"b"},"apiKeyHelper":"./key.sh"}"#)])
@@ -54,14 +61,8 @@ public enum RepositorySettingsGrantsRule: PolicyRule {
         ])
 
     public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
-        let invocation = facts.invocation
-        let loadsProjectSettings = !(invocation?.isBare ?? false)
-            && (invocation?.settingSources.map { $0.contains("project") || $0.contains("local") } ?? true)
-        let loadsMCPFile = !(invocation?.isBare ?? false) && !(invocation?.strictMCPConfig ?? false)
         var violations: [Violation] = []
-        for settings in facts.repositorySettings {
-            let isMCPFile = settings.path.hasSuffix(".mcp.json")
-            if !settings.loadedByCommandLine, isMCPFile ? !loadsMCPFile : !loadsProjectSettings { continue }
+        for settings in facts.repositorySettings where settings.isLoaded(by: facts.invocation) {
             func add(_ what: String, key: String) {
                 violations.append(Violation("\(settings.path) \(what)",
                                             location: .init(path: settings.path, line: settings.keyLines[key]),
@@ -82,6 +83,12 @@ public enum RepositorySettingsGrantsRule: PolicyRule {
             }
             if settings.hasAPIKeyHelper {
                 add("sets apiKeyHelper, a command run to fetch credentials", key: "apiKeyHelper")
+            }
+            for key in ClaudeSettings.commandRunningKeys where settings.topLevelKeys.contains(key) {
+                add("sets \(key), a command Claude Code runs by itself", key: key)
+            }
+            for key in ["enabledPlugins", "extraKnownMarketplaces"] where settings.topLevelKeys.contains(key) {
+                add("sets \(key): plugins bring their own hooks, commands, agents and MCP servers", key: key)
             }
             if !settings.additionalDirectories.isEmpty {
                 add("adds working directories: \(settings.additionalDirectories.joined(separator: ", "))", key: "permissions.additionalDirectories")

@@ -58,16 +58,34 @@ public enum ShellWords {
         public var operation: String
         /// The target word after quote removal (the delimiter for a here-document).
         public var target: String
+        /// A here-document's body (`<<`, `<<-`), or the word of a here-string (`<<<`).
+        public var hereDocument: String?
+        /// Whether the here-document's delimiter was quoted, so the shell expands nothing in its body.
+        public var hereDocumentIsLiteral = false
 
         /// Creates a redirection value.
         /// - Parameters:
         ///   - fileDescriptor: The explicit file descriptor, if any.
         ///   - operation: The redirection operator.
         ///   - target: The target word.
-        public init(fileDescriptor: Int?, operation: String, target: String) {
+        ///   - hereDocument: A here-document's body or a here-string's word.
+        ///   - hereDocumentIsLiteral: Whether the delimiter was quoted.
+        public init(fileDescriptor: Int?, operation: String, target: String, hereDocument: String? = nil,
+                    hereDocumentIsLiteral: Bool = false) {
             self.fileDescriptor = fileDescriptor
             self.operation = operation
             self.target = target
+            self.hereDocument = hereDocument
+            self.hereDocumentIsLiteral = hereDocumentIsLiteral
+        }
+
+        /// Whether the redirection writes to the file it names.
+        public var writesFile: Bool {
+            switch operation {
+            case ">", ">>", ">|", "&>", "&>>", "<>": return true
+            case ">&": return !(target == "-" || (!target.isEmpty && target.allSatisfy(\.isNumber)))
+            default: return false
+            }
         }
     }
 
@@ -181,7 +199,9 @@ public enum ShellWords {
                 case .simple(let simple):
                     let words = (simple.assignments + simple.words).map(\.text)
                     let redirections = simple.redirects.map {
-                        Redirection(fileDescriptor: $0.fileDescriptor, operation: $0.op, target: $0.target.text)
+                        Redirection(fileDescriptor: $0.fileDescriptor, operation: $0.op, target: $0.target.text,
+                                    hereDocument: $0.op == "<<<" ? $0.target.text : $0.heredocBody,
+                                    hereDocumentIsLiteral: $0.target.wasQuoted)
                     }
                     guard !words.isEmpty || !redirections.isEmpty else { continue }
                     let allWords = simple.assignments + simple.words + simple.redirects.map(\.target)

@@ -1,0 +1,49 @@
+/// Environment variables that change what claude is, where it connects, which credentials and
+/// settings it uses, or what its Bash tool and Node.js runtime load. Names come from Claude Code's
+/// documentation and the strings of the 2.1.332 binary.
+enum AgentEnvironmentKnobs {
+    /// Families of names (compared without regard to case: `http_proxy`, `npm_config_registry`).
+    static let prefixes = [
+        "ANTHROPIC_", "CLAUDE", "MCP_", "OTEL_", "NODE_", "NPM_CONFIG_", "BUN_", "AWS_", "GOOGLE_", "GCLOUD_", "CLOUDSDK_",
+        "CLOUD_ML_", "VERTEX_", "BASH_", "LD_", "GIT_CONFIG", "SSL_", "XDG_", "ENABLE_", "DISABLE_",
+    ]
+    /// Single names.
+    static let names: Set<String> = [
+        "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "HOME", "ENV", "SHELL", "PATH", "DEBUG", "SHELLOPTS", "BASHOPTS",
+        "PROMPT_COMMAND", "PS4", "RIPGREP_CONFIG_PATH", "USE_BUILTIN_RIPGREP", "USE_LOCAL_OAUTH", "USE_STAGING_OAUTH",
+        "MAX_THINKING_TOKENS", "MAX_MCP_OUTPUT_TOKENS", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "GIT_SSH", "GIT_SSH_COMMAND",
+        "GIT_EXEC_PATH", "GIT_DIR", "GIT_WORK_TREE", "GIT_ASKPASS", "SSH_ASKPASS", "GIT_EXTERNAL_DIFF", "GIT_PAGER", "GIT_EDITOR",
+        "GIT_SEQUENCE_EDITOR", "GIT_TEMPLATE_DIR", "GIT_PROXY_COMMAND", "PAGER", "EDITOR", "VISUAL",
+    ]
+    /// Switches that only turn network features off, which CI jobs commonly set.
+    static let harmless: Set<String> = [
+        "DISABLE_AUTOUPDATER", "DISABLE_TELEMETRY", "DISABLE_ERROR_REPORTING", "DISABLE_NON_ESSENTIAL_MODEL_CALLS",
+        "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "DISABLE_UPDATES", "DISABLE_FEEDBACK_COMMAND",
+    ]
+    /// Names whose value is a list of directories or a program, judged by where they point rather
+    /// than refused: the runner passes them on too.
+    static let searchPaths: Set<String> = ["PATH", "SHELL"]
+
+    /// Whether setting `name` configures the agent.
+    static func configures(_ name: String) -> Bool {
+        let upper = name.uppercased()
+        guard !harmless.contains(upper) else { return false }
+        return names.contains(upper) || prefixes.contains { upper.hasPrefix($0) }
+    }
+
+    /// The entries of a `PATH` (or the `SHELL` program) that let the checkout decide which program
+    /// runs: relative or empty entries, entries inside the checkout, and entries the gate cannot know
+    /// (other than the inherited `$PATH`).
+    static func checkoutEntries(_ value: String, name: String, checkout: String?) -> [String] {
+        let entries = name == "PATH" ? value.split(separator: ":", omittingEmptySubsequences: false).map(String.init) : [value]
+        return entries.filter { entry in
+            if name == "PATH", ["$PATH", "${PATH}"].contains(entry) { return false }
+            if entry.contains("$") || !entry.hasPrefix("/") { return true }
+            let normal = entry.split(separator: "/").filter { $0 != "." }
+            if normal.contains("..") { return true }
+            guard let checkout, !checkout.isEmpty else { return false }
+            let path = "/" + normal.joined(separator: "/")
+            return path == checkout || path.hasPrefix(checkout + "/")
+        }
+    }
+}
