@@ -40,7 +40,8 @@ struct AgentCommand: AsyncParsableCommand {
                     throw RunnerError("\(HandoffManifest.keyVariable) is not set: the hand-off cannot be authenticated (create a masked CI/CD variable with openssl rand -hex 32, or set agent.handoff_authentication: none)")
                 }
             }
-            let pre = try Gate.pre(repository: root, policy: trusted.policy, invocation: .argv(command), environment: environment)
+            let pre = try Gate.pre(repository: root, policy: trusted.policy, invocation: .argv(command), environment: environment,
+                                   liveHook: AgentSession.installsLiveHook)
             guard pre.report.decision != .block else {
                 StandardError.write("policy-gate agent: the command line is blocked; the agent was not started")
                 try reporting.deliver(pre.report, started: pre.started, environment: environment, checkout: root)

@@ -40,7 +40,8 @@ struct RunCommand: AsyncParsableCommand {
             let source = try Gate.agentPolicySource(explicit: policy.explicitSource(repository: root), repository: root,
                                                     environment: environment)
             let trusted = try Gate.TrustedInputs(source: source, repository: root)
-            let pre = try Gate.pre(repository: root, policy: trusted.policy, invocation: .argv(command), environment: environment)
+            let pre = try Gate.pre(repository: root, policy: trusted.policy, invocation: .argv(command), environment: environment,
+                                   liveHook: AgentSession.installsLiveHook)
             guard pre.report.decision != .block else {
                 StandardError.write("policy-gate run: pre blocked the agent; it was not started")
                 return try await Delivery.deliver(pre.report, started: pre.started, reporting: reporting, annotation: annotation,

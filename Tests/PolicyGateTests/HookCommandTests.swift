@@ -26,9 +26,10 @@ import TestSupport
             return Data(text.utf8)
         }
 
-        func hook(_ stdin: Data, arguments: [String]? = nil, environment: [String: String] = [:]) throws -> GateProcess.Outcome {
-            try GateProcess.run(arguments ?? ["hook", "pre-tool-use", "--policy", HookCommandTests.policy, "--workspace", root],
-                                stdin: stdin, environment: environment)
+        /// Runs the hook on a thread of its own (a blocked pool thread would starve other tests' servers).
+        func hook(_ stdin: Data, arguments: [String]? = nil) async throws -> GateProcess.Outcome {
+            let arguments = arguments ?? ["hook", "pre-tool-use", "--policy", HookCommandTests.policy, "--workspace", root]
+            return try await onOwnThread { try GateProcess.run(arguments, stdin: stdin) }
         }
     }
 
@@ -66,10 +67,10 @@ import TestSupport
     ]
 
     @Test(arguments: 0..<denied.count)
-    func refusedCallIsDeniedWithWhatIsAllowedInstead(index: Int) throws {
+    func refusedCallIsDeniedWithWhatIsAllowedInstead(index: Int) async throws {
         let (tool, input, rule, instead) = Self.denied[index]
         let checkout = try Checkout()
-        let outcome = try checkout.hook(checkout.input(tool, input))
+        let outcome = try await checkout.hook(checkout.input(tool, input))
         #expect(outcome.status == 0, "\(input): \(outcome.stderr)")
         let answer = try Self.decision(outcome)
         #expect(answer?.decision == "deny", "\(input): \(outcome.stdout)")
@@ -78,9 +79,9 @@ import TestSupport
     }
 
     /// A secret in the input is denied, and neither the answer nor stderr repeats it.
-    @Test func secretInACommandIsDeniedWithoutRepeatingIt() throws {
+    @Test func secretInACommandIsDeniedWithoutRepeatingIt() async throws {
         let checkout = try Checkout()
-        let outcome = try checkout.hook(checkout.input("Bash", #"{"command":"echo \#(FakeSecrets.gitlabToken) > notes.txt"}"#))
+        let outcome = try await checkout.hook(checkout.input("Bash", #"{"command":"echo \#(FakeSecrets.gitlabToken) > notes.txt"}"#))
         let answer = try Self.decision(outcome)
         #expect(answer?.decision == "deny")
         #expect(answer?.reason.contains("transcript.secret-exposure") == true, "\(answer?.reason ?? "")")
@@ -89,10 +90,10 @@ import TestSupport
 
     /// Every bypass the transcript audit blocks is denied live, by the same rule.
     @Test(arguments: 0..<ShellBypassTests.bypasses.count)
-    func everyBypassThePostAuditBlocksIsDeniedLive(index: Int) throws {
+    func everyBypassThePostAuditBlocksIsDeniedLive(index: Int) async throws {
         let (tool, input, rule) = ShellBypassTests.bypasses[index]
         let checkout = try Checkout()
-        let answer = try Self.decision(try checkout.hook(checkout.input(tool, input)))
+        let answer = try Self.decision(try await checkout.hook(checkout.input(tool, input)))
         #expect(answer?.decision == "deny", "\(input)")
         #expect(answer?.reason.contains(rule) == true, "\(input): \(answer?.reason ?? "")")
     }
@@ -107,19 +108,19 @@ import TestSupport
         ("Bash", #"{"command":"find . -name '*.py' -exec wc -l {} \\;"}"#),
         ("TodoWrite", #"{"todos":[]}"#),
     ])
-    func allowedCallGetsNoDecision(tool: String, input: String) throws {
+    func allowedCallGetsNoDecision(tool: String, input: String) async throws {
         let checkout = try Checkout()
-        let outcome = try checkout.hook(checkout.input(tool, input))
+        let outcome = try await checkout.hook(checkout.input(tool, input))
         #expect(outcome.status == 0, "\(input): \(outcome.stderr)")
         #expect(outcome.stdout.isEmpty, "\(input): \(outcome.stdout)")
         #expect(!outcome.stdout.contains("allow"))
     }
 
     /// A link in the checkout that leads out is followed, as post follows it.
-    @Test func linkOutOfTheCheckoutIsFollowed() throws {
+    @Test func linkOutOfTheCheckoutIsFollowed() async throws {
         let checkout = try Checkout()
         try FileManager.default.createSymbolicLink(atPath: checkout.root + "/keys", withDestinationPath: "/etc")
-        let answer = try Self.decision(try checkout.hook(checkout.input("Read", #"{"file_path":"/builds/acme/app/keys/passwd"}"#)))
+        let answer = try Self.decision(try await checkout.hook(checkout.input("Read", #"{"file_path":"/builds/acme/app/keys/passwd"}"#)))
         #expect(answer?.decision == "deny")
         #expect(answer?.reason.contains("transcript.path-outside-workspace") == true)
     }
@@ -134,34 +135,34 @@ import TestSupport
         ("another event", #"{"hook_event_name":"PostToolUse","cwd":"/tmp","tool_name":"Bash","tool_input":{}}"#),
         ("empty", ""),
     ])
-    func badInputBlocks(label: String, input: String) throws {
+    func badInputBlocks(label: String, input: String) async throws {
         let checkout = try Checkout()
-        let outcome = try checkout.hook(Data(input.utf8))
+        let outcome = try await checkout.hook(Data(input.utf8))
         #expect(outcome.status == 2, "\(label): \(outcome.stdout)")
         #expect(outcome.stdout.isEmpty)
         #expect(outcome.stderr.split(separator: "\n").count == 1, "\(label): \(outcome.stderr)")
         #expect(outcome.stderr.contains("the call is blocked"))
     }
 
-    @Test func missingOrBrokenPolicyBlocks() throws {
+    @Test func missingOrBrokenPolicyBlocks() async throws {
         let checkout = try Checkout()
         let call = checkout.input("Read", #"{"file_path":"/builds/acme/app/README.md"}"#)
         for arguments in [["hook", "pre-tool-use", "--workspace", checkout.root],
                           ["hook", "pre-tool-use", "--policy", checkout.root + "/missing.yml"]] {
-            let outcome = try checkout.hook(call, arguments: arguments)
+            let outcome = try await checkout.hook(call, arguments: arguments)
             #expect(outcome.status == 2, "\(arguments): \(outcome.stdout)")
             #expect(outcome.stderr.split(separator: "\n").count == 1, "\(outcome.stderr)")
         }
         try checkout.scratch.write("broken.yml", "version: 1\nagent: [\n")
-        let broken = try checkout.hook(call, arguments: ["hook", "pre-tool-use", "--policy", checkout.root + "/broken.yml"])
+        let broken = try await checkout.hook(call, arguments: ["hook", "pre-tool-use", "--policy", checkout.root + "/broken.yml"])
         #expect(broken.status == 2)
         #expect(broken.stderr.split(separator: "\n").count == 1, "\(broken.stderr)")
     }
 
     /// A usage error is exit 2 too (ArgumentParser's own code, 64, would let the call through).
-    @Test func usageErrorBlocks() throws {
+    @Test func usageErrorBlocks() async throws {
         let checkout = try Checkout()
-        let outcome = try checkout.hook(checkout.input("Read", #"{"file_path":"README.md"}"#),
+        let outcome = try await checkout.hook(checkout.input("Read", #"{"file_path":"README.md"}"#),
                                         arguments: ["hook", "pre-tool-use", "--policy", Self.policy, "--no-such-flag"])
         #expect(outcome.status == 2, "\(outcome.stderr)")
         #expect(outcome.stderr.contains("the call is blocked"))
@@ -169,13 +170,16 @@ import TestSupport
 
     /// An input that never ends (a stuck writer) runs out the hook's own budget: exit 2, not a hang the
     /// CLI's timeout would turn into a pass.
-    @Test func ownTimeBudgetExceededBlocks() throws {
+    @Test func ownTimeBudgetExceededBlocks() async throws {
         let fifo = try ScratchDirectory()
         let checkout = try Checkout()
         // stdin is a FIFO the hook itself holds open for writing (fd 3), so it never ends.
         let script = #"mkfifo input && exec 3<>input && exec "$0" hook pre-tool-use --policy "$1" --workspace "$2" --time-budget 1 <input"#
-        let outcome = try GateProcess.run(["-c", script, GateProcess.binary.path, Self.policy, checkout.root],
-                                          directory: fifo.path, timeout: 60, executable: URL(fileURLWithPath: "/bin/sh"))
+        let (directory, root) = (fifo.path, checkout.root)
+        let outcome = try await onOwnThread {
+            try GateProcess.run(["-c", script, GateProcess.binary.path, Self.policy, root], directory: directory, timeout: 60,
+                                executable: URL(fileURLWithPath: "/bin/sh"))
+        }
         #expect(outcome.status == 2, "\(outcome.stderr)")
         #expect(outcome.stderr.contains("time budget"), "\(outcome.stderr)")
     }

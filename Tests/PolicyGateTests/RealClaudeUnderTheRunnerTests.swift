@@ -31,14 +31,16 @@ struct RealClaudeUnderTheRunnerTests {
              "--report", "json=" + report, "--", RealClaude.binary, "-p", "fix the bug", "--permission-mode", "acceptEdits",
              "--allowedTools", "Bash,Write", "--output-format", "stream-json", "--verbose"],
             turns: [
-                .tools(.bash("id -u; printenv POLICY_GATE_HANDOFF_KEY CI_JOB_TOKEN; echo end", id: "toolu_env")),
+                // The live hook refuses `printenv` itself, so the agent asks through a script it wrote: code
+                // run that way is out of the hook's sight, and only the isolation keeps the secrets away.
+                .tools(.write(checkout.path + "/src/probe.sh", "id -u; printenv POLICY_GATE_HANDOFF_KEY CI_JOB_TOKEN; echo end\n",
+                              id: "toolu_probe")),
+                .tools(.bash("sh src/probe.sh", id: "toolu_env")),
                 .tools(.write(checkout.path + "/src/app.py", "print(2)\n", id: "toolu_write")),
                 .final("Fixed."),
             ],
             in: checkout.path, environment: ["POLICY_GATE_HANDOFF_KEY": key, "CI_JOB_TOKEN": "job-token-" + key])
-        // The agent asked for the environment: it got none of the gate's secrets, and the audit still blocks the try.
-        #expect(run.status == 1, "\(run.stdout)\n\(run.stderr)")
-        #expect(run.stdout.contains("[transcript.dangerous-command]"))
+        // The agent asked for the environment: it got none of the gate's secrets.
         let seen = try #require(run.toolResultText("toolu_env"), "the model never got the command's output")
         #expect(seen.hasPrefix("65532"), "claude's Bash did not run as the agent user: \(seen)")
         #expect(!seen.contains(key))

@@ -13,7 +13,8 @@ SCRIPT is {"turns": [TURN, ...]}. Each POST /v1/messages that is not one of the 
   {"sticky": true, ...}                         served again for every later request (a lasting outage)
 When no turn is left the reply is a final text "done". Every request is appended to LOG as one JSON line
 {"path", "body", "turn"} so a test can check what tool_result the model was sent. The port the server
-listens on (127.0.0.1, chosen by the system) is written to PORTFILE once it accepts connections.
+listens on (127.0.0.1, chosen by the system) is written to PORTFILE once it accepts connections; @API_PORT@
+in a tool input is replaced with it.
 """
 import json
 import sys
@@ -29,6 +30,7 @@ class Script:
         self.lock = threading.Lock()
         self.served = 0
         self.tool_ids = 0
+        self.port = 0
 
     def take(self, opening):
         """The first turn whose `match` occurs in the request's first message (a subagent's prompt), else
@@ -74,8 +76,11 @@ def blocks_of(turn, script):
     if turn.get("text"):
         blocks.append({"type": "text", "text": turn["text"]})
     for use in turn.get("tool_uses", []):
+        # @API_PORT@ in an input is this server's port: a stand-in for a collector on 127.0.0.1 whose
+        # every request is logged (the CLI's network namespace has no other listener).
+        tool_input = json.loads(json.dumps(use.get("input", {})).replace("@API_PORT@", str(script.port)))
         blocks.append({"type": "tool_use", "id": use.get("id") or script.next_tool_id(),
-                       "name": use["name"], "input": use.get("input", {})})
+                       "name": use["name"], "input": tool_input})
     if not blocks:
         blocks.append({"type": "text", "text": "done"})
     return blocks
@@ -178,6 +183,7 @@ def main():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     server.script = script
+    script.port = server.server_address[1]
     server.log_path = log_path
     server.log_lock = threading.Lock()
     open(log_path, "a").close()

@@ -18,6 +18,8 @@ struct TranscriptBuilder {
     private var sessionTools: Set<String> = []
     /// Calls the CLI reported, in a structured field, as never run.
     private var refusedIDs: Set<String> = []
+    /// Calls a PreToolUse hook refused (`permission_decision.source: hook`).
+    private var hookRefusedIDs: Set<String> = []
     /// Background tasks started and not yet notified, by task id, with the line that started them.
     private var openTasks: [String: Int] = [:]
     private var failures: [Transcript.Failure] = []
@@ -112,6 +114,7 @@ struct TranscriptBuilder {
             let decision = entry["permission_decision"]?["decision"]?.stringValue
             if entry["non_execution_kind"]?.stringValue != nil || (decision != nil && decision != "accept") {
                 refusedIDs.insert(id)
+                if decision == "reject" && entry["permission_decision"]?["source"]?.stringValue == "hook" { hookRefusedIDs.insert(id) }
             }
         }
     }
@@ -335,6 +338,7 @@ struct TranscriptBuilder {
         for index in calls.indices {
             calls[index].wasRefused = refusedIDs.contains(calls[index].id) || denied.contains(calls[index].id)
                 || isUnavailable(calls[index], result: resultByID[calls[index].id])
+            calls[index].wasRefusedByHook = hookRefusedIDs.contains(calls[index].id)
             if let result = resultByID[calls[index].id] {
                 calls[index].result = result
             } else if format != .jsonObject {

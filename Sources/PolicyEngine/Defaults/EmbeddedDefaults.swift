@@ -3363,6 +3363,10 @@ agent:
   # post refuses a hand-off without a manifest authenticated with POLICY_GATE_HANDOFF_KEY (required),
   # unless this is none.
   handoff_authentication: required
+  # run and agent (as root) give the agent the gate's PreToolUse hook as managed settings, which refuses
+  # a call the policy forbids before it runs. A run set up without it is agent.live-enforcement: a
+  # warning (preferred), or a block (required).
+  live_enforcement: preferred
   tools:
     # A granted tool must be covered by one of these…
     allow:
@@ -3475,6 +3479,9 @@ agent:
   environment: [ANTHROPIC_API_KEY, ANTHROPIC_AUTH_TOKEN, ANTHROPIC_MODEL]
   # post --handoff insists on a hand-off manifest signed with POLICY_GATE_HANDOFF_KEY.
   handoff_authentication: required
+  # run and agent refuse forbidden calls before they run (the gate's hook in Claude Code's managed
+  # settings); required blocks a job that starts the agent without them.
+  live_enforcement: preferred
   tools:
     # Every tool granted with --allowedTools must be covered by an entry here. "Bash(npm:*)"
     # covers "Bash(npm test:*)"; "Bash" covers every command and is itself reported as unscoped.
@@ -3614,8 +3621,10 @@ include:
 
 You run in a GitLab CI job. Before you start, policy-gate checked how you were started (permission
 mode, granted tools, settings, branch). After you stop, it checks everything you changed and every
-tool call you made, and it blocks the merge request when a rule below is broken. It does not ask
-first and it cannot be talked out of a finding, so work inside these rules from the start.
+tool call you made, and it blocks the merge request when a rule below is broken. When the job starts
+you through `policy-gate run` or `policy-gate agent`, it also refuses, before it runs, any tool call
+these rules forbid (see "Calls refused before they run"). It cannot be talked out of a finding, so
+work inside these rules from the start.
 
 This file mirrors the project's policy (`.policy-gate.yml` on the target branch, else policy-gate's
 built-in default). If the two disagree, the policy wins.
@@ -3706,6 +3715,25 @@ Use only the tools this job granted you (its `--allowedTools`); the policy allow
 Never use `curl`, `wget`, `WebFetch`, `WebSearch`, `rm -rf` or `git push --force`, and do not reach
 the network any other way (`nc`, `ssh`, `scp`, package installs, pushes to other remotes). Do not
 chain a command you were not granted onto one you were (`npm test && curl …`): each part is checked.
+
+## Calls refused before they run
+
+Every tool call first goes to the gate's hook, installed where neither you nor the repository can
+change it. It refuses, and the call never runs:
+
+- a tool or command outside the grants above (each part of a compound command is checked);
+- a command that reaches the network, uploads a file, runs a downloaded script, pushes, force-pushes,
+  prints the environment, or runs a program named by a variable, `eval` or an option such as
+  `find -exec`, `git -c core.pager=…` or `GIT_EXTERNAL_DIFF`;
+- a read or write outside the repository (`..`, `~`, `/etc`, `/proc`, a link that leads out), and any
+  read of a secret file (`.env`, keys, cloud credentials), even inside it;
+- a write into `.git/` or the gate's files (`.policy-gate/`, `.policy-gate.yml`);
+- a write to a protected path listed above (`.gitlab-ci.yml`, `CLAUDE.md`, …);
+- a call whose input holds a secret.
+
+The refusal names the rule and what is allowed instead: take that way, not another route to the same
+thing. Each refusal is also listed in the merge request's report. A refused call does not stop your
+run; a run that keeps trying forbidden calls may be blocked for it.
 
 ## Making a change that passes
 

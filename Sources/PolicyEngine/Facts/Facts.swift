@@ -54,6 +54,9 @@ public struct Facts: Sendable {
     /// mapped to where they lead on disk at post time (symbolic links followed); an empty string
     /// when resolving looped. Filled by the post collector; rules stay pure.
     public var onDiskPaths: [String: String] = [:]
+    /// Pre: whether the agent will run with the gate's live PreToolUse hook (started by `run`/`agent` as
+    /// root); `nil` when not known.
+    public var liveHook: Bool?
 
     /// Creates facts.
     public init(stage: Stage, ci: CIContext = CIContext(), invocation: AgentInvocation? = nil, invocationSource: String? = nil,

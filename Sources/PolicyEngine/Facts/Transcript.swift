@@ -139,6 +139,9 @@ public struct Transcript: Sendable, Hashable {
         /// built-in tool the session does not have (not in any `system`/`init` `tools`, error result).
         /// Never inferred from result text, which the tool's own output controls.
         public var wasRefused = false
+        /// Whether a PreToolUse hook refused it (`tool_result_meta` names the hook as the source): with the
+        /// gate's managed hook, the live policy prevented it. Implies `wasRefused`.
+        public var wasRefusedByHook = false
 
         /// Creates a tool call.
         /// - Parameters:

@@ -88,6 +88,10 @@ public struct AgentSession {
         return .standard
     }
 
+    /// Whether `run` gives the agent the live hook: it does whenever the agent runs as a user of its own,
+    /// which needs root (the hook's settings are mounted in a namespace only root can make).
+    public static var installsLiveHook: Bool { geteuid() == 0 }
+
     /// Runs the agent and commits what it left. Call only after pre passed.
     /// - Throws: `RunnerError` or a git error (one line) when the agent cannot be run or its work read.
     public func run(_ request: Request, policy: Policy) async throws -> Work {
@@ -98,9 +102,15 @@ public struct AgentSession {
         let gitPath = String(git.gitDirectory.dropLast())
         let before = try GitMetadataSnapshot.take(gitPath: gitPath)
 
-        let outcome = try await runner.run(.init(
+        var configuration = AgentRunner.Configuration(
             command: request.command, checkout: checkout, user: user, environment: request.environment,
-            allowedVariables: policy.agent.environment, timeout: request.timeout, privateFolder: privateFolder))
+            allowedVariables: policy.agent.environment, timeout: request.timeout, privateFolder: privateFolder)
+        if user != nil {
+            guard let gate = LiveHook.gateExecutable() else { throw RunnerError("cannot tell this executable's path for the live hook") }
+            configuration.liveHook = try LiveHook(policy: policy, repository: checkout, checkout: checkout, gate: gate)
+        }
+        defer { configuration.liveHook?.remove() }
+        let outcome = try await runner.run(configuration)
 
         // Every process of the agent is gone: nothing below can be raced.
         let after = (try? GitMetadataSnapshot.take(gitPath: gitPath)) ?? GitMetadataSnapshot(entries: ["." : "unreadable"])

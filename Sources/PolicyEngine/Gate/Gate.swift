@@ -48,16 +48,30 @@ public enum Gate {
         return try pre(repository: repository, policy: policy, invocation: invocation, environment: environment, started: started)
     }
 
+    /// Whether the gate's runner will give the agent the live hook: `run` and `agent` do when they run it
+    /// as a user of its own (as root). For `pre` alone, whether the CI job starts the agent through them.
+    public static func liveHook(facts: Facts) -> Bool {
+        guard let job = facts.ciJob else { return false }
+        return job.scriptLines.contains { line in
+            ShellWords.commandsLeniently(in: line.text).contains { words in
+                let program = words.first.map { URL(fileURLWithPath: $0).lastPathComponent }
+                return program == "policy-gate" && ["run", "agent"].contains(words.dropFirst().first ?? "")
+            }
+        }
+    }
+
     /// Pre with a policy already loaded.
+    /// - Parameter liveHook: whether the runner gives the agent the live hook; `nil`: judged from the CI job.
     public static func pre(repository: String, policy: Policy, invocation: PreStageCollector.InvocationSource,
-                           environment: [String: String], started: Date = Date()) throws -> PreOutcome {
+                           environment: [String: String], started: Date = Date(), liveHook: Bool? = nil) throws -> PreOutcome {
         let secretRules = try PolicySource.secretRules(for: policy)
         let scanner = SecretScanner(ruleSet: secretRules, options: .init(honoursInlineAllowMarkers: false))
         let collector = PreStageCollector(repository: repository, environment: environment, scanner: scanner)
         let factsList = try collector.collect(invocation)
         var findings: [Finding] = []
         var evaluated: [(id: String, action: RuleAction)] = []
-        for facts in factsList {
+        for var facts in factsList {
+            facts.liveHook = liveHook ?? Self.liveHook(facts: facts)
             let outcome = Evaluator.evaluate(facts, policy: policy)
             findings += outcome.findings
             evaluated = outcome.evaluatedRules

@@ -17,6 +17,9 @@ public struct Policy: Sendable {
         public var environment: [String]
         /// Whether `post` insists on a hand-off manifest authenticated with `POLICY_GATE_HANDOFF_KEY`.
         public var handoffAuthentication: Bool
+        /// `required`: a run without the gate's live PreToolUse hook blocks (`agent.live-enforcement`);
+        /// `preferred`: it warns.
+        public var liveEnforcementRequired: Bool
     }
 
     /// `workspace:` — what the change may touch.
@@ -55,6 +58,8 @@ public struct Policy: Sendable {
     public var source: String { origin.description }
     /// SHA-256 of the policy text, for the audit record.
     public var sha256: String
+    /// The policy text as read (empty for one built in code), for the live hook's own copy.
+    public var text = ""
     /// The schema version (1).
     public var version: Int
     /// Agent grants.

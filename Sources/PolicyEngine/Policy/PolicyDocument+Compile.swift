@@ -15,6 +15,14 @@ extension PolicyDocument {
         where !["required", "none"].contains(value) {
             throw PolicyError(file: source, line: nil, reason: "\(key): '\(value)' is not one of required, none")
         }
+        guard ["required", "preferred"].contains(liveEnforcement) else {
+            throw PolicyError(file: source, line: nil, reason: "agent.live_enforcement: '\(liveEnforcement)' is not one of required, preferred")
+        }
+        // `required` makes a run without the live hook a block, unless the rule's action is set explicitly.
+        var actions = ruleActions
+        if liveEnforcement == "required", actions[LiveEnforcementRule.description.id] == nil {
+            actions[LiveEnforcementRule.description.id] = .block
+        }
         for name in agentEnvironment where name.value.hasPrefix("POLICY_GATE_") || name.value.isEmpty {
             throw PolicyError(file: source, line: name.line,
                               reason: "agent.environment: '\(name.value)' cannot be passed to the agent (the gate's own variables never are)")
@@ -29,14 +37,15 @@ extension PolicyDocument {
             agent: .init(permissionModes: modes, allow: try rules(allow, "agent.tools.allow", source),
                          deny: try rules(deny, "agent.tools.deny", source), isolationRequired: isolation == "required",
                          user: agentUser.isEmpty ? nil : agentUser, environment: agentEnvironment.map(\.value),
-                         handoffAuthentication: handoffAuthentication == "required"),
+                         handoffAuthentication: handoffAuthentication == "required",
+                         liveEnforcementRequired: liveEnforcement == "required"),
             workspace: .init(writable: try globs(writable, "workspace.writable", source),
                              protected: try globs(protected, "workspace.protected", source, caseInsensitive: true),
                              maxChangedFiles: maxChangedFiles, maxChangedLines: maxChangedLines),
             protectedBranches: protectedBranches.map { ProtectedBranchPattern($0.value) },
             secrets: .init(rules: secretRules, ignore: secretIgnore, honourInlineAllow: honourInlineAllow),
             transcript: .init(allowedHosts: allowedHosts.map(\.value)),
-            ruleActions: ruleActions)
+            ruleActions: actions)
     }
 
     private func rules(_ texts: [Located<String>], _ path: String, _ source: String) throws(PolicyError) -> [PermissionRule] {

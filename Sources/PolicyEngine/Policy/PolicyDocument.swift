@@ -22,6 +22,7 @@ struct PolicyDocument {
     enum AgentKey: String, CaseIterable {
         case permissionModes = "permission_modes", tools, isolation, user, environment
         case handoffAuthentication = "handoff_authentication"
+        case liveEnforcement = "live_enforcement"
     }
     /// Keys of `agent.tools:`.
     enum ToolsKey: String, CaseIterable { case allow, deny }
@@ -47,7 +48,8 @@ struct PolicyDocument {
             case .agent:
                 return AgentKey.allCases.flatMap { key -> [String] in
                     switch key {
-                    case .permissionModes, .isolation, .user, .environment, .handoffAuthentication: return ["agent." + key.rawValue]
+                    case .permissionModes, .isolation, .user, .environment, .handoffAuthentication, .liveEnforcement:
+                        return ["agent." + key.rawValue]
                     case .tools: return paths("agent.tools", ToolsKey.self)
                     }
                 }
@@ -66,6 +68,7 @@ struct PolicyDocument {
     var agentUser = ""
     var agentEnvironment: [Located<String>] = []
     var handoffAuthentication = ""
+    var liveEnforcement = ""
     var allow: [Located<String>] = []
     var deny: [Located<String>] = []
     var writable: [Located<String>] = []
@@ -133,6 +136,9 @@ struct PolicyDocument {
                     case .handoffAuthentication:
                         document.handoffAuthentication = try reader.string(agentValue, path: "agent.handoff_authentication")
                         document.statedPaths.insert("agent.handoff_authentication")
+                    case .liveEnforcement:
+                        document.liveEnforcement = try reader.string(agentValue, path: "agent.live_enforcement")
+                        document.statedPaths.insert("agent.live_enforcement")
                     case .tools:
                         for (toolKey, toolValue) in try reader.mapping(agentValue.node, path: "agent.tools", keys: ToolsKey.self) {
                             switch toolKey {

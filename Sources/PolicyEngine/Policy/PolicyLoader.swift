@@ -44,6 +44,8 @@ public enum PolicyLoader {
             let defaults = try PolicyDocument.readBuiltIn(text: EmbeddedDefaults.policyYAML, knownRuleIDs: ids)
             document = try PolicyDocument.read(text: text, source: origin.description, defaults: defaults, knownRuleIDs: ids)
         }
-        return try document.compile(origin: origin, sha256: SecretRedaction.hash(text))
+        var policy = try document.compile(origin: origin, sha256: SecretRedaction.hash(text))
+        policy.text = text
+        return policy
     }
 }

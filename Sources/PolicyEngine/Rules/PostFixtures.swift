@@ -21,11 +21,16 @@ extension Facts {
     }
 
     /// One stream-json transcript of a run: init, the given tool calls (name, input JSON, is_error), result.
-    public static func streamJSON(_ calls: [(name: String, input: String, isError: Bool)], complete: Bool = true) -> [String] {
+    /// Calls at the indices in `refusedByHook` / `refusedByRules` carry the CLI's record of a refusal by a
+    /// PreToolUse hook / by its permission rules, as 2.1.332 writes it.
+    public static func streamJSON(_ calls: [(name: String, input: String, isError: Bool)], complete: Bool = true,
+                                  refusedByHook: Set<Int> = [], refusedByRules: Set<Int> = []) -> [String] {
         var lines = [#"{"type":"system","subtype":"init","cwd":"/builds/acme/app","session_id":"s","tools":["Bash","Read","Edit","Write"],"mcp_servers":[],"model":"m","permissionMode":"acceptEdits","claude_code_version":"2.1.240"}"#]
         for (index, call) in calls.enumerated() {
             lines.append(#"{"type":"assistant","message":{"role":"assistant","content":[{"type":"tool_use","id":"t\#(index)","name":"\#(call.name)","input":\#(call.input)}]},"session_id":"s"}"#)
-            lines.append(#"{"type":"user","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t\#(index)","content":"ok","is_error":\#(call.isError)}]},"session_id":"s"}"#)
+            let source = refusedByHook.contains(index) ? "hook" : refusedByRules.contains(index) ? "config" : nil
+            let meta = source.map { #","tool_result_meta":[{"id":"t\#(index)","non_execution_kind":"permission-rule","permission_decision":{"decision":"reject","source":"\#($0)","reason_type":"\#($0 == "hook" ? "hook" : "rule")"}}]"# } ?? ""
+            lines.append(#"{"type":"user","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t\#(index)","content":"ok","is_error":\#(call.isError)}]},"session_id":"s"\#(meta)}"#)
         }
         if complete {
             lines.append(#"{"type":"result","subtype":"success","is_error":false,"num_turns":2,"result":"done","session_id":"s","permission_denials":[]}"#)

@@ -48,8 +48,10 @@ public enum TranscriptToolNotAllowedRule: PolicyRule {
                                             fingerprint: call.id))
             }
         }
-        if !denied.isEmpty {
-            var info = Violation("\(denied.count) tool call\(denied.count == 1 ? " was" : "s were") refused by Claude Code's permissions (attempts, not actions)",
+        // Calls the live hook refused are reported by transcript.prevented.
+        let refused = transcript.toolCalls.filter { $0.wasRefused && !$0.wasRefusedByHook }.count
+        if refused > 0 {
+            var info = Violation("\(refused) tool call\(refused == 1 ? " was" : "s were") refused by Claude Code's permissions (attempts, not actions)",
                                  location: .init(path: transcript.name), fingerprint: "denied")
             info.isInformational = true
             violations.append(info)

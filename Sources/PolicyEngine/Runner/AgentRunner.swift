@@ -28,6 +28,8 @@ public struct AgentRunner {
         public var timeout: Duration?
         /// The gate's private folder (root-owned, 0700).
         public var privateFolder: PrivateFolder
+        /// The policy enforced inside the agent, when the agent runs as a user of its own.
+        public var liveHook: LiveHook?
 
         /// Creates a configuration.
         public init(command: [String], checkout: String, user: AgentUser?, environment: [String: String],
@@ -75,8 +77,12 @@ public struct AgentRunner {
         let transcriptPath = configuration.privateFolder.path + "/transcript.jsonl"
         let environment = try AgentEnvironment.make(job: configuration.environment, allowed: configuration.allowedVariables,
                                                     home: workspace.home, temporary: workspace.temporary)
-        let isolation = AgentIsolation(mode: configuration.user == nil ? "none" : "user", user: configuration.user?.description,
+        // The live hook needs a mount namespace, which only root can make: with the agent as the gate's
+        // own user, the policy is judged after the run only.
+        let liveHook = configuration.user == nil ? nil : configuration.liveHook
+        var isolation = AgentIsolation(mode: configuration.user == nil ? "none" : "user", user: configuration.user?.description,
                                        environment: environment.names, noNewPrivileges: configuration.user != nil)
+        isolation.liveHook = liveHook != nil
 
         guard let ends = AgentProcesses.pipe() else { throw RunnerError("cannot create the transcript pipe") }
         let reader = TranscriptPipeReader(descriptor: ends.read, path: transcriptPath, log: log)
@@ -88,14 +94,19 @@ public struct AgentRunner {
         // deadlock in glibc. setpriv also sets no_new_privs, so set-user-id programs stay unprivileged.
         var platform = PlatformOptions()
         platform.createSession = true
-        var arguments = configuration.command
-        let executable: Executable
+        var arguments = liveHook == nil ? configuration.command : LiveHook.withHookEvents(configuration.command)
+        var executable: Executable
         if let user = configuration.user {
             guard let setpriv = workspace.setpriv else {
                 throw RunnerError("setpriv (util-linux) is not installed: the gate cannot start the agent as \(user)")
             }
             executable = .path(FilePath(setpriv))
             arguments = ["--reuid", String(user.uid), "--regid", String(user.gid), "--clear-groups", "--no-new-privs", "--"] + arguments
+            if let liveHook {
+                let wrapped = try liveHook.wrap([setpriv] + arguments)
+                executable = .path(FilePath(wrapped.executable))
+                arguments = wrapped.arguments
+            }
         } else {
             let program = arguments.removeFirst()
             executable = program.contains("/") ? .path(FilePath(program)) : .name(program)

@@ -150,10 +150,14 @@ public struct AgentIsolation: Sendable, Codable, Equatable {
     public var environment: [String]
     /// Whether set-user-id programs were kept from raising the agent's privileges.
     public var noNewPrivileges: Bool
+    /// Whether the policy was enforced live, by the PreToolUse hook in managed settings (absent in
+    /// records of runners that predate it).
+    public var liveHook: Bool?
 
     enum CodingKeys: String, CodingKey {
         case mode, user, environment
         case noNewPrivileges = "no_new_privileges"
+        case liveHook = "live_hook"
     }
 
     /// Creates a value.

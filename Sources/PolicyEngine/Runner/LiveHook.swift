@@ -1,0 +1,187 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The policy enforced inside the agent: Claude Code's managed settings, naming `policy-gate hook
+/// pre-tool-use` for every tool, with `allowManagedHooksOnly` so the repository's and the user's settings
+/// can neither add a hook nor switch this one off.
+///
+/// The CLI reads managed settings only from `/etc/claude-code/` on Linux (no variable or flag moves it for
+/// a `-p` run; the hidden `--managed-settings` flag did not run hooks). So the agent gets a mount namespace
+/// of its own in which that folder is this run's root-owned folder, bind-mounted: the agent's user cannot
+/// write it or unmount it, and concurrent runs on one host each see their own. Where no namespace can be
+/// made (an unprivileged container, which is the job's alone), the settings go into the real folder as a
+/// drop-in file for the run, and a second run on the host that finds one there refuses to start. The
+/// folder also holds the hook's copy of the policy (the private folder is closed to the agent's user,
+/// which the hook runs as).
+public final class LiveHook: @unchecked Sendable {
+    /// Where the CLI reads managed settings on Linux.
+    public static let managedFolder = "/etc/claude-code"
+    /// The CLI's time limit for the hook (it lets a call through when it passes) and the hook's own
+    /// budget, well below it (the hook blocks when its budget passes).
+    public static let cliTimeoutSeconds = 30
+    public static let hookBudgetSeconds = 10
+
+    /// This run's folder: root-owned, 0755, outside the checkout.
+    public let folder: String
+    /// The hook's command line, as the settings name it.
+    public let command: String
+
+    /// Writes the settings and the policy's copy.
+    /// - Parameters:
+    ///   - policy: the trusted policy (its text, and the secret rule and ignore files it names).
+    ///   - repository: where a policy read from a commit takes its companion files from.
+    ///   - checkout: the agent's checkout (the hook's workspace).
+    ///   - gate: the absolute path of this executable.
+    /// - Throws: `RunnerError` when the folder cannot be made.
+    public init(policy: Policy, repository: String, checkout: String, gate: String) throws(RunnerError) {
+        var template = Array("/tmp/policy-gate-hook.XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw RunnerError("/tmp: cannot create the live hook's folder (\(String(cString: strerror(errno))))")
+        }
+        folder = String(cString: made)
+        chmod(folder, 0o755)
+        let policyPath = folder + "/policy.yml"
+        command = [gate, "hook", "pre-tool-use", "--policy", policyPath, "--workspace", checkout,
+                   "--time-budget", String(Self.hookBudgetSeconds)].map(Self.shellQuoted).joined(separator: " ")
+        do {
+            guard !policy.text.isEmpty || policy.origin == .builtIn else {
+                throw RunnerError("the policy's text is not known; the live hook cannot be given a copy")
+            }
+            try write(policy.origin == .builtIn ? EmbeddedDefaults.policyYAML : policy.text, to: policyPath)
+            for companion in [policy.secrets.rules, policy.secrets.ignore].compactMap({ $0 })
+            where companion != Policy.Secrets.builtInRules && !companion.hasPrefix("/") {
+                guard !companion.split(separator: "/").contains(".."), let data = Self.companion(companion, of: policy, repository: repository) else {
+                    if companion == policy.secrets.ignore { continue }
+                    throw RunnerError("\(companion): cannot give the live hook a copy of the policy's secret rules")
+                }
+                try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: folder + "/" + companion).deletingLastPathComponent().path,
+                                                        withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+                try write(data, to: folder + "/" + companion)
+            }
+            try write(settings(), to: folder + "/managed-settings.json")
+        } catch let error as RunnerError {
+            remove()
+            throw error
+        } catch {
+            remove()
+            throw RunnerError("\(folder): cannot write the live hook's settings")
+        }
+    }
+
+    /// The managed settings: the hook for every tool, only managed hooks, an explicit time limit.
+    func settings() -> String {
+        let hook: JSONValue = .object(["type": .string("command"), "command": .string(command),
+                                       "timeout": .number(Double(Self.cliTimeoutSeconds))])
+        let object: JSONValue = .object([
+            "allowManagedHooksOnly": .bool(true),
+            "disableAllHooks": .bool(false),
+            "hooks": .object(["PreToolUse": .array([.object(["matcher": .string("*"), "hooks": .array([hook])])])]),
+        ])
+        return object.serialized() + "\n"
+    }
+
+    /// The drop-in written when no mount namespace can be made; removed by `remove()`.
+    public static let dropIn = managedFolder + "/managed-settings.d/zz-policy-gate.json"
+    private var wroteDropIn = false
+
+    /// The command that runs `arguments` (the agent, already wrapped in `setpriv`) in a mount namespace
+    /// of its own where `/etc/claude-code` is this folder (`unshare` and `mount` are util-linux's); or,
+    /// where the system allows no namespace, `arguments` as they are after installing the drop-in.
+    public func wrap(_ arguments: [String]) throws(RunnerError) -> (executable: String, arguments: [String]) {
+        guard let unshare = ["/usr/bin/unshare", "/bin/unshare"].first(where: FileManager.default.isExecutableFile(atPath:)),
+              Self.canMakeMountNamespace(unshare) else {
+            try installDropIn()
+            return (arguments[0], Array(arguments.dropFirst()))
+        }
+        var isFolder: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: Self.managedFolder, isDirectory: &isFolder) {
+            // An empty folder changes nothing for other programs; it is only the mount point.
+            do {
+                try FileManager.default.createDirectory(atPath: Self.managedFolder, withIntermediateDirectories: true,
+                                                        attributes: [.posixPermissions: 0o755])
+            } catch {
+                throw RunnerError("\(Self.managedFolder): cannot create the managed settings folder")
+            }
+        } else if !isFolder.boolValue {
+            throw RunnerError("\(Self.managedFolder) is not a folder")
+        }
+        let script = #"mount --bind "$0" /etc/claude-code && exec "$@""#
+        return (unshare, ["--mount", "--propagation", "private", "--", "/bin/sh", "-c", script, folder] + arguments)
+    }
+
+    /// `claude …` with `--include-hook-events`, so every decision of the hook is in the transcript. Other
+    /// commands are left as they are.
+    public static func withHookEvents(_ command: [String]) -> [String] {
+        guard let program = command.first, URL(fileURLWithPath: program).lastPathComponent == "claude",
+              !command.contains("--include-hook-events") else { return command }
+        return [program, "--include-hook-events"] + command.dropFirst()
+    }
+
+    /// Removes the folder, and the drop-in when this run wrote it.
+    public func remove() {
+        if wroteDropIn { try? FileManager.default.removeItem(atPath: Self.dropIn) }
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    /// Whether `unshare --mount` works here (root on a VM or a privileged container).
+    static func canMakeMountNamespace(_ unshare: String) -> Bool {
+        guard let probe = try? Process.run(URL(fileURLWithPath: unshare), arguments: ["--mount", "--propagation", "private", "/bin/true"])
+        else { return false }
+        probe.waitUntilExit()
+        return probe.terminationStatus == 0
+    }
+
+    /// Writes the settings as a drop-in of the real managed folder, root-owned, refusing to replace one.
+    private func installDropIn() throws(RunnerError) {
+        let folder = Self.managedFolder + "/managed-settings.d"
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        } catch {
+            throw RunnerError("\(folder): cannot create the managed settings folder for the live hook")
+        }
+        // O_EXCL: a drop-in already there is another run's on this host (or a stale one): never share it.
+        let descriptor = open(Self.dropIn, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard descriptor >= 0 else {
+            throw RunnerError("\(Self.dropIn) exists: another run's live hook is installed on this host (remove it if it is stale)")
+        }
+        wroteDropIn = true
+        let bytes = Array(settings().utf8)
+        let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+        fchmod(descriptor, 0o644)
+        close(descriptor)
+        guard written == bytes.count else { throw RunnerError("\(Self.dropIn): cannot write the live hook's settings") }
+    }
+
+    /// This executable's absolute path.
+    public static func gateExecutable() -> String? {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")).flatMap { $0.hasPrefix("/") ? $0 : nil }
+    }
+
+    private func write(_ text: String, to path: String) throws {
+        try write(Data(text.utf8), to: path)
+    }
+
+    private func write(_ data: Data, to path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o644]) else {
+            throw RunnerError("\(path): cannot write")
+        }
+    }
+
+    /// A file the policy names, from where the policy came from.
+    static func companion(_ path: String, of policy: Policy, repository: String) -> Data? {
+        switch policy.origin {
+        case .builtIn:
+            return nil
+        case .file(let policyPath):
+            return FileManager.default.contents(atPath: URL(fileURLWithPath: policyPath).deletingLastPathComponent().path + "/" + path)
+        case .commit(let revision, _):
+            return (try? GitRepository(path: repository).fileContents(at: revision, path: path)).map { Data($0) }
+        }
+    }
+
+    static func shellQuoted(_ word: String) -> String {
+        word.allSatisfy { $0.isLetter || $0.isNumber || "/._-=:".contains($0) } ? word : "'" + word.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
+    }
+}
