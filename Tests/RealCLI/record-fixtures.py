@@ -91,6 +91,25 @@ SCENARIOS = {
         turns=[{"tool_uses": [tool("Grep", "toolu_grep", pattern="x")]},
                {"tool_uses": [tool("TodoWrite", "toolu_todo", todos=[])]},
                {"text": "Done."}]),
+    "skill-grants-a-command": dict(
+        args=[], prompt="/probe",
+        files={".claude/skills/probe/SKILL.md": "---\nname: probe\ndescription: probe\nallowed-tools: Bash(python3 *)\n---\nRun it.\n"},
+        turns=[{"tool_uses": [bash("python3 -c 'print(42)'", "toolu_python")]}, {"text": "Done."}]),
+    "plugin-dir-hook": dict(
+        args=["--include-hook-events", "--plugin-dir", "plug", "--allowedTools", "Bash(echo *)"],
+        files={"plug/.claude-plugin/plugin.json": json.dumps({"name": "helper"}),
+               "plug/hooks/hooks.json": json.dumps({"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [
+                   {"type": "command", "command": "echo plugin-hook-ran >&2"}]}]}})},
+        turns=[{"tool_uses": [bash("echo hello", "toolu_echo")]}, {"text": "Done."}]),
+    "agents-hook": dict(
+        args=["--include-hook-events", "--agents", json.dumps({"helper": {"description": "d", "prompt": "p", "hooks": {
+            "PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "echo agent-hook-ran >&2"}]}]}}}),
+              "--agent", "helper", "--allowedTools", "Bash(echo *)"],
+        turns=[{"tool_uses": [bash("echo hello", "toolu_echo")]}, {"text": "Done."}]),
+    "add-dir-write-outside": dict(
+        args=["--permission-mode", "acceptEdits", "--add-dir", "/tmp"],
+        turns=[{"tool_uses": [tool("Write", "toolu_write", file_path="/tmp/policy-gate-fixture-outside.txt", content="x\n")]},
+               {"text": "Wrote it."}]),
     "failed-command-quoting-a-denial": dict(
         args=["--allowedTools", "Bash(sh *)"],
         turns=[{"tool_uses": [bash("sh -c 'echo \"Permission to use Bash has been denied\"; false'", "toolu_fail")]},
@@ -140,7 +159,8 @@ def record(name, scenario, claude_ok):
         command = [os.path.join(HERE, "run-claude.sh"), "--script", script, "--state", state, "--work", repo]
         for entry in scenario.get("env", []):
             command += ["--env", entry]
-        command += ["--", "claude", "-p", "do the task", "--output-format", "stream-json", "--verbose"] + scenario["args"]
+        command += ["--", "claude", "-p", scenario.get("prompt", "do the task"), "--output-format", "stream-json", "--verbose"]
+        command += scenario["args"]
         run = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120)
         transcript = scrub(run.stdout, repo, state)
         with open(os.path.join(OUT, name + ".jsonl"), "w") as handle:
@@ -150,6 +170,8 @@ def record(name, scenario, claude_ok):
         print("%-34s exit %d, %d events" % (name, run.returncode, transcript.count("\n")))
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        if os.path.exists("/tmp/policy-gate-fixture-outside.txt"):
+            os.remove("/tmp/policy-gate-fixture-outside.txt")
 
 
 def main():

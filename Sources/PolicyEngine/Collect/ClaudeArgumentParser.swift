@@ -39,7 +39,10 @@ public enum ClaudeArgumentParser {
     /// - Returns: The invocation.
     /// - Throws: ``ClaudeArgumentParserError`` when the command does not run Claude Code, or an
     ///   option that needs a value has none (Claude Code would refuse to start).
-    public static func parse(_ argv: [String], source: String = "command line") throws(ClaudeArgumentParserError) -> AgentInvocation {
+    ///   - extraOptions: Options the pinned CLI does not have, with their arity, that the policy lists
+    ///   (`agent.extra_options`); an option the table has keeps the table's arity.
+    public static func parse(_ argv: [String], source: String = "command line",
+                             extraOptions: [String: Arity] = [:]) throws(ClaudeArgumentParserError) -> AgentInvocation {
         guard let location = locate(argv) else {
             throw ClaudeArgumentParserError.notClaudeCommand(source: source, program: argv.first ?? "")
         }
@@ -53,7 +56,7 @@ public enum ClaudeArgumentParser {
         if location.viaXargs {
             invocation.warnings.append("the command runs through xargs, so some arguments come from stdin and are not visible here")
         }
-        var parser = ArgumentWalker(arguments: location.arguments, source: source)
+        var parser = ArgumentWalker(arguments: location.arguments, source: source, extraOptions: extraOptions)
         try parser.run(into: &invocation)
         return invocation
     }
@@ -140,7 +143,8 @@ public enum ClaudeArgumentParser {
 
     // MARK: - Options
 
-    enum Arity {
+    /// How many values an option takes, as commander reads its spec.
+    public enum Arity: Sendable, Hashable {
         case flag
         case value
         case optionalValue
@@ -152,7 +156,8 @@ public enum ClaudeArgumentParser {
     enum Key {
         case print, verbose, dangerouslySkipPermissions, allowDangerouslySkipPermissions, strictMCPConfig, bare
         case versionOrHelp, debug, permissionMode, outputFormat, maxTurns, model, permissionPromptTool
-        case debugFile, settings, managedSettings, inheritPermissionMode, settingSources, allowedTools, disallowedTools, tools, addDir, mcpConfig, ignored
+        case debugFile, settings, managedSettings, inheritPermissionMode, settingSources, allowedTools, disallowedTools, tools, addDir, mcpConfig
+        case agents, agent, ignored
     }
 
     struct OptionSpec {
@@ -190,6 +195,8 @@ public enum ClaudeArgumentParser {
         add(["--tools"], .tools, .variadic)
         add(["--add-dir"], .addDir, .variadic)
         add(["--mcp-config"], .mcpConfig, .variadic)
+        add(["--agents"], .agents, .value)
+        add(["--agent"], .agent, .value)
         for (name, arity) in optionTable where table[name] == nil {
             table[name] = OptionSpec(key: .ignored, arity: arity)
         }
@@ -221,9 +228,19 @@ public enum ClaudeArgumentParser {
         /// `--inherit-permission-mode`: the mode when nothing else sets one.
         var inheritedPermissionMode: String?
 
-        init(arguments: [String], source: String) {
+        /// The options of the policy's `agent.extra_options` that the table lacks.
+        let extraOptions: [String: Arity]
+        /// `--settings` given more than once (`--managed-settings` is a source of its own).
+        var settingsCount = 0
+
+        init(arguments: [String], source: String, extraOptions: [String: Arity] = [:]) {
             self.arguments = arguments
             self.source = source
+            self.extraOptions = extraOptions
+        }
+
+        func spec(_ name: String) -> OptionSpec? {
+            options[name] ?? extraOptions[name].map { OptionSpec(key: .ignored, arity: $0) }
         }
 
         static func looksLikeOption(_ argument: String) -> Bool {
@@ -260,10 +277,11 @@ public enum ClaudeArgumentParser {
                 if argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") {
                     let name = String(argument[..<equals])
                     let value = String(argument[argument.index(after: equals)...])
-                    guard let spec = options[name], spec.arity != .flag else {
+                    guard let spec = spec(name), spec.arity != .flag else {
                         invocation.unknownFlags.append(argument)
                         continue
                     }
+                    invocation.optionNames.append(name)
                     apply(spec.key, option: name, value: value, to: &invocation)
                     continue
                 }
@@ -271,10 +289,11 @@ public enum ClaudeArgumentParser {
                 if !argument.hasPrefix("--"), argument.count > 2 {
                     name = String(argument.prefix(2))
                     let rest = String(argument.dropFirst(2))
-                    guard let spec = options[name] else {
+                    guard let spec = spec(name) else {
                         invocation.unknownFlags.append(argument)
                         continue
                     }
+                    invocation.optionNames.append(name)
                     if spec.arity == .flag {
                         apply(spec.key, option: name, value: nil, to: &invocation)
                         arguments.insert("-" + rest, at: index)
@@ -283,10 +302,11 @@ public enum ClaudeArgumentParser {
                     }
                     continue
                 }
-                guard let spec = options[name] else {
+                guard let spec = spec(name) else {
                     invocation.unknownFlags.append(argument)
                     continue
                 }
+                invocation.optionNames.append(name)
                 switch spec.arity {
                 case .flag:
                     apply(spec.key, option: name, value: nil, to: &invocation)
@@ -351,7 +371,9 @@ public enum ClaudeArgumentParser {
             case .debugFile: invocation.debugFile = text
             case .settings:
                 invocation.settings.append(text)
-                if invocation.settings.count == 2 {
+                settingsCount += 1
+                if settingsCount == 2 {
+                    // The gate still judges every value: more than the CLI loads, never less.
                     invocation.warnings.append("--settings is given more than once; Claude Code uses the last value")
                 }
             case .managedSettings:
@@ -371,6 +393,8 @@ public enum ClaudeArgumentParser {
                 invocation.tools = (invocation.tools ?? []) + PermissionRule.splitList(text)
             case .addDir: invocation.addDirs.append(text)
             case .mcpConfig: invocation.mcpConfigs.append(text)
+            case .agents: invocation.agents.append(text)
+            case .agent: invocation.agent = text
             case .ignored: break
             }
         }

@@ -253,7 +253,10 @@ public struct ClaudeSettings: Sendable, Hashable {
     public var environmentKeys: [String] { env.keys.sorted() }
 
     /// Keys besides `apiKeyHelper` whose value is a shell command Claude Code runs on its own.
-    public static let commandRunningKeys = ["awsAuthRefresh", "awsCredentialExport", "otelHeadersHelper"]
+    public static let commandRunningKeys = ["awsAuthRefresh", "awsCredentialExport", "otelHeadersHelper",
+                                            // Also commands (or objects with a `command`) in 2.1.332's settings schema.
+                                            "gcpAuthRefresh", "proxyAuthHelper", "processWrapper", "statusLine",
+                                            "subagentStatusLine", "fileSuggestion", "sshHostCommands"]
 
     /// Whether `apiKeyHelper` is set.
     public var hasAPIKeyHelper: Bool { apiKeyHelper != nil }
@@ -326,6 +329,34 @@ public struct ClaudeSettings: Sendable, Hashable {
         }
         let reader = FieldReader(path: path)
         return try reader.mcpServers(root)
+    }
+
+    /// Decodes `--agents` JSON: `{"name": {"description", "prompt", "tools", "permissionMode", "hooks", "mcpServers", …}}`.
+    /// - Parameters:
+    ///   - data: The JSON bytes.
+    ///   - path: The path to name in messages and definitions.
+    /// - Returns: The agents, sorted by name.
+    /// - Throws: ``ClaudeSettingsError`` for invalid JSON or an agent that is not an object.
+    public static func decodeAgents(_ data: Data, path: String) throws(ClaudeSettingsError) -> [AgentDefinition] {
+        let root = try parseRoot(data, path: path)
+        guard let members = root.members else {
+            throw ClaudeSettingsError.invalidValue(path: path, line: root.line, key: "(top level)", reason: "must be an object, found \(root.typeName)")
+        }
+        let reader = FieldReader(path: path)
+        var result: [AgentDefinition] = []
+        for member in members {
+            guard member.node.members != nil else { throw reader.wrongType(member.node, member.key, "an object") }
+            // Any value but null counts: the gate does not second-guess the shape claude accepts.
+            func present(_ key: String) -> Bool {
+                guard let node = member.node[key] else { return false }
+                if case .null = node.value { return false }
+                return true
+            }
+            result.append(AgentDefinition(name: member.key, source: path,
+                                          permissionMode: try reader.scalar(member.node, "permissionMode", prefix: member.key),
+                                          hasHooks: present("hooks"), hasMCPServers: present("mcpServers")))
+        }
+        return result.sorted { $0.name < $1.name }
     }
 
     /// The names of the variables in `${NAME}` and `${NAME:-default}` forms inside `text`, in order.

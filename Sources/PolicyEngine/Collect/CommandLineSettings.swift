@@ -44,8 +44,9 @@ enum CommandLineSettings {
 
     /// The repository's own files that `--settings` and `--mcp-config` name, relative to the repository
     /// root where claude starts: anyone who can push can edit them, so they are judged like
-    /// `.claude/settings.json`. Other paths (and `$VARIABLE`s) belong to the pipeline and are read by
-    /// Claude Code when it starts; a named file that does not exist yet is not read either.
+    /// `.claude/settings.json`. Other paths (and `$VARIABLE`s) belong to the pipeline, such as a file-type
+    /// CI/CD variable, and are read by Claude Code when it starts; a named file that does not exist yet is
+    /// not read either.
     static func repositoryFiles(named invocation: AgentInvocation, repository: String) throws -> [ClaudeSettings] {
         let root = URL(fileURLWithPath: repository).standardizedFileURL.path
         var found: [ClaudeSettings] = []
@@ -65,5 +66,42 @@ enum CommandLineSettings {
             found.append(settings)
         }
         return found
+    }
+
+    /// Reads the agents of `--agents`: inline JSON, or a file inside the repository. A literal path elsewhere,
+    /// or a file that does not exist yet, goes to `unreadFiles`, which ``WideningOptionRule`` reports.
+    /// - Throws: ``ClaudeSettingsError`` when the JSON cannot be read (claude refuses it too).
+    static func readAgents(into invocation: inout AgentInvocation, source: String, repository: String) throws(ClaudeSettingsError) {
+        var found: [AgentDefinition] = []
+        let root = URL(fileURLWithPath: repository).standardizedFileURL.path
+        for (index, value) in invocation.agents.enumerated() {
+            var path = "\(source): --agents #\(index + 1)"
+            var data = Data(value.utf8)
+            if !PreStageCollector.isInlineJSON(value) {
+                // A variable the pipeline did not resolve is a project or group CI/CD variable (a file-type
+                // variable, typically), which a merge request cannot set: the pipeline's, like the settings.
+                if value.contains("$") { continue }
+                let full = URL(fileURLWithPath: value, relativeTo: URL(fileURLWithPath: root + "/")).standardizedFileURL.path
+                guard full.hasPrefix(root + "/"), let contents = FileManager.default.contents(atPath: full) else {
+                    invocation.unreadFiles.append(UnreadFile(option: "--agents", path: value))
+                    continue
+                }
+                path = String(full.dropFirst(root.count + 1))
+                data = contents
+            }
+            found += try ClaudeSettings.decodeAgents(data, path: path)
+        }
+        invocation.agentDefinitions = found
+    }
+
+    /// The directories that stay inside the repository as written but lead outside it once symbolic links
+    /// are followed (the checkout's links are the pusher's).
+    static func directoriesLeaving(_ directories: [String], repository: String) -> [String] {
+        let root = URL(fileURLWithPath: repository).resolvingSymlinksInPath().path
+        return directories.filter { directory in
+            guard WideningOptionRule.isInside(directory, root: repository) else { return false }
+            let full = URL(fileURLWithPath: directory, relativeTo: URL(fileURLWithPath: repository + "/")).resolvingSymlinksInPath().path
+            return full != root && !full.hasPrefix(root + "/")
+        }
     }
 }

@@ -25,6 +25,8 @@ public struct PreStageCollector {
     public var environment: [String: String]
     /// The secret scanner used on the configuration.
     public var scanner: SecretScanner
+    /// The policy's `agent.extra_options`: options the pinned CLI lacks are read with these arities.
+    public var extraOptions: [String: ClaudeArgumentParser.Arity] = [:]
 
     /// Creates a collector.
     public init(repository: String, environment: [String: String], scanner: SecretScanner) {
@@ -119,13 +121,15 @@ public struct PreStageCollector {
         var invocation: AgentInvocation
         var loaded = settings
         do {
-            invocation = try ClaudeArgumentParser.parse(argv, source: source)
+            invocation = try ClaudeArgumentParser.parse(argv, source: source, extraOptions: extraOptions)
             // Inline JSON that Claude Code would read must at least be readable: a value the gate cannot
             // parse could grant anything. Files the command line names inside the repository are read
             // like the repository's settings; other files are the pipeline's, read by Claude Code.
             try CommandLineSettings.foldInline(into: &invocation, source: source)
             loaded += try CommandLineSettings.repositoryFiles(named: invocation, repository: repository)
             loaded += try CommandLineSettings.inlineSettings(of: invocation, source: source)
+            try CommandLineSettings.readAgents(into: &invocation, source: source, repository: repository)
+            invocation.addDirsLeavingCheckout = CommandLineSettings.directoriesLeaving(invocation.addDirs, repository: repository)
         } catch {
             throw CollectError(description: String(describing: error))
         }
@@ -241,6 +245,6 @@ public struct PreStageCollector {
                 throw CollectError(description: String(describing: error))
             }
         }
-        return found
+        return found + (try RepositorySkills.read(repository: repository))
     }
 }

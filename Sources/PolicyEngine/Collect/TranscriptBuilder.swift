@@ -166,6 +166,9 @@ struct TranscriptBuilder {
             apiKeySource: event["apiKeySource"]?.stringValue,
             line: line
         )
+        initEvent?.plugins = (event["plugins"]?.arrayValue ?? []).map { entry in
+            entry["source"]?.stringValue ?? entry["name"]?.stringValue ?? "(unnamed)"
+        }
     }
 
     private mutating func consumeMessage(_ event: JSONValue, type: String, line: Int) {

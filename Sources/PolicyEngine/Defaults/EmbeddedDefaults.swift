@@ -3363,6 +3363,10 @@ agent:
   # post refuses a hand-off without a manifest authenticated with POLICY_GATE_HANDOFF_KEY (required),
   # unless this is none.
   handoff_authentication: required
+  # Options of the claude command line that ci.widening-option lets through although the gate does not
+  # judge them (e.g. "--plugin-dir <path>"), and options claude 2.1.332 lacks, each with its arity in
+  # commander's spelling: "--name", "--name <value>", "--name [value]", "--name <values...>".
+  extra_options: []
   # run and agent (as root) give the agent the gate's PreToolUse hook as managed settings, which refuses
   # a call the policy forbids before it runs. A run set up without it is agent.live-enforcement: a
   # warning (preferred), or a block (required).
@@ -3479,6 +3483,10 @@ agent:
   environment: [ANTHROPIC_API_KEY, ANTHROPIC_AUTH_TOKEN, ANTHROPIC_MODEL]
   # post --handoff insists on a hand-off manifest signed with POLICY_GATE_HANDOFF_KEY.
   handoff_authentication: required
+  # claude options the gate does not judge that you accept anyway (plugins, agents' hooks and the like
+  # are reported by ci.widening-option otherwise), and options newer than the pinned CLI, each spelt
+  # with its arity: "--name", "--name <value>", "--name [value]" or "--name <values...>".
+  extra_options: []
   # run and agent refuse forbidden calls before they run (the gate's hook in Claude Code's managed
   # settings); required blocks a job that starts the agent without them.
   live_enforcement: preferred

@@ -53,6 +53,9 @@ public struct AgentInvocation: Sendable, Hashable {
     public var tools: [String]?
     /// `--add-dir` directories.
     public var addDirs: [String] = []
+    /// `--add-dir` directories inside the checkout as written that lead outside it on disk (a symbolic
+    /// link in the checkout); filled by the pre collector.
+    public var addDirsLeavingCheckout: [String] = []
     /// `--mcp-config` values (file paths or JSON strings).
     public var mcpConfigs: [String] = []
     /// `--strict-mcp-config`.
@@ -65,6 +68,17 @@ public struct AgentInvocation: Sendable, Hashable {
     public var isBare = false
     /// `--permission-prompt-tool`: the MCP tool that answers permission prompts.
     public var permissionPromptTool: String?
+    /// `--agents` values (JSON or a file path), in order.
+    public var agents: [String] = []
+    /// The agents `--agents` defines, as far as the gate could read them (inline JSON, or a file in the repository).
+    public var agentDefinitions: [AgentDefinition] = []
+    /// Files named by `--agents` that the gate could not read (a literal path outside the repository, or not
+    /// there yet), as `(option, path)`; filled by the pre collector.
+    public var unreadFiles: [UnreadFile] = []
+    /// `--agent`: the agent the main session runs as.
+    public var agent: String?
+    /// Every option given, by name as written (`--plugin-dir`, `-p`), without values, in order.
+    public var optionNames: [String] = []
 
     // MARK: - Output and limits
 
@@ -110,5 +124,43 @@ public struct AgentInvocation: Sendable, Hashable {
     /// Whether the session writes a debug log (`--debug` or `--debug-file`).
     public var writesDebugLog: Bool {
         debug || debugFile != nil
+    }
+}
+
+/// One agent of `--agents`, reduced to what widens a session: hooks and MCP servers (code Claude Code runs
+/// when the agent runs, verified with 2.1.332) and a permission mode.
+public struct AgentDefinition: Sendable, Hashable {
+    /// The agent's name (its key).
+    public var name: String
+    /// Where the definition came from (`--agents #1`, a repository path).
+    public var source: String
+    /// `permissionMode`, as written.
+    public var permissionMode: String?
+    /// Whether it has `hooks`.
+    public var hasHooks: Bool
+    /// Whether it has `mcpServers`.
+    public var hasMCPServers: Bool
+
+    /// Creates a definition.
+    public init(name: String, source: String, permissionMode: String? = nil, hasHooks: Bool = false, hasMCPServers: Bool = false) {
+        self.name = name
+        self.source = source
+        self.permissionMode = permissionMode
+        self.hasHooks = hasHooks
+        self.hasMCPServers = hasMCPServers
+    }
+}
+
+/// A configuration file the command line names that the gate could not read.
+public struct UnreadFile: Sendable, Hashable {
+    /// The option naming it (`--settings`).
+    public var option: String
+    /// The path as written.
+    public var path: String
+
+    /// Creates a value.
+    public init(option: String, path: String) {
+        self.option = option
+        self.path = path
     }
 }

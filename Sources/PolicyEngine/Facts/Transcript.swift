@@ -55,6 +55,9 @@ public struct Transcript: Sendable, Hashable {
         public var sessionID: String?
         /// Where the API key came from (`ANTHROPIC_API_KEY`, `apiKeyHelper`, `none`, …).
         public var apiKeySource: String?
+        /// The plugins the session loaded, by `source` (`name@marketplace`, `name@inline` for `--plugin-dir`,
+        /// `name@builtin` for those shipped with the CLI).
+        public var plugins: [String] = []
         /// The 1-based line of the event.
         public var line: Int
 

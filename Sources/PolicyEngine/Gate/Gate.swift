@@ -66,7 +66,8 @@ public enum Gate {
                            environment: [String: String], started: Date = Date(), liveHook: Bool? = nil) throws -> PreOutcome {
         let secretRules = try PolicySource.secretRules(for: policy)
         let scanner = SecretScanner(ruleSet: secretRules, options: .init(honoursInlineAllowMarkers: false))
-        let collector = PreStageCollector(repository: repository, environment: environment, scanner: scanner)
+        var collector = PreStageCollector(repository: repository, environment: environment, scanner: scanner)
+        collector.extraOptions = policy.agent.extraOptions
         let factsList = try collector.collect(invocation)
         var findings: [Finding] = []
         var evaluated: [(id: String, action: RuleAction)] = []

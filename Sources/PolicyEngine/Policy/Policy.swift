@@ -20,6 +20,9 @@ public struct Policy: Sendable {
         /// `required`: a run without the gate's live PreToolUse hook blocks (`agent.live-enforcement`);
         /// `preferred`: it warns.
         public var liveEnforcementRequired: Bool
+        /// `agent.extra_options`: claude options accepted although the gate does not judge them (they pass
+        /// `ci.widening-option`), and options the pinned CLI lacks, with the arity to read them by.
+        public var extraOptions: [String: ClaudeArgumentParser.Arity] = [:]
     }
 
     /// `workspace:` — what the change may touch.

@@ -38,7 +38,8 @@ extension PolicyDocument {
                          deny: try rules(deny, "agent.tools.deny", source), isolationRequired: isolation == "required",
                          user: agentUser.isEmpty ? nil : agentUser, environment: agentEnvironment.map(\.value),
                          handoffAuthentication: handoffAuthentication == "required",
-                         liveEnforcementRequired: liveEnforcement == "required"),
+                         liveEnforcementRequired: liveEnforcement == "required",
+                         extraOptions: try options(extraOptions, source)),
             workspace: .init(writable: try globs(writable, "workspace.writable", source),
                              protected: try globs(protected, "workspace.protected", source, caseInsensitive: true),
                              maxChangedFiles: maxChangedFiles, maxChangedLines: maxChangedLines),
@@ -46,6 +47,40 @@ extension PolicyDocument {
             secrets: .init(rules: secretRules, ignore: secretIgnore, honourInlineAllow: honourInlineAllow),
             transcript: .init(allowedHosts: allowedHosts.map(\.value)),
             ruleActions: actions)
+    }
+
+    /// `agent.extra_options` entries in commander's spelling: `--name` (a switch), `--name <value>`,
+    /// `--name [value]`, `--name <values...>`. An option the pinned CLI has must be given its real arity:
+    /// the policy cannot change how claude reads it.
+    private func options(_ texts: [Located<String>], _ source: String) throws(PolicyError) -> [String: ClaudeArgumentParser.Arity] {
+        var result: [String: ClaudeArgumentParser.Arity] = [:]
+        for text in texts {
+            let words = text.value.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            let name = words.first ?? ""
+            let body = name.hasPrefix("--") ? name.dropFirst(2) : name.hasPrefix("-") ? name.dropFirst() : ""
+            let nameIsValid = !body.isEmpty && body.first != "-" && (name.hasPrefix("--") || body.count == 1)
+                && body.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+            var arity: ClaudeArgumentParser.Arity?
+            switch words.count {
+            case 1: arity = .flag
+            case 2:
+                let value = words[1]
+                let variadic = value.hasSuffix("...>") || value.hasSuffix("...]")
+                if value.hasPrefix("<"), value.hasSuffix(">"), value.count > 2 { arity = variadic ? .variadic : .value }
+                if value.hasPrefix("["), value.hasSuffix("]"), value.count > 2 { arity = variadic ? .optionalVariadic : .optionalValue }
+            default: break
+            }
+            guard nameIsValid, let arity else {
+                throw PolicyError(file: source, line: text.line,
+                                  reason: "agent.extra_options: '\(text.value)' is not an option spec such as '--name', '--name <value>', '--name [value]' or '--name <values...>'")
+            }
+            if let pinned = ClaudeArgumentParser.optionTable[name], pinned != arity {
+                throw PolicyError(file: source, line: text.line,
+                                  reason: "agent.extra_options: '\(name)' of claude \(ClaudeArgumentParser.pinnedVersion) takes \(pinned.spelling), not \(arity.spelling)")
+            }
+            result[name] = arity
+        }
+        return result
     }
 
     private func rules(_ texts: [Located<String>], _ path: String, _ source: String) throws(PolicyError) -> [PermissionRule] {

@@ -22,6 +22,7 @@ struct PolicyDocument {
     enum AgentKey: String, CaseIterable {
         case permissionModes = "permission_modes", tools, isolation, user, environment
         case handoffAuthentication = "handoff_authentication"
+        case extraOptions = "extra_options"
         case liveEnforcement = "live_enforcement"
     }
     /// Keys of `agent.tools:`.
@@ -48,7 +49,8 @@ struct PolicyDocument {
             case .agent:
                 return AgentKey.allCases.flatMap { key -> [String] in
                     switch key {
-                    case .permissionModes, .isolation, .user, .environment, .handoffAuthentication, .liveEnforcement:
+                    case .permissionModes, .isolation, .user, .environment, .handoffAuthentication, .extraOptions,
+                         .liveEnforcement:
                         return ["agent." + key.rawValue]
                     case .tools: return paths("agent.tools", ToolsKey.self)
                     }
@@ -68,6 +70,7 @@ struct PolicyDocument {
     var agentUser = ""
     var agentEnvironment: [Located<String>] = []
     var handoffAuthentication = ""
+    var extraOptions: [Located<String>] = []
     var liveEnforcement = ""
     var allow: [Located<String>] = []
     var deny: [Located<String>] = []
@@ -136,6 +139,9 @@ struct PolicyDocument {
                     case .handoffAuthentication:
                         document.handoffAuthentication = try reader.string(agentValue, path: "agent.handoff_authentication")
                         document.statedPaths.insert("agent.handoff_authentication")
+                    case .extraOptions:
+                        document.extraOptions = try reader.strings(agentValue, path: "agent.extra_options")
+                        document.statedPaths.insert("agent.extra_options")
                     case .liveEnforcement:
                         document.liveEnforcement = try reader.string(agentValue, path: "agent.live_enforcement")
                         document.statedPaths.insert("agent.live_enforcement")

@@ -11,6 +11,7 @@ extension Facts {
         var invocation = try ClaudeArgumentParser.parse(words, source: "--claude-args")
         try CommandLineSettings.foldInline(into: &invocation, source: "--claude-args")
         var parsed = try CommandLineSettings.inlineSettings(of: invocation, source: "--claude-args")
+        try CommandLineSettings.readAgents(into: &invocation, source: "--claude-args", repository: "/builds/acme/app")
         for (path, json) in settings {
             if path.hasSuffix(".mcp.json") {
                 var mcp = ClaudeSettings(path: path)
@@ -22,6 +23,6 @@ extension Facts {
         }
         return Facts(stage: .pre, ci: CIContext(environment: environment), invocation: invocation,
                      invocationSource: "--claude-args", ciJob: ciJob, repositorySettings: parsed,
-                     configurationSecrets: configurationSecrets)
+                     configurationSecrets: configurationSecrets, workspaceRoot: "/builds/acme/app")
     }
 }

@@ -1,9 +1,11 @@
 /// Pre stage. Settings files in the repository (`.claude/settings.json`, `.claude/settings.local.json`,
 /// `.mcp.json`) that widen the agent beyond the policy: allow rules, a default mode, hooks (they run
-/// in `-p` with no trust prompt), `env`, `apiKeyHelper`, MCP servers (and CI variables interpolated
+/// in `-p` with no trust prompt), `env`, `apiKeyHelper` and the other command keys (`awsAuthRefresh`,
+/// `awsCredentialExport`, `otelHeadersHelper`, …), enabled plugins and marketplaces, MCP servers (and CI variables interpolated
 /// into them). Files the invocation does not load (`--bare`, `--setting-sources` without `project`/
 /// `local`, `--strict-mcp-config` for `.mcp.json`) are not reported, unless the command line names them
-/// (`--settings FILE`, `--mcp-config FILE` inside the repository). Reads `Facts.repositorySettings`.
+/// (`--settings FILE`, `--mcp-config FILE` inside the repository). Skills and custom commands whose front
+/// matter has `allowed-tools` or `hooks` count as settings (``RepositorySkills``). Reads `Facts.repositorySettings`.
 public enum RepositorySettingsGrantsRule: PolicyRule {
     public static let description = RuleDescription(
         id: "settings.repo-grants",
@@ -46,6 +48,12 @@ public enum RepositorySettingsGrantsRule: PolicyRule {
             },
             RuleExample("inline --settings that only turn hooks off", violations: 0) {
                 try .pre(#"-p task --settings '{"disableAllHooks":true}'"#)
+            },
+            RuleExample("a repository skill whose allowed-tools grant python3", violations: 1) {
+                var facts = try Facts.pre("-p /probe")
+                facts.repositorySettings = [try RepositorySkills.settings(
+                    of: "---\nname: probe\nallowed-tools: Bash(python3 *)\n---\nRun it.\n", path: ".claude/skills/probe/SKILL.md")!]
+                return facts
             },
             RuleExample("helpers that run commands and a plugin marketplace", violations: 4) {
                 try .pre("-p task", settings: [(".claude/settings.json",

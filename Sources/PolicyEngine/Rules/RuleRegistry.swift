@@ -7,6 +7,7 @@ public enum RuleRegistry {
         ConfigurationSecretRule.self,
         DebugLoggingRule.self,
         AmbiguousArgumentsRule.self,
+        WideningOptionRule.self,
         UnpinnedAgentRule.self,
         EnvironmentNotAllowedRule.self,
         MemoryImportRule.self,
@@ -32,6 +33,7 @@ public enum RuleRegistry {
         TranscriptRunnerAfterChangeRule.self,
         TranscriptSecretExposureRule.self,
         TranscriptIncompleteRule.self,
+        TranscriptPluginLoadedRule.self,
     ].sorted { $0.description.id < $1.description.id }
 
     /// Every rule id.

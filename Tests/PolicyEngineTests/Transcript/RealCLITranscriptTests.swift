@@ -37,6 +37,12 @@ struct RealCLICase: Sendable, CustomTestStringConvertible {
         RealCLICase(name: "max-turns", blocks: ["transcript.incomplete"]),
         RealCLICase(name: "api-error-400", blocks: ["transcript.incomplete"]),
         RealCLICase(name: "api-error-500", blocks: ["transcript.incomplete"]),
+        // Widenings pre reports (ci.widening-option, settings.repo-grants), as post sees them when pre was bypassed.
+        RealCLICase(name: "skill-grants-a-command", blocks: ["transcript.tool-not-allowed"]),
+        RealCLICase(name: "plugin-dir-hook", blocks: ["transcript.plugin-loaded"]),
+        RealCLICase(name: "add-dir-write-outside", blocks: ["transcript.path-outside-workspace"]),
+        // An agent's hook shows only as hook events, like a settings hook: post cannot tell them apart.
+        RealCLICase(name: "agents-hook", blocks: []),
     ]
 
     static func transcript(_ name: String) throws -> Transcript {
