@@ -26,6 +26,11 @@ struct PreCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The agent's job in --ci-config.")
     var job: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "The address (without @version) of the policy-gate component that --ci-config includes, whose jobs the built-in template stands for.",
+        discussion: "Default: $CI_SERVER_FQDN/security/policy-gate/policy-gate. Any other component stays unread."))
+    var component: String?
+
     @Option(name: .long, help: "Where to write the state file for post (default: policy-gate-state.json in the current folder).")
     var state: String = "policy-gate-state.json"
 
@@ -37,6 +42,12 @@ struct PreCommand: AsyncParsableCommand {
         default:
             throw ValidationError("give the agent invocation: --claude-args STRING, or --ci-config PATH --job NAME")
         }
+        if let component {
+            if ciConfig == nil { throw ValidationError("--component goes with --ci-config") }
+            if component.isEmpty || component.contains("@") || component.contains(" ") {
+                throw ValidationError("--component: give the component's address without @version, e.g. gitlab.example.com/security/policy-gate/policy-gate")
+            }
+        }
     }
 
     func run() async throws {
@@ -46,7 +57,7 @@ struct PreCommand: AsyncParsableCommand {
             let source: PreStageCollector.InvocationSource = claudeArgs.map { .commandLine($0) }
                 ?? .ciJob(file: ciConfig ?? "", job: job ?? "")
             let outcome = try Gate.pre(repository: root, policySource: policy.source(repository: root), invocation: source,
-                                       environment: environment)
+                                       environment: environment, component: component)
             try ReportFile.write(String(decoding: try JSONEncoding.encode(outcome.state), as: UTF8.self) + "\n", to: state)
             return try await Delivery.deliver(outcome.report, started: outcome.started, reporting: reporting,
                                               annotation: annotation, attestation: attestation, environment: environment)

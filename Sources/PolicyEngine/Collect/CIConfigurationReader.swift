@@ -32,6 +32,11 @@ struct CIConfigurationReader {
         var extractor: CIJobExtractor
         /// Every file it was built from, the main file first.
         var sources: [CIJobExtractor.SourceFile]
+        /// The repository paths of the main file and of every local include, taken or not (and where
+        /// a symbolic link among them leads), relative to the repository.
+        var localFiles: Set<String> = []
+        /// The local wildcard includes, as written.
+        var localPatterns: [String] = []
     }
 
     /// Reads `file` (a path) and everything it includes.
@@ -69,8 +74,10 @@ struct CIConfigurationReader {
                 combination = 0
                 continue
             }
-            result.append(Reading(extractor: try CIJobExtractor(yaml: text, fileName: file, includedFiles: state.included),
-                                  sources: [main] + state.included))
+            var reading = Reading(extractor: try CIJobExtractor(yaml: text, fileName: file, includedFiles: state.included),
+                                  sources: [main] + state.included, localFiles: state.localFiles, localPatterns: state.localPatterns)
+            reading.localFiles.formUnion(repositoryPaths(of: file))
+            result.append(reading)
             combination += 1
         } while combination < 1 << undecided.count
         return result
@@ -81,11 +88,34 @@ struct CIConfigurationReader {
         var included: [CIJobExtractor.SourceFile] = []
         var seen: Set<String> = []
         var undecided: [String] = []
+        var localFiles: Set<String> = []
+        var localPatterns: [String] = []
+    }
+
+    /// `path` relative to the repository, as written (`./`, `..` resolved) and where symbolic links
+    /// lead; nothing for a path outside it.
+    func repositoryPaths(of path: String) -> Set<String> {
+        let root = URL(fileURLWithPath: repository).standardizedFileURL.path
+        let relative = path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : path.hasPrefix("/") && !path.hasPrefix(root)
+            ? String(path.dropFirst()) : path
+        let lexical = URL(fileURLWithPath: root + "/" + relative).standardizedFileURL.path
+        let realRoot = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
+        let resolved = URL(fileURLWithPath: lexical).resolvingSymlinksInPath().path
+        var result: Set<String> = []
+        if lexical.hasPrefix(root + "/") { result.insert(String(lexical.dropFirst(root.count + 1))) }
+        if resolved.hasPrefix(realRoot + "/") { result.insert(String(resolved.dropFirst(realRoot.count + 1))) }
+        return result
     }
 
     private func collectIncludes(of file: CIJobExtractor.SourceFile, state: inout State) throws(CIJobExtractorError) {
         for entry in try CIJobExtractor.includeEntries(in: file) {
             let include = entry.include
+            // Protected whether or not its rules take it now: the change could make them.
+            switch include {
+            case .local(let path, _, _): state.localFiles.formUnion(repositoryPaths(of: path))
+            case .localWildcard(let pattern, _, _): state.localPatterns.append(pattern)
+            default: break
+            }
             if let rules = entry.rules {
                 let key = "\(file.name):\(include.line)"
                 let taken: Bool
@@ -102,7 +132,9 @@ struct CIConfigurationReader {
             case .local(let path, let from, let line):
                 sources = [try readLocal(path, from: from, line: line)]
             case .localWildcard(let pattern, let from, let line):
-                sources = try matching(pattern, from: from, line: line).map { path throws(CIJobExtractorError) in
+                let paths = try matching(pattern, from: from, line: line)
+                for path in paths { state.localFiles.formUnion(repositoryPaths(of: path)) }
+                sources = try paths.map { path throws(CIJobExtractorError) in
                     try readLocal(path, from: from, line: line)
                 }
             case .component where isBuiltInComponent(include):
@@ -163,9 +195,9 @@ struct CIConfigurationReader {
         return false
     }
 
-    /// The repository files a wildcard matches, in byte order of their paths (GitLab lists
-    /// `git ls-tree` and keeps the paths matching `**` as `.*?` and `*` as `[^/]*?`).
-    func matching(_ pattern: String, from file: String, line: Int) throws(CIJobExtractorError) -> [String] {
+    /// GitLab's regular expression for a local wildcard include: `**` is `.*?`, `*` is `[^/]*?`,
+    /// anchored, a leading `/` dropped.
+    static func wildcardRegex(_ pattern: String) -> String {
         let relative = pattern.hasPrefix("/") ? String(pattern.dropFirst()) : pattern
         var regex = "^"
         var characters = Array(relative)[...]
@@ -182,10 +214,15 @@ struct CIConfigurationReader {
                 regex += NSRegularExpression.escapedPattern(for: String(character))
             }
         }
-        regex += "$"
+        return regex + "$"
+    }
+
+    /// The repository files a wildcard matches, in byte order of their paths (GitLab lists
+    /// `git ls-tree` and keeps the paths matching `**` as `.*?` and `*` as `[^/]*?`).
+    func matching(_ pattern: String, from file: String, line: Int) throws(CIJobExtractorError) -> [String] {
         let compiled: PCRE2Pattern
         do {
-            compiled = try PCRE2Pattern(regex)
+            compiled = try PCRE2Pattern(Self.wildcardRegex(pattern))
         } catch {
             throw CIJobExtractorError.invalidStructure(file: file, line: line, reason: "include local '\(pattern)' is not a usable wildcard")
         }

@@ -237,7 +237,7 @@ public struct CIJobExtractor: Sendable {
     }
 
     /// The top-level entry named `key`.
-    private func rootEntry(_ key: String) -> Entry? {
+    func rootEntry(_ key: String) -> Entry? {
         rootIndex[key].map { root[$0] }
     }
 

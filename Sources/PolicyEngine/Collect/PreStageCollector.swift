@@ -25,6 +25,8 @@ public struct PreStageCollector {
     public var environment: [String: String]
     /// The secret scanner used on the configuration.
     public var scanner: SecretScanner
+    /// The address (without `@version`) of the component the built-in template stands for.
+    public var componentAddress = CIConfigurationReader.defaultComponentAddress
     /// The policy's `agent.extra_options`: options the pinned CLI lacks are read with these arities.
     public var extraOptions: [String: ClaudeArgumentParser.Arity] = [:]
 
@@ -74,7 +76,7 @@ public struct PreStageCollector {
                 throw CollectError(description: "\(file): the CI configuration is not valid UTF-8")
             }
             do {
-                let reader = CIConfigurationReader(repository: repository, environment: environment)
+                let reader = CIConfigurationReader(repository: repository, environment: environment, componentAddress: componentAddress)
                 var readings = try reader.readings(file: file, text: yaml)
                 var secrets: [SecretFinding] = []
                 var scanned: Set<String> = []
@@ -82,11 +84,18 @@ public struct PreStageCollector {
                     secrets += try scanner.scan(ScanFragment(path: source.name, bytes: Array(source.text.utf8), firstLine: 1))
                 }
                 secrets = secrets.filter { !Self.isVariableReference($0, in: readings.flatMap(\.sources)) }
+                let ciFiles = Set(readings.flatMap(\.localFiles)).sorted()
+                var ciPatterns: [String] = []
+                for pattern in readings.flatMap(\.localPatterns) where !ciPatterns.contains(pattern) { ciPatterns.append(pattern) }
                 // A configuration where an include with undecidable rules leaves the job out runs no agent.
                 let present = readings.filter { $0.extractor.jobNames.contains(jobName) }
                 if !present.isEmpty { readings = present }
                 var result: [Facts] = []
                 for reading in readings {
+                    if let source = reading.extractor.dotenvSources(for: jobName, environment: environment).first {
+                        throw CollectError(description: "\(source.file):\(source.line): job '\(source.job)' hands '\(jobName)' a dotenv report, "
+                                           + "whose variables (which can configure claude) only the running pipeline knows")
+                    }
                     // Each parallel:matrix combination is a job of its own, judged on its own.
                     for job in try reading.extractor.jobs(named: jobName) {
                         let analysis = try reading.extractor.analyse(job, repository: repository, environment: environment)
@@ -98,10 +107,12 @@ public struct PreStageCollector {
                             throw CollectError(description: "\(file):\(job.line): job '\(job.name)' runs no claude command")
                         }
                         result += try analysis.commands.map { command in
-                            let jobFacts = CIJobFacts(name: job.name, file: file, image: job.image,
+                            var jobFacts = CIJobFacts(name: job.name, file: file, image: job.image,
                                                       scriptLines: job.allLines.map { ($0.text, $0.line) },
                                                       environment: command.environment,
                                                       throughRunner: command.nesting.contains("policy-gate run"))
+                            jobFacts.configurationFiles = ciFiles
+                            jobFacts.configurationPatterns = ciPatterns
                             return try facts(argv: command.argv, source: "\(command.file):\(command.line)", secrets: secrets,
                                              job: jobFacts, writes: analysis.writes)
                         }
@@ -122,6 +133,10 @@ public struct PreStageCollector {
         var loaded = settings
         do {
             invocation = try ClaudeArgumentParser.parse(argv, source: source, extraOptions: extraOptions)
+            if let command = Self.configurationCommand(invocation) {
+                throw CollectError(description: "\(source): '\(command)' changes the agent's configuration where the gate "
+                                   + "cannot read it; it cannot tell what that grants")
+            }
             // Inline JSON that Claude Code would read must at least be readable: a value the gate cannot
             // parse could grant anything. Files the command line names inside the repository are read
             // like the repository's settings; other files are the pipeline's, read by Claude Code.
@@ -209,6 +224,22 @@ public struct PreStageCollector {
             }
         }
         return false
+    }
+
+    /// `claude mcp add …`, `claude config set …`, `claude plugin install …`: a subcommand that writes
+    /// MCP servers, settings or plugins for the sessions that follow. Returns its first words.
+    static func configurationCommand(_ invocation: AgentInvocation) -> String? {
+        guard let subcommand = invocation.subcommand else { return nil }
+        let words = invocation.arguments.filter { !$0.hasPrefix("-") }
+        let action = words.dropFirst().first ?? ""
+        let writes: Bool
+        switch subcommand {
+        case "mcp": writes = action.hasPrefix("add")
+        case "config": writes = ["set", "add"].contains(action)
+        case "plugin": writes = ["install", "i", "enable", "marketplace", "update"].contains(action)
+        default: writes = false
+        }
+        return writes ? "claude \(subcommand) \(action)" : nil
     }
 
     /// Whether a `--settings` / `--mcp-config` value is JSON text rather than a file path.

@@ -5,11 +5,12 @@ enum AgentEnvironmentKnobs {
     /// Families of names (compared without regard to case: `http_proxy`, `npm_config_registry`).
     static let prefixes = [
         "ANTHROPIC_", "CLAUDE", "MCP_", "OTEL_", "NODE_", "NPM_CONFIG_", "BUN_", "AWS_", "GOOGLE_", "GCLOUD_", "CLOUDSDK_",
-        "CLOUD_ML_", "VERTEX_", "BASH_", "LD_", "GIT_CONFIG", "SSL_", "XDG_", "ENABLE_", "DISABLE_",
+        "CLOUD_ML_", "VERTEX_", "BASH_FUNC_", "LD_", "GIT_CONFIG", "SSL_", "XDG_", "ENABLE_", "DISABLE_",
     ]
     /// Single names.
     static let names: Set<String> = [
-        "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "HOME", "ENV", "SHELL", "PATH", "DEBUG", "SHELLOPTS", "BASHOPTS",
+        "BASH_ENV", "BASH_XTRACEFD", "BASH_COMPAT", "BASH_LOADABLES_PATH", "BASH_MAX_OUTPUT_LENGTH", "BASH_DEFAULT_TIMEOUT_MS",
+        "BASH_MAX_TIMEOUT_MS", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "HOME", "ENV", "SHELL", "PATH", "DEBUG", "SHELLOPTS", "BASHOPTS",
         "PROMPT_COMMAND", "PS4", "RIPGREP_CONFIG_PATH", "USE_BUILTIN_RIPGREP", "USE_LOCAL_OAUTH", "USE_STAGING_OAUTH",
         "MAX_THINKING_TOKENS", "MAX_MCP_OUTPUT_TOKENS", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "GIT_SSH", "GIT_SSH_COMMAND",
         "GIT_EXEC_PATH", "GIT_DIR", "GIT_WORK_TREE", "GIT_ASKPASS", "SSH_ASKPASS", "GIT_EXTERNAL_DIFF", "GIT_PAGER", "GIT_EDITOR",
@@ -29,6 +30,13 @@ enum AgentEnvironmentKnobs {
         let upper = name.uppercased()
         guard !harmless.contains(upper) else { return false }
         return names.contains(upper) || prefixes.contains { upper.hasPrefix($0) }
+    }
+
+    /// The prefix `name` is judged by, when it is not a single name of the list.
+    static func family(of name: String) -> String? {
+        let upper = name.uppercased()
+        guard !names.contains(upper) else { return nil }
+        return prefixes.first { upper.hasPrefix($0) }
     }
 
     /// The entries of a `PATH` (or the `SHELL` program) that let the checkout decide which program

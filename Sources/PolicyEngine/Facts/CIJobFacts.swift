@@ -14,6 +14,10 @@ public struct CIJobFacts: Sendable, Equatable {
     /// Whether the claude command runs under `policy-gate run`, which passes the agent only the
     /// variables of the allow-list.
     public var throughRunner: Bool
+    /// The repository's CI files the job was read from (see ``PreState/ciFiles``).
+    public var configurationFiles: [String] = []
+    /// The local wildcard includes, as written.
+    public var configurationPatterns: [String] = []
 
     /// Creates the facts.
     public init(name: String, file: String, image: String? = nil, scriptLines: [(text: String, line: Int)] = [],

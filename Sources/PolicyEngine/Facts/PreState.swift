@@ -20,10 +20,18 @@ public struct PreState: Sendable, Codable, Equatable {
     /// The CI job `pre` ran in. Git metadata is compared only within the same job: a later job gets a
     /// fresh checkout whose `.git/config` the runner writes anew.
     public var jobID: String?
+    /// The repository's CI files the agent's job was read from (`--ci-config` and its local includes,
+    /// taken or not, and where symbolic links among them lead): `post` protects them like `.gitlab-ci.yml`.
+    public var ciFiles: [String]?
+    /// The local wildcard includes, as written: a file the change adds that they match is protected too.
+    public var ciFilePatterns: [String]?
 
     /// Creates a state.
     public init(baseline: String, gitConfigSHA256: String?, hooks: [String: String], policySource: String,
-                policySHA256: String, grants: [String], permissionMode: String?, jobID: String? = nil) {
+                policySHA256: String, grants: [String], permissionMode: String?, jobID: String? = nil,
+                ciFiles: [String]? = nil, ciFilePatterns: [String]? = nil) {
+        self.ciFiles = ciFiles
+        self.ciFilePatterns = ciFilePatterns
         self.baseline = baseline
         self.gitConfigSHA256 = gitConfigSHA256
         self.hooks = hooks
@@ -43,5 +51,7 @@ public struct PreState: Sendable, Codable, Equatable {
         case grants
         case permissionMode = "permission_mode"
         case jobID = "job_id"
+        case ciFiles = "ci_files"
+        case ciFilePatterns = "ci_file_patterns"
     }
 }

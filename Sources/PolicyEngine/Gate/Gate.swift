@@ -42,10 +42,11 @@ public enum Gate {
     /// Pre: judges the agent's invocation before it starts.
     /// - Throws: a one-line error when the policy or the invocation cannot be read.
     public static func pre(repository: String, policySource: PolicySource, invocation: PreStageCollector.InvocationSource,
-                           environment: [String: String]) throws -> PreOutcome {
+                           environment: [String: String], component: String? = nil) throws -> PreOutcome {
         let started = Date()
         let policy = try policySource.load()
-        return try pre(repository: repository, policy: policy, invocation: invocation, environment: environment, started: started)
+        return try pre(repository: repository, policy: policy, invocation: invocation, environment: environment, started: started,
+                       component: component)
     }
 
     /// Whether the gate's runner will give the agent the live hook: `run` and `agent` do when they run it
@@ -63,10 +64,12 @@ public enum Gate {
     /// Pre with a policy already loaded.
     /// - Parameter liveHook: whether the runner gives the agent the live hook; `nil`: judged from the CI job.
     public static func pre(repository: String, policy: Policy, invocation: PreStageCollector.InvocationSource,
-                           environment: [String: String], started: Date = Date(), liveHook: Bool? = nil) throws -> PreOutcome {
+                           environment: [String: String], started: Date = Date(), liveHook: Bool? = nil,
+                           component: String? = nil) throws -> PreOutcome {
         let secretRules = try PolicySource.secretRules(for: policy)
         let scanner = SecretScanner(ruleSet: secretRules, options: .init(honoursInlineAllowMarkers: false))
         var collector = PreStageCollector(repository: repository, environment: environment, scanner: scanner)
+        if let component { collector.componentAddress = component }
         collector.extraOptions = policy.agent.extraOptions
         let factsList = try collector.collect(invocation)
         var findings: [Finding] = []
@@ -85,7 +88,9 @@ public enum Gate {
         let state = PreState(baseline: baseline, gitConfigSHA256: digests.config, hooks: digests.hooks,
                              policySource: policy.source, policySHA256: policy.sha256,
                              grants: first?.allowedTools.map(\.text) ?? [], permissionMode: first?.permissionModeRaw,
-                             jobID: environment["CI_JOB_ID"])
+                             jobID: environment["CI_JOB_ID"],
+                             ciFiles: factsList.first?.ciJob.map { _ in Set(factsList.flatMap { $0.ciJob?.configurationFiles ?? [] }).sorted() },
+                             ciFilePatterns: factsList.first?.ciJob.map { _ in factsList.first?.ciJob?.configurationPatterns ?? [] })
         let report = GateReport(stage: .pre, findings: findings, evaluatedRules: evaluated, policySource: policy.source,
                                 policySHA256: policy.sha256,
                                 inputs: ["baseline": baseline, "invocation": factsList.first?.invocationSource ?? ""],

@@ -43,6 +43,12 @@ public enum EnvironmentNotAllowedRule: PolicyRule {
                                                       environment: [.init(name: "PATH", value: "bin:$PATH", file: ".gitlab-ci.yml", line: 3)],
                                                       throughRunner: true))
             },
+            RuleExample("a name that only shares bash's prefix", violations: 0) {
+                try .pre("BASH_IMAGE=bash:5 claude -p task")
+            },
+            RuleExample("a variable bash runs at start", violations: 1) {
+                try .pre("BASH_ENV=./ci/env.sh claude -p task")
+            },
             RuleExample("switches that only turn traffic off", violations: 0) {
                 try .pre("DISABLE_AUTOUPDATER=1 CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 claude -p task")
             },
@@ -71,7 +77,9 @@ public enum EnvironmentNotAllowedRule: PolicyRule {
             }
             if allowed.contains(setting.name) || (fromJob && (facts.ciJob?.throughRunner ?? false)) { continue }
             guard reported.insert(key).inserted else { continue }
-            violations.append(Violation("\(setting.name) configures claude and is not in agent.environment",
+            let why = AgentEnvironmentKnobs.family(of: setting.name).map { "starts with \($0), a family of variables claude or its runtime reads," }
+                ?? "configures claude"
+            violations.append(Violation("\(setting.name) \(why) and is not in agent.environment (rename it, or list it there)",
                                         location: location, fingerprint: "environment.not-allowed:\(key)"))
         }
         return violations

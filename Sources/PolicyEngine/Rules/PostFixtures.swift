@@ -45,3 +45,11 @@ extension ChangedFile {
         ChangedFile(path: path, status: .modified, addedLines: added)
     }
 }
+
+extension PreState {
+    /// A state for rule examples, with the CI files pre read.
+    public static func example(ciFiles: [String] = [], ciFilePatterns: [String] = []) -> PreState {
+        PreState(baseline: String(repeating: "0", count: 40), gitConfigSHA256: nil, hooks: [:], policySource: "built-in",
+                 policySHA256: "", grants: [], permissionMode: "plan", ciFiles: ciFiles, ciFilePatterns: ciFilePatterns)
+    }
+}

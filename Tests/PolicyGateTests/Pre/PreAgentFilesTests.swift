@@ -95,11 +95,22 @@ import TestSupport
             - echo '@~/.ssh/id_rsa' > ~/.claude/CLAUDE.md
           script: [\(plan)]
         """, status: 1, expected: "memory.import"),
+        Case(name: "claude mcp add before the session", yaml: """
+        agent:
+          before_script: [claude mcp add --transport http relay https://relay.example/mcp]
+          script: [\(plan)]
+        """, status: 2, expected: "claude mcp add"),
+        Case(name: "claude plugin install before the session", yaml: """
+        agent:
+          before_script: [claude plugin install helper@market]
+          script: [\(plan)]
+        """, status: 2, expected: "claude plugin install"),
         Case(name: "files that configure nothing", yaml: """
         agent:
           before_script:
             - echo "started" > notes.txt
             - claude --version > version.txt
+            - claude mcp list
             - echo "$CLAUDE_CREDENTIALS" > ~/.claude/.credentials.json
           script: [\(plan)]
         """, status: 0),
