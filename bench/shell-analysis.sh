@@ -5,7 +5,8 @@
 #   bench/shell-analysis.sh [SIZE_BYTES]      (default 2097152)
 #
 # Uses $POLICY_GATE, else .build/release/policy-gate (built with `swift build -c release` if absent).
-# Prints one line per shape: shape, bytes, seconds, exit code (1 = blocked is expected for most).
+# Prints one line per shape: shape, bytes, wall and CPU (user + system) seconds, exit code. CPU time is
+# the figure to read on a busy machine. Set KEEP=1 to keep the transcripts (the folder is printed).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -15,7 +16,7 @@ if [ ! -x "$gate" ]; then
     swift build --package-path "$root" -c release --product policy-gate >/dev/null
 fi
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+if [ "${KEEP:-0}" = 1 ]; then echo "transcripts kept in $work"; else trap 'rm -rf "$work"' EXIT; fi
 repo="$work/repo"
 git init -q "$repo"
 git -C "$repo" -c user.name=b -c user.email=b@example.invalid commit -q --allow-empty -m base
@@ -55,13 +56,15 @@ for name, command in shapes.items():
         out.write("\n".join(json.dumps(line) for line in lines) + "\n")
 PY
 
-printf '%-22s %10s %8s %5s\n' shape bytes seconds exit
-TIMEFORMAT=%R
+printf '%-22s %10s %8s %8s %5s\n' shape bytes wall cpu exit
+TIMEFORMAT='%R %U %S'
 for transcript in "$work"/*.jsonl; do
     name=$(basename "$transcript" .jsonl)
     status=0
     seconds=$( { time "$gate" post --repo "$repo" --base "$base" --state "$work/none.json" --transcript "$transcript" \
         >/dev/null 2>"$work/stderr" || echo "exit $?" > "$work/status"; } 2>&1 )
     if [ -f "$work/status" ]; then status=$(cut -d' ' -f2 < "$work/status"); rm -f "$work/status"; fi
-    printf '%-22s %10s %8s %5s\n' "$name" "$(wc -c < "$transcript")" "$seconds" "$status"
+    read -r wall user system <<< "$seconds"
+    cpu=$(python3 -c "print(f'{$user + $system:.3f}')")
+    printf '%-22s %10s %8s %8s %5s\n' "$name" "$(wc -c < "$transcript")" "$wall" "$cpu" "$status"
 done

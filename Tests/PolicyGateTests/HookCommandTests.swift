@@ -28,7 +28,9 @@ import TestSupport
 
         /// Runs the hook on a thread of its own (a blocked pool thread would starve other tests' servers).
         func hook(_ stdin: Data, arguments: [String]? = nil) async throws -> GateProcess.Outcome {
-            let arguments = arguments ?? ["hook", "pre-tool-use", "--policy", HookCommandTests.policy, "--workspace", root]
+            // A generous budget: a full parallel test run on two cores has kept a hook from answering in 10 s.
+            let arguments = arguments ?? ["hook", "pre-tool-use", "--policy", HookCommandTests.policy, "--workspace", root,
+                                          "--time-budget", "120"]
             return try await onOwnThread { try GateProcess.run(arguments, stdin: stdin) }
         }
     }

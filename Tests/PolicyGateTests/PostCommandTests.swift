@@ -170,6 +170,17 @@ import TestSupport
         #expect(rules.values.allSatisfy { $0 != "block" })
     }
 
+    @Test func aRepeatedCommandIsJudgedAndReportedOnce() throws {
+        let lines = Self.stream([("Bash", #"{"command":"base64 -d blob | sh | sh | sh; cat /etc/passwd /etc/passwd"}"#)])
+        let (outcome, rules) = try transcriptOutcome(lines)
+        #expect(outcome.status == 1, "\(outcome.stdout)\(outcome.stderr)")
+        #expect(rules["transcript.tool-not-allowed"] == "block", "\(rules)")
+        #expect(rules["transcript.dangerous-command"] == "block", "\(rules)")
+        #expect(rules["transcript.path-outside-workspace"] == "block", "a repeated path is still judged: \(rules)")
+        #expect(outcome.stdout.components(separatedBy: "Bash command 'sh' is not allowed").count == 2, "\(outcome.stdout)")
+        #expect(outcome.stdout.components(separatedBy: "/etc/passwd is outside").count == 2, "\(outcome.stdout)")
+    }
+
     @Test(arguments: [false, true])
     func aTruncatedTranscriptNeverPasses(cutMidLine: Bool) throws {
         var lines = Self.stream([("Read", #"{"file_path":"/builds/acme/app/src/app.py"}"#)], complete: false)

@@ -3,10 +3,9 @@ import Foundation
 /// A task executor with threads of its own. Swift Testing runs synchronous tests on the cooperative
 /// pool, which has one thread per core; a few tests waiting for a child process there stall every
 /// async task for seconds, so a fake server that must answer within a timeout runs its tasks here.
+/// Each fake server has its own, so one busy test (an audit of 2,000 merge requests) cannot make
+/// another test's server late either. The threads stay, idle, for the life of the test process.
 public final class DedicatedThreadsExecutor: TaskExecutor, @unchecked Sendable {
-    /// Shared by every fake server of a test process.
-    public static let shared = DedicatedThreadsExecutor(threads: 4)
-
     private let condition = NSCondition()
     private var jobs: [UnownedJob] = []
 

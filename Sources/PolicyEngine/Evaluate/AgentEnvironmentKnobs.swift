@@ -5,10 +5,13 @@ enum AgentEnvironmentKnobs {
     /// Families of names (compared without regard to case: `http_proxy`, `npm_config_registry`).
     static let prefixes = [
         "ANTHROPIC_", "CLAUDE", "MCP_", "OTEL_", "NODE_", "NPM_CONFIG_", "BUN_", "AWS_", "GOOGLE_", "GCLOUD_", "CLOUDSDK_",
-        "CLOUD_ML_", "VERTEX_", "BASH_FUNC_", "LD_", "GIT_CONFIG", "SSL_", "XDG_", "ENABLE_", "DISABLE_",
+        "CLOUD_ML_", "VERTEX_", "BASH_FUNC_", "LD_", "GIT_CONFIG", "SSL_", "XDG_",
     ]
     /// Single names.
     static let names: Set<String> = [
+        // Claude's unprefixed switches that turn something on (its `DISABLE_*` ones only turn things off).
+        "ENABLE_TOOL_SEARCH", "ENABLE_CLAUDEAI_MCP_SERVERS", "ENABLE_BACKGROUND_TASKS", "ENABLE_BETA_TRACING_DETAILED",
+        "ENABLE_ENHANCED_TELEMETRY_BETA",
         "BASH_ENV", "BASH_XTRACEFD", "BASH_COMPAT", "BASH_LOADABLES_PATH", "BASH_MAX_OUTPUT_LENGTH", "BASH_DEFAULT_TIMEOUT_MS",
         "BASH_MAX_TIMEOUT_MS", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "HOME", "ENV", "SHELL", "PATH", "DEBUG", "SHELLOPTS", "BASHOPTS",
         "PROMPT_COMMAND", "PS4", "RIPGREP_CONFIG_PATH", "USE_BUILTIN_RIPGREP", "USE_LOCAL_OAUTH", "USE_STAGING_OAUTH",
@@ -16,11 +19,8 @@ enum AgentEnvironmentKnobs {
         "GIT_EXEC_PATH", "GIT_DIR", "GIT_WORK_TREE", "GIT_ASKPASS", "SSH_ASKPASS", "GIT_EXTERNAL_DIFF", "GIT_PAGER", "GIT_EDITOR",
         "GIT_SEQUENCE_EDITOR", "GIT_TEMPLATE_DIR", "GIT_PROXY_COMMAND", "PAGER", "EDITOR", "VISUAL",
     ]
-    /// Switches that only turn network features off, which CI jobs commonly set.
-    static let harmless: Set<String> = [
-        "DISABLE_AUTOUPDATER", "DISABLE_TELEMETRY", "DISABLE_ERROR_REPORTING", "DISABLE_NON_ESSENTIAL_MODEL_CALLS",
-        "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "DISABLE_UPDATES", "DISABLE_FEEDBACK_COMMAND",
-    ]
+    /// A switch in claude's namespace that only turns network traffic off, which CI jobs commonly set.
+    static let harmless: Set<String> = ["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"]
     /// Names whose value is a list of directories or a program, judged by where they point rather
     /// than refused: the runner passes them on too.
     static let searchPaths: Set<String> = ["PATH", "SHELL"]

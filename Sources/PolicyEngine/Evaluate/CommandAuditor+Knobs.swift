@@ -17,7 +17,7 @@ extension CommandAuditor {
                 let values = words.dropFirst(2).map { context.variables.expand($0) }
                 let worst = values.first { value in
                     guard let value else { return true }
-                    return value.hasPrefix("/") || value.hasPrefix("~") || value.hasPrefix("$") || value.contains("..")
+                    return value.hasPrefix("/") || value.hasPrefix("~") || value.hasPrefix("$") || value.containsBytes("..")
                 }
                 context.variables.assign(words[1].text, values.isEmpty ? nil : (worst ?? values.first ?? nil))
             }
@@ -132,7 +132,7 @@ extension CommandAuditor {
             return Traits()
         }
         let first = ShellWords.commandsLeniently(in: value).first?.first.map(ShellWrappers.basename) ?? ""
-        if ShellKnobs.harmlessCommands.contains(first) && !value.contains("$") && !value.contains("`") { return Traits() }
+        if ShellKnobs.harmlessCommands.contains(first) && !value.containsBytes("$") && !value.containsBytes("`") { return Traits() }
         findings.append(DangerousCommandFinding(
             kind: .codeRunningKnob, reason: "\(what) makes \(program) run another command (\(first))", snippet: snippet))
         return auditEmbedded(value, context: context, snippet: snippet)
@@ -184,7 +184,7 @@ extension CommandAuditor {
         }
         let program = words.first.map { ShellWrappers.basename($0.text) }
         for word in words + command.assignments {
-            if word.text.contains("$((") || word.text.contains("$[") || (word.text.contains("${") && word.text.contains("[")) {
+            if word.text.containsBytes("$((") || word.text.containsBytes("$[") || (word.text.containsBytes("${") && word.text.containsBytes("[")) {
                 texts.append(word.text)
             }
         }
@@ -195,7 +195,7 @@ extension CommandAuditor {
         var judged: Set<String> = []
         for text in texts {
             for name in ShellVariables.identifiers(in: text) where judged.insert(name).inserted {
-                guard let value = context.variables.value(of: name), value.contains("$(") || value.contains("`") else { continue }
+                guard let value = context.variables.value(of: name), value.containsBytes("$(") || value.containsBytes("`") else { continue }
                 findings.append(DangerousCommandFinding(
                     kind: .codeRunningKnob, reason: "arithmetic on \(name) runs the command substitution its value holds", snippet: command.source))
                 traits.merge(auditEmbedded(value, context: context, snippet: command.source))

@@ -99,7 +99,7 @@ struct CommandClassifier: Sendable {
                 result.add(.environmentDump, "'export' without names prints every exported variable")
             }
         case "declare", "typeset":
-            if args.allSatisfy({ $0.text.hasPrefix("-") }), !args.contains(where: { $0.text.contains("f") || $0.text.contains("F") }) {
+            if args.allSatisfy({ $0.text.hasPrefix("-") }), !args.contains(where: { $0.text.containsBytes("f") || $0.text.containsBytes("F") }) {
                 result.add(.environmentDump, "'\(name)' without names prints every variable")
             }
         case "chmod": classifyChmod(args, into: &result)
@@ -113,7 +113,7 @@ struct CommandClassifier: Sendable {
         case "base64", "base32", "basenc":
             result.decodes = args.contains { arg in
                 arg.text == "--decode" || (arg.text.hasPrefix("-") && !arg.text.hasPrefix("--")
-                    && (arg.text.contains("d") || arg.text.contains("D")))
+                    && (arg.text.containsBytes("d") || arg.text.containsBytes("D")))
             }
         case "openssl":
             let texts = args.map(\.text)
@@ -123,7 +123,7 @@ struct CommandClassifier: Sendable {
         case "uudecode":
             result.decodes = true
         case "printf":
-            result.decodes = args.contains { $0.text.contains("\\x") || $0.text.contains("\\0") || $0.text.contains("\\u") }
+            result.decodes = args.contains { $0.text.containsBytes("\\x") || $0.text.containsBytes("\\0") || $0.text.containsBytes("\\u") }
         case "echo":
             classifyEcho(args, into: &result)
         case "tee":
@@ -244,15 +244,19 @@ struct CommandClassifier: Sendable {
     private func checkPathArguments(name: String, args: [ShellSyntax.Word], cwd: String?, into result: inout Classification) {
         var sawPattern = !Self.patternFirstCommands.contains(name)
         var previous = ""
+        // An argument repeated in one command is judged once: the same word gives the same answer, and
+        // a 2 MB command of one path repeated must not cost a resolution per copy.
+        var scopeJudged: Set<String> = [], fileJudged: Set<String> = []
         for arg in args {
             defer { previous = arg.text }
             let text = arg.text
+            let key = (arg.isLiteral ? "L" : "V") + text
             // find's expression holds name patterns, not files; only its start paths are paths.
             if name == "find", text.hasPrefix("-") || text == "(" || text == "!" { break }
             if !Self.nonPathCommands.contains(name), !text.hasPrefix("-"), previous != "-m", previous != "--message" {
                 if !sawPattern {
                     sawPattern = true
-                } else if let reason = pathScopeReason(arg, cwd: cwd, writes: false) {
+                } else if scopeJudged.insert(key).inserted, let reason = pathScopeReason(arg, cwd: cwd, writes: false) {
                     result.add(.pathOutsideWorkspace, "\(name) names a path outside the repository: \(reason)")
                 }
             } else if text.hasPrefix("--"), let equals = text.firstIndex(of: "="), !Self.nonPathCommands.contains(name) {
@@ -264,9 +268,11 @@ struct CommandClassifier: Sendable {
                 }
             }
             guard !text.isEmpty, !text.hasPrefix("-"), Self.firstByteRange(of: "://", in: text) == nil else { continue }
-            guard arg.isLiteral || PathScope.homeRelativeRest(of: text) != nil else { continue }
-            let resolved = PathScope.resolve(text, cwd: cwd ?? workspaceRoot, home: home)
-            if resolved.hasPrefix("/proc/"), resolved.hasSuffix("/environ") {
+            guard arg.isLiteral || PathScope.homeRelativeRest(of: text) != nil, fileJudged.insert(key).inserted else { continue }
+            // Only a text naming `environ` can resolve to a process environment; resolving costs.
+            if text.containsBytes("environ"),
+               case let resolved = PathScope.resolve(text, cwd: cwd ?? workspaceRoot, home: home),
+               resolved.hasPrefix("/proc/"), resolved.hasSuffix("/environ") {
                 result.add(.environmentDump, "\(name) reads a process environment (\(resolved))")
             } else if !Self.textArgumentCommands.contains(name), let reason = SecretFilePath.isSecretFile(text, home: home) {
                 result.add(.secretFileAccess, "\(name) names a credential file (\(reason)): \(text)")
@@ -423,7 +429,7 @@ struct CommandClassifier: Sendable {
                     result.add(.destructiveDelete, "rm --no-preserve-root disables the guard against deleting /")
                 }
             } else if !optionsEnded, text.hasPrefix("-"), text.count > 1 {
-                if text.contains("r") || text.contains("R") { recursive = true }
+                if text.containsBytes("r") || text.containsBytes("R") { recursive = true }
             } else {
                 operands.append(arg)
             }
@@ -594,11 +600,11 @@ struct CommandClassifier: Sendable {
         while index < args.count {
             let text = args[index].text
             guard text.count > 1, text.hasPrefix("-"), text.dropFirst().allSatisfy({ "neE".contains($0) }) else { break }
-            if text.contains("e") { escapes = true }
+            if text.containsBytes("e") { escapes = true }
             index += 1
         }
         let printed = args[index...]
-        if escapes, printed.contains(where: { $0.text.contains("\\x") || $0.text.contains("\\0") }) {
+        if escapes, printed.contains(where: { $0.text.containsBytes("\\x") || $0.text.containsBytes("\\0") }) {
             result.decodes = true
         }
         if printed.allSatisfy(\.isLiteral) {
@@ -656,8 +662,8 @@ struct CommandClassifier: Sendable {
                 continue
             }
             if text.count > 1, text.hasPrefix("-") || text.hasPrefix("+") {
-                if text.hasPrefix("-"), text.contains("c") { runsString = true }
-                if text.hasPrefix("-"), text.contains("s") { readsStdin = true }
+                if text.hasPrefix("-"), text.containsBytes("c") { runsString = true }
+                if text.hasPrefix("-"), text.containsBytes("s") { readsStdin = true }
                 index += 1
                 continue
             }

@@ -49,8 +49,11 @@ public enum EnvironmentNotAllowedRule: PolicyRule {
             RuleExample("a variable bash runs at start", violations: 1) {
                 try .pre("BASH_ENV=./ci/env.sh claude -p task")
             },
-            RuleExample("switches that only turn traffic off", violations: 0) {
-                try .pre("DISABLE_AUTOUPDATER=1 CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 claude -p task")
+            RuleExample("switches that only turn things off, and a project's own DISABLE_ variable", violations: 0) {
+                try .pre("DISABLE_AUTOUPDATER=1 CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 DISABLE_RPI_BUILDS=true claude -p task")
+            },
+            RuleExample("a switch that turns claude.ai's MCP servers on", violations: 1) {
+                try .pre("ENABLE_CLAUDEAI_MCP_SERVERS=1 claude -p task")
             },
         ])
 

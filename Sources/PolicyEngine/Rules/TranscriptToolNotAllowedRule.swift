@@ -37,7 +37,10 @@ public enum TranscriptToolNotAllowedRule: PolicyRule {
             let location = Finding.Location(path: transcript.name, line: call.line)
             // A Monitor call without a command (one that watches a URL) is checked as a tool below.
             if call.name == "Bash" || call.name == "PowerShell" || call.name == "Monitor", let command = call.command {
-                for words in analyzer.analyze(command).simpleCommands where !TranscriptAudit.permits(command: words, policy: policy) {
+                // The same command repeated in one call (a 2 MB pipeline of one program) is judged and reported once.
+                var judged: Set<[String]> = []
+                for words in analyzer.analyze(command).simpleCommands where judged.insert(words).inserted
+                    && !TranscriptAudit.permits(command: words, policy: policy) {
                     violations.append(Violation("Bash command '\(words.first ?? "")' is not allowed by agent.tools",
                                                 location: location, evidence: words.prefix(3).joined(separator: " "),
                                                 fingerprint: "\(call.id):\(words.joined(separator: " ").prefix(80))"))

@@ -222,14 +222,14 @@ final class TranscriptPipeReader: @unchecked Sendable {
         case stillOpen
     }
 
-    private let pipe: FileHandle
+    private let pipe: FileDescriptor
     private let path: String
     private let log: @Sendable (String) -> Void
     private let done = DispatchSemaphore(value: 0)
     private var digest: String?
 
     init(descriptor: Int32, path: String, log: @escaping @Sendable (String) -> Void) {
-        self.pipe = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        self.pipe = FileDescriptor(rawValue: descriptor)
         self.path = path
         self.log = log
     }
@@ -243,8 +243,20 @@ final class TranscriptPipeReader: @unchecked Sendable {
             var hasher = SHA256()
             var pending = Data()
             var failed = false
+            var buffer = [UInt8](repeating: 0, count: 1 << 16)
+            defer { try? pipe.close() }
             while true {
-                guard let chunk = try? pipe.read(upToCount: 1 << 16), !chunk.isEmpty else { break }
+                // Only the end of the pipe ends the transcript: an interrupted read is retried, and a
+                // failed one fails the run rather than passing off a cut transcript as complete.
+                let count: Int
+                do {
+                    count = try buffer.withUnsafeMutableBytes { try pipe.read(into: $0, retryOnInterrupt: true) }
+                } catch {
+                    failed = true
+                    break
+                }
+                guard count > 0 else { break }
+                let chunk = Data(buffer[0..<count])
                 hasher.update(data: chunk)
                 if (try? file.write(contentsOf: chunk)) == nil { failed = true }
                 pending.append(chunk)

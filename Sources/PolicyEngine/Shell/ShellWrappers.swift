@@ -184,7 +184,7 @@ public enum ShellWrappers {
         // Most commands start with their program: nothing to skip.
         guard start < words.count else { return start }
         let first = words[start].text
-        if table[basename(first)] == nil, !first.contains("=") { return start }
+        if table[basename(first)] == nil, !first.utf8.contains(UInt8(ascii: "=")) { return start }
         let prefix = skip(words.map(\.text), from: start, reader: reader, assignments: true)
         return prefix.splitString ? start : prefix.index
     }

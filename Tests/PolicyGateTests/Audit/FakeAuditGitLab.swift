@@ -287,14 +287,16 @@ struct FakeAuditGitLab: Sendable {
 
     /// Runs on threads of their own, as `FakeGitLab.with` does.
     static func with<Result: Sendable>(token: String, _ body: (FakeAuditGitLab) async throws -> Result) async throws -> Result {
-        try await withTaskExecutorPreference(DedicatedThreadsExecutor.shared) {
-            try await run(token: token, body)
+        let executor = DedicatedThreadsExecutor(threads: 2)
+        return try await withTaskExecutorPreference(executor) {
+            try await run(token: token, executor: executor, body)
         }
     }
 
-    private static func run<Result: Sendable>(token: String, _ body: (FakeAuditGitLab) async throws -> Result) async throws -> Result {
+    private static func run<Result: Sendable>(token: String, executor: DedicatedThreadsExecutor,
+                                              _ body: (FakeAuditGitLab) async throws -> Result) async throws -> Result {
         let state = FakeAuditGitLabState(token: token)
-        let (server, task, port) = try await FakeGitLab.listen { request in await state.handle(request) }
+        let (server, task, port) = try await FakeGitLab.listen(on: executor) { request in await state.handle(request) }
         await state.setOrigin("http://127.0.0.1:\(port)")
         let gitlab = FakeAuditGitLab(state: state, port: port, server: server, task: task)
         defer { task.cancel() }

@@ -21,13 +21,15 @@ struct FakeGitLab: Sendable {
     /// Starts a server, runs `body` with it, and stops it, also when `body` throws.
     /// The server and `body` run on threads of their own, so a busy cooperative pool cannot make a reply late.
     static func with<Result: Sendable>(token: String, _ body: (FakeGitLab) async throws -> Result) async throws -> Result {
-        try await withTaskExecutorPreference(DedicatedThreadsExecutor.shared) {
-            try await run(token: token, body)
+        let executor = DedicatedThreadsExecutor(threads: 2)
+        return try await withTaskExecutorPreference(executor) {
+            try await run(token: token, executor: executor, body)
         }
     }
 
-    private static func run<Result: Sendable>(token: String, _ body: (FakeGitLab) async throws -> Result) async throws -> Result {
-        let gitlab = try await start(token: token)
+    private static func run<Result: Sendable>(token: String, executor: DedicatedThreadsExecutor,
+                                              _ body: (FakeGitLab) async throws -> Result) async throws -> Result {
+        let gitlab = try await start(token: token, executor: executor)
         do {
             let result = try await body(gitlab)
             await gitlab.stop()
@@ -38,20 +40,21 @@ struct FakeGitLab: Sendable {
         }
     }
 
-    static func start(token: String) async throws -> FakeGitLab {
+    static func start(token: String, executor: DedicatedThreadsExecutor) async throws -> FakeGitLab {
         let state = FakeGitLabState(token: token)
-        let (server, task, port) = try await listen { request in await state.handle(request) }
+        let (server, task, port) = try await listen(on: executor) { request in await state.handle(request) }
         await state.setOrigin("http://127.0.0.1:\(port)")
         return FakeGitLab(state: state, port: port, server: server, task: task)
     }
 
-    /// Starts a FlyingFox server on 127.0.0.1 and a free port in front of `handler`.
-    static func listen(_ handler: @escaping @Sendable (HTTPRequest) async -> HTTPResponse) async throws
+    /// Starts a FlyingFox server on 127.0.0.1 and a free port in front of `handler`, its tasks on `executor`.
+    static func listen(on executor: DedicatedThreadsExecutor,
+                       _ handler: @escaping @Sendable (HTTPRequest) async -> HTTPResponse) async throws
         -> (server: HTTPServer, task: Task<Void, any Error>, port: UInt16) {
         let config = HTTPServer.Configuration(address: try sockaddr_in.inet(ip4: "127.0.0.1", port: 0), timeout: 30,
                                               pool: NoDelayPool(HTTPServer.defaultPool()), logger: .disabled)
         let server = HTTPServer(config: config, handler: ClosureHTTPHandler(handler))
-        let task = Task(executorPreference: DedicatedThreadsExecutor.shared) { try await server.run() }
+        let task = Task(executorPreference: executor) { try await server.run() }
         try await server.waitUntilListening(timeout: 10)
         guard case .ip4(_, let port)? = await server.listeningAddress else {
             task.cancel()
