@@ -99,7 +99,10 @@ struct ScanCommand: ParsableCommand {
         case .json:
             text = try ScanJSONReport.render(result)
         case .sarif:
-            let findings = result.findings.map { $0.asFinding(rule: "secrets.leak", action: .block) }
+            let findings = result.findings.map { secret in
+                secret.asFinding(rule: secret.ruleID == SecretUnscannedRule.id ? SecretUnscannedRule.id : SecretLeakRule.description.id,
+                                 action: .block)
+            }
             text = try SARIFReporter.render(findings: findings, rules: SARIFReporter.secretRuleDescriptors(ruleSet))
         }
         if let output, output != "-" {

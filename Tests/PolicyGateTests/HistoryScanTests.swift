@@ -253,6 +253,42 @@ import TestSupport
         expectRedacted(result.outcome.allOutput)
     }
 
+    /// The token cut into string literals that the code joins again, as each language writes it; the
+    /// finding is on the statement's first line and says so.
+    @Test(arguments: ["plus", "php-dot", "python-implicit-over-lines", "shell-words", "plus-over-lines"])
+    func aTokenCutIntoJoinedLiteralsIsFound(style: String) throws {
+        let (scratch, git, base) = try repository()
+        let cut = token.index(token.startIndex, offsetBy: 9)
+        let (head, tail) = (String(token[..<cut]), String(token[cut...]))
+        let source: String
+        switch style {
+        case "plus": source = "x = 1\nTOKEN = \"\(head)\" + \"\(tail)\"\n"
+        case "php-dot": source = "x = 1\n$token = '\(head)' . '\(tail)';\n"
+        case "python-implicit-over-lines": source = "x = 1\nTOKEN = (\"\(head)\"\n         \"\(tail)\")\n"
+        case "shell-words": source = "x = 1\nexport TOKEN=\"\(head)\"'\(tail)'\n"
+        default: source = "x = 1\nconst token = \"\(head)\" +\n  \"\(tail)\";\n"
+        }
+        try scratch.write("src/client.txt", source)
+        let commit = try git.commitAll()
+        let result = try scan(scratch, base: base, head: commit)
+        #expect(result.outcome.status == 1, "\(style)")
+        let finding = result.findings.first { $0["path"] as? String == "src/client.txt" }
+        #expect(finding?["line"] as? Int == 2, "\(style)")
+        #expect(finding?["encoding"] as? String == "joined", "\(style)")
+        expectRedacted(result.outcome.allOutput)
+    }
+
+    /// A string that merely follows another (an argument list, a comparison) joins nothing.
+    @Test func literalsThatAreNotJoinedStayApart() throws {
+        let (scratch, git, base) = try repository()
+        let cut = token.index(token.startIndex, offsetBy: 9)
+        try scratch.write("src/client.txt", "call(\"\(token[..<cut])\", \"\(token[cut...])\")\n")
+        let commit = try git.commitAll()
+        let result = try scan(scratch, base: base, head: commit)
+        #expect(result.outcome.status == 0)
+        #expect(result.findings.isEmpty)
+    }
+
     @Test func aBase64EncodedPrivateKeyIsFound() throws {
         let (scratch, git, base) = try repository()
         let body = (0..<12).map { _ in String(repeating: "MIIEowIBAAKCAQEAq7Bx4Y9vN2mQ8sK3pL6tR1wZ5cF0hJ", count: 1) + "aB3d" }.joined(separator: "\n")

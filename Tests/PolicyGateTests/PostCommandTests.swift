@@ -73,6 +73,28 @@ import TestSupport
         #expect(cleanRules["secrets.leak"] == nil)
     }
 
+    /// A binary file too large to scan is a rule of its own: it blocks by default, not as a leak, and a
+    /// policy can lower it to warn while secrets.leak still blocks.
+    @Test func aFileTooLargeToScanIsSecretsUnscanned() throws {
+        let (scratch, base) = try change { scratch, _ in
+            var data = Data(count: (32 << 20) + 1)
+            data[0] = 0x7F
+            try scratch.write("assets/model.bin", data)
+        }
+        let (outcome, rules) = try post(scratch, base: base)
+        #expect(outcome.status == 1)
+        #expect(rules["secrets.unscanned"] == "block")
+        #expect(rules["secrets.leak"] == nil)
+        #expect(outcome.stdout.contains("assets/model.bin: block [secrets.unscanned]"))
+
+        let policy = scratch.path + "/../" + UUID().uuidString + "-policy.yml"
+        try Data("version: 1\nrules:\n  secrets.unscanned: warn\n".utf8).write(to: URL(fileURLWithPath: policy))
+        defer { try? FileManager.default.removeItem(atPath: policy) }
+        let (lowered, loweredRules) = try post(scratch, base: base, extra: ["--policy", policy])
+        #expect(lowered.status == 0, "\(lowered.stdout)")
+        #expect(loweredRules["secrets.unscanned"] == "warn")
+    }
+
     @Test func anInlineAllowMarkerDoesNotSuppressByDefault() throws {
         let (scratch, base) = try change { scratch, _ in
             try scratch.write("src/app.py", "print(1)\nTOKEN = '\(FakeSecrets.gitlabToken)'  # gitleaks:allow\n")

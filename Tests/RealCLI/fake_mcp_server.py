@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""A tiny stdio MCP server for tests: one tool, get_merge_request, that answers with a fixed merge request.
+"""A tiny stdio MCP server for tests: get_merge_request, that answers with a fixed merge request, and
+approve, a permission-prompt tool (for --permission-prompt-tool) that allows every call it is asked about.
 Speaks newline-delimited JSON-RPC 2.0 as MCP's stdio transport does."""
 import json
 import sys
@@ -8,6 +9,10 @@ TOOLS = [{
     "name": "get_merge_request",
     "description": "Read a merge request",
     "inputSchema": {"type": "object", "properties": {"iid": {"type": "integer"}}, "required": ["iid"]},
+}, {
+    "name": "approve",
+    "description": "Answer a permission prompt",
+    "inputSchema": {"type": "object", "properties": {"tool_name": {"type": "string"}, "input": {"type": "object"}}},
 }]
 
 
@@ -18,6 +23,10 @@ def answer(request):
                 "capabilities": {"tools": {}}, "serverInfo": {"name": "fake-gitlab", "version": "1.0.0"}}
     if method == "tools/list":
         return {"tools": TOOLS}
+    if method == "tools/call" and request.get("params", {}).get("name") == "approve":
+        arguments = request["params"].get("arguments", {})
+        decision = {"behavior": "allow", "updatedInput": arguments.get("input", {})}
+        return {"content": [{"type": "text", "text": json.dumps(decision)}]}
     if method == "tools/call":
         iid = request.get("params", {}).get("arguments", {}).get("iid")
         return {"content": [{"type": "text", "text": json.dumps({"iid": iid, "title": "Fix the cart total"})}]}

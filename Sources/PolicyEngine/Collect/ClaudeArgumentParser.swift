@@ -286,7 +286,8 @@ public enum ClaudeArgumentParser {
                     continue
                 }
                 var name = argument
-                if !argument.hasPrefix("--"), argument.count > 2 {
+                // A short option of more than one letter (`-d2e`) is its own name, not a cluster.
+                if !argument.hasPrefix("--"), argument.count > 2, spec(argument) == nil {
                     name = String(argument.prefix(2))
                     let rest = String(argument.dropFirst(2))
                     guard let spec = spec(name) else {

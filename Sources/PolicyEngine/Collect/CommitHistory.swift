@@ -115,7 +115,7 @@ struct DiffReads: Sendable {
             if let old = file.oldPath { names.append((job.commit, old)) }
         }
         unscanned += collector.unscanned.map { entry in
-            SecretFinding(ruleID: "secrets.unscanned",
+            SecretFinding(ruleID: SecretUnscannedRule.id,
                           description: "binary file of \(entry.size) bytes, over the \(ScannableText.binaryLimit >> 20) MiB "
                               + "limit of binary files scanned: its content was not checked",
                           path: entry.path, line: 1, endLine: 1, column: 1, commit: job.commit, redacted: "(not scanned)",

@@ -110,6 +110,15 @@ regexes = [
     '''(?i)^(?:p[a@4]ss(?:w[o0]rd)?|passw[o0]rd|secret|s3cr3t|admin|root|test|changeme|letmein|qwerty|default|welcome|demo|sample|dummy|foobar|hello|abc)[0-9!@#$%^&*._-]*$''',
     '''^(?:dXNlcjpwYXNz|dXNlcm5hbWU6cGFzc3dvcmQ|QWxhZGRpbjpvcGVuIHNlc2FtZQ|YWRtaW46YWRtaW4|YWRtaW46cGFzc3dvcmQ|dGVzdDp0ZXN0|cGFzc3dvcmQ|Y2hhbmdlbWU|c2VjcmV0|YWRtaW4|dGVzdA|cm9vdA|dXNlcm5hbWU6|dXNlcjo|czZCaGRSa3F0MzpnWDFmQmF0M2JW)''',
     '''^(?:sk|rk|pk)_test_|^pk_live_|^access_token\$sandbox\$|^AIza[0-9A-Za-z_-]{35}$|^NRJS-|^sb_publishable_''',
+    # Values of a shape no credential has.
+    '''^A[gQ][A-D][A-Za-z0-9+/]{300,}={0,2}$''',  # SealedSecret ciphertext (length-prefixed RSA-OAEP session key)
+    '''(?i)^(?:[\w.-]+/)*[\w.-]+\.(?:pem|key|crt|cer|der|p12|pfx|jks|keystore|json|ya?ml|toml|ini|conf|cfg|properties|xml|txt|env)$''',  # file names
+    '''\[[^\]]{0,40}\w-\w[^\]]{0,40}\][*+?{]|\{[0-9]{1,4},[0-9]{0,4}\}''',  # regular expressions
+    '''^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,9})?)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?$''',  # dates, timestamps
+    '''^v?[0-9]{1,5}(?:\.[0-9]{1,5}){1,3}(?:[-+][0-9A-Za-z.]{1,40}){0,2}$''',  # versions
+    '''^[\w.+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,12}$''',  # e-mail addresses
+    '''^projects/[\w.-]+/secrets/[\w.-]+(?:/versions/(?:[0-9]+|latest))?$|^@Microsoft\.KeyVault\(''',  # secret-store references
+    '''^data:[\w.+-]+/[\w.+-]+;base64,''',  # data URIs
 ]
 stopwords = [
     "test", "dummy", "sample", "mock", "fake", "todo", "fixme", "secret", "password", "passwd",
@@ -170,7 +179,7 @@ falsePositives = [
 [[rules]]
 id = "openai-project-key"
 description = "OpenAI project API key (sk-proj-…)."
-regex = '''\b(sk-proj-[A-Za-z0-9_-]{40,250})(?:[^A-Za-z0-9_-]|$)'''
+regex = '''\b(sk-proj-[A-Za-z0-9_-]{40,250})(?:[^A-Za-z0-9_.\x{2026}-]|\.[^.]|\.$|$)'''
 entropy = 4.0
 keywords = ["sk-proj-"]
 tags = ["ai", "openai", "api-key"]
@@ -189,7 +198,7 @@ falsePositives = [
 [[rules]]
 id = "openai-service-account-key"
 description = "OpenAI service-account API key (sk-svcacct-…)."
-regex = '''\b(sk-svcacct-[A-Za-z0-9_-]{40,250})(?:[^A-Za-z0-9_-]|$)'''
+regex = '''\b(sk-svcacct-[A-Za-z0-9_-]{40,250})(?:[^A-Za-z0-9_.\x{2026}-]|\.[^.]|\.$|$)'''
 entropy = 4.0
 keywords = ["sk-svcacct-"]
 tags = ["ai", "openai", "api-key"]
@@ -204,16 +213,19 @@ falsePositives = [
 
 [[rules]]
 id = "openai-admin-key"
-description = "OpenAI admin API key (sk-admin-…): organisation administration (users, projects, keys)."
-regex = '''\b(sk-admin-[A-Za-z0-9_-]{40,250})(?:[^A-Za-z0-9_-]|$)'''
+description = "OpenAI admin API key (sk-admin-…): organisation administration (users, projects, keys). A value cut off with '...' or '…' (as the dashboard and API list it) is not a key."
+regex = '''\b(sk-admin-[A-Za-z0-9_-]{40,250})(?:[^A-Za-z0-9_.\x{2026}-]|\.[^.]|\.$|$)'''
 entropy = 4.0
 keywords = ["sk-admin-"]
 tags = ["ai", "openai", "admin-key"]
 truePositives = [
+    'Use sk-admin-TjBTXtPRcebDdiz-g7yoi3bm_eKO38ZCXEtxzMgYI-djeL07V4TKZDlSh9j6T3BlbkFJeEnir6OZqezl-DyOAALm5e0TZDiPS88fOp92exFZ83-6FIzMLXkQbGWIsHAr. Then rotate it.',
     'OPENAI_ADMIN_KEY=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',
     'headers = {"Authorization": "Bearer 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"}',
 ]
 falsePositives = [
+    '  "redacted_value": "sk-admin-hU3Sr685uxMcQ0RmXl1i-BeBs22Pq2ajw3oUUkTjgPMC...",',
+    'OPENAI_ADMIN_KEY=sk-admin-PRD-yOm45dchg6vahMRdi2drTD4raKO7Y6WF1lx01…',
     'OPENAI_ADMIN_KEY=sk-admin-${ADMIN_KEY}',
     "role = 'sk-admin-panel'",
 ]
@@ -415,21 +427,27 @@ falsePositives = [
 
 # Decision: Firebase web config (firebaseConfig.apiKey, *_FIREBASE_API_KEY, google-services.json
 # current_key) is a public client identifier by design - protection comes from Security Rules / App Check -
-# so a line that says so is allowlisted. Every other AIza key is reported: the same key type unlocks Gemini
+# so a line that says so is allowlisted, and so is the apiKey line of the SDK snippet (`firebaseConfig = {` /
+# initializeApp({ on the line before, or authDomain / *.firebaseapp.com on the line after). Every other AIza key is reported: the same key type unlocks Gemini
 # and billable Maps/Cloud APIs, and nothing in the key says which APIs it is restricted to.
 [[rules]]
 id = "google-api-key"
 description = "Google API key (AIza…): Gemini / Generative Language, Maps and other Google Cloud APIs. Keys explicitly labelled as Firebase web/Android client configuration are public by design and skipped."
-regex = '''\b(AIza[0-9A-Za-z_-]{35})(?:[^A-Za-z0-9_-]|$)'''
+regex = '''(?:(?i:firebase\w*config|initializeapp)[^\n]{0,200}\n[^\n]{0,200}?)?\b(AIza[0-9A-Za-z_-]{35})(?:[^A-Za-z0-9_-]|$)(?:[^\n]{0,200}\n[^\n]{0,200}?(?:firebaseapp\.com|firebaseio\.com|(?i:authDomain)))?'''
 entropy = 3.5
 keywords = ["aiza"]
 tags = ["ai", "google", "gcp", "api-key"]
 truePositives = [
+    "const config = {\n  apiKey: \"AIzaSyxg7qACPVsOnA66cKIFTmxrrjtjVmd4xI0\",\n  model: \"gemini-2.5-pro\",",
+    "# firebase deploy\n\nGEMINI_API_KEY=AIzaSyzvy4Zr9moEHZhNX2xGqc-fQ7ZvqsP3CCT",
     'GEMINI_API_KEY=AIzaSydraYyU-_tP-R-WMFcvx9HvMxbhXzkkg2k',
     'genai.configure(api_key="AIzaSy2nOaoum1feCKJ5Dnb-qEXrCd6MY99dVR9")',
     "curl 'https://maps.googleapis.com/maps/api/geocode/json?address=Zurich&key=AIzaSy2TTqp6VISvt9J1qYA-q5JFTsWMzs6t0Fi'",
 ]
 falsePositives = [
+    "const firebaseConfig = {\n  apiKey: \"AIzaSy1qdXWPJx-d8ut8pdqsxRpvED5hJRaOvRT\",\n  authDomain: \"acme-web.firebaseapp.com\",\n  projectId: \"acme-web\",",
+    "firebase.initializeApp({\n  apiKey: 'AIzaSyYZPNvS_I4k9GvvK9JkmW378D-Cn511CFU',",
+    "  apiKey: \"AIzaSyBWkNhBm2bd2AG2_B2TFu2aWo_C7VLotdd\",\n  authDomain: \"acme-web.firebaseapp.com\",",
     'NEXT_PUBLIC_FIREBASE_API_KEY=AIzaSy7h9Ij2pALSStdm760yVmp18Vxy4mpZNNZ',
     '  "current_key": "AIzaSyxIbcovLSe2Aycjk1PRFMo4oHMn5JhR2-X"',
     'GEMINI_API_KEY=AIzaSy...',
@@ -439,7 +457,34 @@ falsePositives = [
 description = "Firebase client configuration (public by design)"
 regexTarget = "line"
 regexes = [
-    '''(?i)firebase|"current_key"\s*:''',
+    '''(?i)firebase|"current_key"\s*:|authdomain''',
+]
+
+[[rules]]
+id = "google-app-password"
+description = "Google account app password (16 lowercase letters, shown as 4 groups of 4) in a mail / SMTP / Gmail / app-password setting or an SMTP login() call: signs in to the whole Google account's mail."
+regex = '''(?i)(?:(?:gmail|google|smtp|imap|mail|app)[\w.-]{0,30}?(?:pass(?:word)?|pwd|secret)(?:\\?["'`])?\]?[ \t]{0,5}(?::=|=>|=|:)|app[ _-]?passwords?\b[^\n]{0,30}?[:=]|\.login\([^\n,]{1,100},)[ \t]{0,5}(?:\\?["'`])?(?-i:([a-z]{4}[ -]?[a-z]{4}[ -]?[a-z]{4}[ -]?[a-z]{4}))(?:\\?["'`]|[ \t]*(?:[#;,)]|\r?\n|$))'''
+entropy = 2.5
+keywords = ["mail", "smtp", "google", "imap", "app_", "app-", "app ", "apppass", "login("]
+tags = ["google", "password"]
+truePositives = [
+    'EMAIL_HOST_PASSWORD = "qrsy aqiu jtnj onft"',
+    'GMAIL_APP_PASSWORD=adgo pdne vvmu zmqd',
+    'server.login("ops@acme.io", "ytqb bdok bobd ovoq")',
+    '  smtp_pass: "asqigxmozefpgjdz"',
+    'App password: muxf qlcs yros akdu',
+]
+falsePositives = [
+    'EMAIL_HOST_PASSWORD = "xxxx xxxx xxxx xxxx"',
+    'GMAIL_APP_PASSWORD=abcd efgh ijkl mnop',
+    'EMAIL_HOST_PASSWORD = os.environ["EMAIL_HOST_PASSWORD"]',
+    'mail_subject: "your code here"',
+    'server.login(user, password)',
+]
+[[rules.allowlists]]
+description = "documentation placeholders"
+regexes = [
+    '''^(?:abcd[ -]?efgh|wxyz|qwer[ -]?tyui|aaaa[ -]?aaaa)''',
 ]
 
 [[rules]]
@@ -904,11 +949,18 @@ entropy = 3.0
 keywords = ["akia", "asia", "abia", "acca"]
 tags = ["aws", "access-key-id"]
 truePositives = [
+    'aws_key = "AKIA" + "A4KBFHKPB" + "LZPWSOE"',
+    "$key = 'AK' . 'IAFDHKVNJXCVBUFGO5';",
+    "ACCESS_KEY = (\"AKIA\"\n              \"2X722CN4GDJJQILU\")",
+    "export AWS_ACCESS_KEY_ID=\"AKIA\"'FLFWZMB7VQLICSVF'",
+    'local id = "AKIASVEG" .. "X2PCRCQGEJXB"',
     'AWS_ACCESS_KEY_ID=AKIAPDDEZM6PYTNURM6B',
     'aws_access_key_id = ASIA6CW2RFW77GO35EO6',
     '"AccessKeyId": "ASIAVNYNPJNXHNOSUXUG",',
 ]
 falsePositives = [
+    'key = "AKIA" + suffix',
+    'prefixes = ["AKIA", "ASIA"]',
     'AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE',
     'aws_access_key_id = AKIAI44QH8DHBEXAMPLE',
     'AWS_ACCESS_KEY_ID=AKIAXXXXXXXXXXXXXXXX',
@@ -1149,6 +1201,53 @@ falsePositives = [
     'AZURE_CLIENT_SECRET=<client-secret-value>',
     'AZURE_CLIENT_SECRET_NAME=prod-client-secret-name-for-sp',
     'FARM_CLIENT_SECRET=KljtQcb~jNnXU6MH4anFb6gkSziHHjEV8u7zsOtB',
+]
+
+[[rules]]
+id = "azure-cosmos-db-key"
+description = "Azure Cosmos DB account key (88 base64 characters) outside a connection string: a Cosmos key setting (same line or the line after its section), CosmosClient(…, key) or primaryMasterKey in az output."
+regex = '''(?i)(?:cosmos|documentdb|documents\.azure\.com|(?:primary|secondary)(?:readonly)?masterkey)[^\n]{0,120}?(?:\n[^\n]{0,80}?)?[^A-Za-z0-9+/]([A-Za-z0-9+/]{86}==)(?:[^A-Za-z0-9+/=]|$)'''
+entropy = 4.0
+keywords = ["cosmos", "documentdb", "documents.azure", "masterkey"]
+tags = ["azure", "cosmos-db"]
+truePositives = [
+    'COSMOS_KEY=d4p9Ub+Cn1+yqnpMZHdGJbGtwnP6OwHuU5/I7veGtskGUgWvSAZ7to4Todmti06dyxzRHfCgsHNOm/XoX47m+5==',
+    'var client = new CosmosClient("https://acme.documents.azure.com:443/", "Z+euTve4NjBx5Dxj51m5Kti4HW1gBHJIOAA4LGcKMbUtp6IDHG1R6TYSNulqPKkYzWgLIHjSNSUWh9Z4XJVakw==");',
+    '  "primaryMasterKey": "KqgXkURNtYg5AuhQxZ1gmj0dd1sM00CH2aQMh68+IeDNsX60sANalOC8kVT7+6TvZg/eT9RSxygSdtont84Wmd==",',
+    "cosmos:\n  endpoint: https://acme.documents.azure.com:443/\n  key: tA9GQDjRxuwC0QCfA6Uhem0CboX4GFsnigTF9k4FV8nibovwe06e7V0vK660SjqSLJVUO77lDztbFZhiWznfFF==",
+    '$env:COSMOS_PRIMARY_KEY = "651CiO7nxZZGw36yhIHe6oNZlFF4ukzRcAEI6Nu7bNx/BjqwB5dUrNTfSHSuXh/GdFkzHxq10rwHFvSDqA7shV=="',
+]
+falsePositives = [
+    'COSMOS_KEY=C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==',
+    'COSMOS_KEY=${COSMOS_KEY}',
+    '"CosmosDb": "AccountEndpoint=https://acme.documents.azure.com:443/;AccountKey=opKFwNH26x/SsYS3KOjiISJHRG8DMw/nq0tIj/L9X9v0dCv/n3dURj+MVzThQ3hIh6OwA0EVR4e2hq607TZ2PX==;"',
+    'cosmos_key = azurerm_cosmosdb_account.main.primary_key',
+    'COSMOS_KEY=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx==',
+]
+[[rules.allowlists]]
+description = "AccountKey= in a connection string is azure-account-key-connection-string's"
+regexTarget = "match"
+regexes = [
+    '''(?i)accountkey=[A-Za-z0-9+/]{86}==[^A-Za-z0-9+/=]?$''',
+]
+
+[[rules]]
+id = "azure-entra-refresh-token"
+description = "Microsoft Entra ID (Azure AD) refresh token (0.A….AgAB…, or the older AQABAAAAAAD… form): long-lived, it mints access tokens for the user who signed in."
+regex = '''(?:^|[^A-Za-z0-9_.-])((?:[01]\.A[A-Za-z0-9_-]{20,400}\.AgA[A-Za-z0-9_-]{100,}|AQABAAAAAAD[A-Za-z0-9_-]{100,})(?:\.[A-Za-z0-9_-]{1,200}){0,2})(?:[^A-Za-z0-9_.-]|$)'''
+entropy = 4.0
+keywords = [".aga", "aqabaaaaaad"]
+tags = ["azure", "entra", "refresh-token"]
+truePositives = [
+    'AZURE_REFRESH_TOKEN=0.ASPaA6_aHf_LJBAZPD4KCn2enLDIaD3D1BEjBAkEx8mRMJpzObor-cA-2iD7K_G0YGODd3YZ3usnUdceiFiMDRjoDOaT.AgABAAEAAAD--DLA3VO7QrddgJg7WevrAgDs_wQA9PfIHIUD8St3SjffC0zQiC2UxtG-uqMVKy1JHVfMclULvDpX_q1IAqPDn2NtRJPh6avkm4PayQ06RBMwZMQuA3d0DkRpv0lES65Ew3M2wWjqr66dlQBVK2f9yCdmWBEtvSoGJ6WmP3c-Z6Uc1PERdWBbRPmVVgT7uRh8I3xP_l7x1cZ6x5SB2qC9om1PitOjBXC2egAgyCpbX5m93IIY9wyTkFgwQxgL3lTMkvvT8UqcHuG5ALAjrDQgl8l9gI2hfaTZe7PnWi9G-HBeFJAEG63m9VXcd8SjcP3bD0oS38rlYi_XxpzAnCcc3vVVfbEbC7A6_Re5wGO9zEMcdrGhqtM-Ww9-eNwLAS3LEMkva_IkWl9tCsSvWbNe-BxitTSi8zb9VZfAG937S-p66AUJMxhcfHDTdHLvu1PNN1f2lAn-lwH248GyNAexZu-1d6QleYbELkCMcfo99LC9cBU2gu_RP-tE8GWRzpcDEXwL_QMx1Vch2N9POCg2bBpRNbMVCgroBxCcMuVUPMoMdIhMRRjCiZ5HK-AUu2GaIgR5VBzn5aa9UINsSpfoAIJl2G0wTsqjLutBMfTjN7_dfZVr8XQ1fLg-ldPDsdisYWBi',
+    '  "refresh_token": "0.AsA7AVrBz9bA0CE-JZrcS8luWA0FXOaGW9gZh2L6mSpOHeCtZzPR9VCLpRPySH_gE97qMIvHu_7qO7j6qpImCsij.AgABAAEAAAD--DLA3VO7QrddgJg7WevrAgDs_wQA9P1rSErqUMX_lTKTTjcX0cgTt1yZQp_kFzzoDaAlw00TIdsW8fVb8pg9500gtsT_b5K1m0CFY9kZyuI9e0Vu4yOY3pCdvtuSoY3t8JGxg9tcMMKr-PslRyUHlaGLJsyW2MzNlr2_LxDTzSae_0PgSO9h5XSfetcrK6w9w1V-xQLy3yFrJ1jPN04kX9wXBU2pVCEI1NX9oMNyBLsyTWXT6W39jZW7X4b8fuPyqZPYhvdgLW58BC0uExFhXZjYh810ABzaO3tpKa_VH11R-Cs0CfepTgZO1mMWwca-T8o1WoU2hHCdvJkqI913oGe4QXzjaMtpKBe3aY0hQth2bxL0E2bIAntgqU2VBDJmpaULErtrroYCYTwDa5Ar6PAMOio7lq5R1x20dASWD4OtcUyJzaRkoKMoi2Iut-5Onv_NOlXOuzKxJJ_gMQNZUPghu-OA7FXEaIzR5PYMDVxnjzUY7AJe4V7jt06rJtuCAdILKqyUV8tE57p4Ey8TIQr0pkYv2lpnQ1TdZw2sr4GkS7rV-ZH5_Y4XoEevnM0iaQAWTgj6F8_zOj_HxTF6XHKqy3GZl1WQRPMBRDjq9eNkcv0LSFfzBRgDdm2AUZYBjR6vKjqGxlQ8oWb",',
+    "token_cache = {'refresh_token': 'AQABAAAAAAD--DLA3VO7QrddgJg7WevrAzJB0iIc3x-iQJsWFMbvSWCzj257luk5M7zeMvepDcgZqI5CznjOjswN66e6rZhdLSB92jxkh1E1IEkBdPLTARwbgP431r1xL_N1z2vFwlouTMUrW89uYyjM6EmufO92N6J_aLwYJ3LZ8R4YhQRGAZ7CQwEei5AjlSIEbRAWORFFfiUUMzbWO7Xzyrw07J-9kJGjTrhrNi9qL6RXgzm9ex0AuQ2RZKBe20MNZ94CT7r8KjuwFWZNXPpb5yWYvRLfgfQODZ4krfm_vhe2zwC2rwSKrknlPR6wHnuPGkt7wrydYhAHboddGVFA0hXiUauw34f8_v4IEK3PpxTtA5kOWelKwi6K5G4pTrxRU015rb1YoKbEai_vfqKPPcjUzRe_a7mDDsdRhzBy953b4vrM3x1S129cOA4ssCl4AWsSnwDi3ae4yM4aNMC3z1M5ObpxTnQ3uDSBImuVTWQwdh-eThXhe-44ucLTbkuQ9XlH'}",
+]
+falsePositives = [
+    '"refresh_token": "0.AXEA...AgABAAEAAAD--DLA3VO7QrddgJg7WevrAgDs_wQA9P..."',
+    '"refresh_token": "AwABAAAAvPM1KaPlrEqdFSBzjqfTGAMxZGUTdM0t4B4..."',
+    'AZURE_REFRESH_TOKEN=0.A<tenant>.AgAB<opaque>',
+    'version = "0.A1.2"',
 ]
 
 # ==================================================================================================
@@ -2465,6 +2564,11 @@ falsePositives = [
     "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAlmmki+EOBsHzPiBBlwg9wdRh",
     "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkqhkiG9w0BBQwwHAQIcA2ZInfLd6NCS2PWzZ2T",
 ]
+[[rules.allowlists]]
+description = "an OpenSSH body under a PEM header is private-key-openssh's"
+regexes = [
+    '''^b3BlbnNzaC1rZXktdjE''',
+]
 
 [[rules]]
 id = "private-key-pem-encrypted"
@@ -2484,18 +2588,26 @@ falsePositives = [
 
 [[rules]]
 id = "private-key-openssh"
-description = "OpenSSH private key (-----BEGIN OPENSSH PRIVATE KEY-----, body 'openssh-key-v1')."
-regex = '''-----BEGIN OPENSSH PRIVATE KEY-----(?:\\[rn]|[\r\n \t"'+,]){1,12}(b3BlbnNzaC1rZXktdjE[A-Za-z0-9+/]{20,1000})'''
+description = "OpenSSH private key (body 'openssh-key-v1', b3BlbnNzaC1rZXktdjE…) under the OPENSSH header, under another PEM header (RSA, EC, PRIVATE KEY) or bare."
+# The body's magic is certain, so the header does not matter; the first line of an unencrypted ed25519
+# key is the same for every key, so the secret also takes the next line.
+regex = '''(?:-----BEGIN [A-Z ]{0,30}PRIVATE KEY-----(?:\\[rn]|[\r\n \t"'+,]){1,40}|^|[^A-Za-z0-9+/])(b3BlbnNzaC1rZXktdjE[A-Za-z0-9+/]{50,1000}(?:(?:\\[rn]|[\r\n \t"'+,]){1,40}[A-Za-z0-9+/]{16,1000})?)'''
 entropy = 3.5
-keywords = ["openssh private key"]
+keywords = ["b3blbnnzac1rzxktdje"]
 tags = ["private-key", "ssh"]
 truePositives = [
     "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\nQyNTUxOQAAACDkvn8CBZDyAACmudLQcYOZYqrgqKtou9M8XVSueaBRKZKta2KiGy\najzycqidBuoGK1WeH6CiZDSntglaOuF7H6mluc7d2PwF3xpu3NnWO9WDwd2bFF7MzZsA6E",
     'SSH_PRIVATE_KEY: "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW8Un4qdQ/ZHgcjzrEyB3E0v9a21R/jeUT0T8nb7vU\n"',
+    "-----BEGIN RSA PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\nQyNTUxOQAAACAPK/FuTrwRBWzArJe4yQzx3DQLXCb/ZcJJcq40izgHQF/LWg5qGu\nEziQjZtgznQWTy7EvNdFJs6n/IOzYQlP1KY1Dxwy81JvwBswU33Ihx2XuqicgLWxlgrX4Q\n-----END RSA PRIVATE KEY-----",
+    "-----BEGIN PRIVATE KEY-----\r\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\r\nQyNTUxOQAAACBx3vSkiWhXhHeXY5ecBbqk5NRl+LKyyOx0QAQRTQtTa1qNbj4GM0\r\n",
+    'deploy_key = "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZWdv53nBQkgPZhbkFOfaAYpSqaCDdGbIC7c/Qvv/1V"',
 ]
 falsePositives = [
     "-----BEGIN OPENSSH PRIVATE KEY-----\n...\n-----END OPENSSH PRIVATE KEY-----",
     'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIhZPgzP96doyazIR0DN4EDBpyAKXeq0evBvNJwu/9zW5 ci@acme',
+    "-----BEGIN RSA PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjE...\n-----END RSA PRIVATE KEY-----",
+    "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ==",
+    "# an OpenSSH key body starts with b3BlbnNzaC1rZXktdjE (base64 of openssh-key-v1)",
 ]
 
 [[rules]]
@@ -2695,17 +2807,21 @@ regexes = [
 
 [[rules]]
 id = "connection-string-password"
-description = "Password in an ADO.NET / ODBC / OLE DB style connection string (Server=…;…;Password=… or Pwd=…)."
-regex = '''(?i)\b(?:server|data source|host|address|addr|uid|user id|username|user|database|initial catalog|driver|dsn|provider)[ \t]*=[^\n]{0,800}?;[ \t]*(?:password|pwd)[ \t]*=[ \t]*(?:"([^"\n]{1,128})"|'([^'\n]{1,128})'|\{([^}\n]{1,128})\}|([^;"'\n{}]{1,128}))'''
+description = "Password in an ADO.NET / ODBC / OLE DB style connection string (Server=…;…;Password=… or Pwd=…), also written over several lines that end in ';'."
+regex = '''(?i)\b(?:server|data source|host|address|addr|uid|user id|username|user|database|initial catalog|driver|dsn|provider)[ \t]*=(?:[^\n]|;[ \t]*\r?\n){0,800}?;[ \t]*(?:\r?\n[ \t]*)?(?:password|pwd)[ \t]*=[ \t]*(?:"([^"\n]{1,128})"|'([^'\n]{1,128})'|\{([^}\n]{1,128})\}|([^;"'\n{}]{1,128}))'''
 entropy = 2.0
 keywords = ["password=", "pwd=", "password =", "pwd ="]
 tags = ["database", "connection-string", "password"]
 truePositives = [
+    "var cs = @\"Server=sql01.acme.internal;\n           Database=Erp;\n           User Id=erp_app;\n           Password=a0pt8vm8dqopYDWuyd;\";",
+    "<add name=\"Billing\" connectionString=\"Data Source=db01;Initial Catalog=Billing;\n     User ID=billing;Password=GqrQohlDh2DRn8UH\" providerName=\"System.Data.SqlClient\" />",
     '"DefaultConnection": "Server=sql01.acme.internal;Database=Erp;User Id=erp_app;Password=ZF1spQzAcDVdGPSZ;TrustServerCertificate=True"',
     "conn = pyodbc.connect('DRIVER={ODBC Driver 18 for SQL Server};SERVER=sql01;DATABASE=erp;UID=etl;PWD={livqP75fc4O4US2Oac}')",
     'Data Source=db01;Initial Catalog=Billing;User ID=billing;Password=Md4dN50Mzw5es8A6yOxH',
 ]
 falsePositives = [
+    "Server=db01;Database=app;\nTrusted_Connection=True;\n",
+    "host = 'db01'\nport = 5432\n# password is read from the vault\npassword_file = '/run/secrets/db'",
     '"DefaultConnection": "Server=localhost;Database=app;User Id=sa;Password=${SA_PASSWORD};"',
     'Server=myServerAddress;Database=myDataBase;User Id=myUsername;Password=<password>;',
     'Server=localhost;Database=app;Trusted_Connection=True;',
@@ -2913,22 +3029,44 @@ regexes = [
 [[rules]]
 id = "jwt-signing-secret"
 description = "JWT signing secret literal (JWT_SECRET / jwtSecret / JWT_SIGNING_KEY = …, or jwt.sign/encode(payload, '…'))."
-regex = '''(?i)(?:(?:^|[^\w.-])[\w.-]{0,30}?jw[ts][_.-]?(?:secret(?:[_.-]?key)?|signing[_.-]?(?:key|secret)|sign[_.-]?key|key)(?:\\?["'`])?\]?(?:[ \t]{0,3}:[ \t]{0,3}[A-Za-z_][\w.\[\]|, ]{0,40}?)?[ \t]{0,5}(?::=|=>|=|:)[ \t]{0,5}|\bjwt\.(?:sign|verify|encode|decode)\([^,\n]{1,100},[ \t]*)(?:\\?"([^"\\\s]{12,200})\\?"|'([^'\\\s]{12,200})'|`([^`\\\s]{12,200})`|([^\s"'`\\;,(){}\[\]<>=:][^\s"'`\\;,(){}\[\]<>]{11,199})(?:[\s;\]}]|$))'''
+regex = '''(?i)(?:(?:^|[^\w.-])[\w.-]{0,30}?jw[ts][_.-]?(?:secret(?:[_.-]?key)?|signing[_.-]?(?:key|secret)|sign[_.-]?key|key)(?:\\?["'`])?\]?(?:[ \t]{0,3}:[ \t]{0,3}[A-Za-z_][\w.\[\]|, ]{0,40}?)?[ \t]{0,5}(?::=|=>|=|:)[ \t]{0,5}|\bjwt\.(?:sign|verify|encode|decode)\([^,\n]{1,100},[ \t]*)(?:\\?"([^"\\\s]{12,200})\\?"|'([^'\\\s]{12,200})'|`([^`\\\s]{12,200})`|([^\s"'`\\;,(){}\[\]<>=:][^\s"'`\\;,(){}\[\]<>]{11,199})(?:[\s;\]}]|$)|([^\s"'`\\][^\s]{11,199}?)[,;)\]}]*(?:[ \t]+#[^\n]*|[ \t]*)(?:\r?\n|$))'''
 entropy = 3.3
 keywords = ["jwt"]
 tags = ["jwt", "framework"]
 truePositives = [
+    'jwt_secret: Vq7#tL9!xR2(mB5)pZ8@wK3&nD6  # ENC[AES256_GCM,data:+SsFloOn0h9IZc1riWtisn89,iv:FbncJ0WtVoxkHqqwDPxS2O7zA7P8k0+oZo7rzkZPTEg=,tag:DSZ/N14aJSbk9oOfqA/CLw==,type:str]',
+    'JWT_SECRET=W,PS:aRX0N(Wnm_q?.=)<l,6LRe>,9tO2%v',
+    '  jwt_signing_key: >u@t,m,!};[bv4DLU9(-^^gh/~0N',
+    'jwt.secret=20C(~KD]nMS8]fb?o,Cs;',
     'JWT_SECRET=7NRWbL4y8hoMLRtj6y6gorizeg14BvA9gXvOaW3c',
     'const token = jwt.sign({ sub: user.id }, "tH-blKug+5Gkc6QU3mMrPI+ITXwpH%oL", { expiresIn: "1h" });',
     "  jwtSecret: 'QAVbSqXVSUIgyr9Mf9SlbbJaW7L+vEHr1KNwhD2AXm+m'",
     'encoded = jwt.encode(payload, "Gj1LGPtiEaZzUIdFFudRW9aaeOIwBvnk", algorithm="HS256")',
 ]
 falsePositives = [
+    'jwt_secret: ENC[AES256_GCM,data:+SsFloOn0h9IZc1riWtisn89,iv:FbncJ0WtVoxkHqqwDPxS2O7zA7P8k0+oZo7rzkZPTEg=,tag:DSZ/N14aJSbk9oOfqA/CLw==,type:str]',
+    '  jwtSecret: getSecretFromVault(config.vault),',
+    '  jwtSecret: process.env.JWT_SECRET_VALUE,',
+    'JWT_SECRET=os.environ.get("JWT_SECRET")',
+    '  jwt_key: config[:jwt][:signing_key]',
     'JWT_SECRET=${JWT_SECRET}',
     'const token = jwt.sign(payload, process.env.JWT_SECRET);',
     'jwt.encode(payload, "secret", algorithm="HS256")',
     'JWT_SECRET=your-256-bit-secret',
     'JWT_SECRET=change-this-jwt-secret-in-production',
+]
+
+[[rules.allowlists]]
+description = "code, not a value: a call, subscript or member chain on the right of the assignment"
+regexes = [
+    '''^[A-Za-z_$][\w$.:]*[(\[]''',
+    '''^[\w.$]*(?:\]\[:?[\w.$]*)+$''',
+]
+[[rules.allowlists]]
+description = "a SOPS value read as a type annotation and a value: the whole match is the encrypted value"
+regexTarget = "match"
+regexes = [
+    '''^[^\n]{0,100}?:[ \t]*ENC\[AES256_GCM,data:[A-Za-z0-9+/=]*,iv:[A-Za-z0-9+/=]*,tag:[A-Za-z0-9+/=]*,type:[a-z]+\][ \t\r\n]*$''',
 ]
 
 [[rules]]
@@ -3095,6 +3233,9 @@ truePositives = [
     "session_secret = 'r#^*IAF3sDujkX#Tb4EFUukY%u%S'",
 ]
 falsePositives = [
+    'secret: 2026-01-15T08:42:17.531+02:00',
+    "client_secret: 'projects/acme-prod-4711/secrets/oauth/versions/12'",
+    'secret: "@Microsoft.KeyVault(SecretUri=https://acme.vault.azure.net/secrets/api/)"',
     'CLIENT_SECRET=${{ secrets.CLIENT_SECRET }}',
     'STRIPE_SECRET_KEY=sk_test_51WMRgVc0bHFjxxneamgnbTnqmxp4OBE70UpwJoaKYP4tGZwQ0bEHAMcFSweft2zFjTsTwSMFto7riMDhCW0LhR0nmR3Nz',
     'secret_name: prod/db/credentials',
@@ -3129,6 +3270,9 @@ truePositives = [
     '"    \"auth_token\": \"TzS4pTAPvRZHhgb6vdhxvCdx5bNDhWfbIJA7\"\n",',
 ]
 falsePositives = [
+    "spec:\n  encryptedData:\n    api_token: AgB2bhnaGj7MxJu+2tFY8Wtu1mz2SsPldTzQO2SRIk/NElPZ7bFH8QEpQZW+tSIXMXQjBGWNki1A/8ex7AKtWx1DmmXkFZh9olv6/K9FhnrXoVJKSayGZ/ZY6h65qMg7fKdrtmGSfHUQlViOYYOIZDvfXTiKFR08YuLnKuE6mLX6f13C6lcdoZgbchXb0TtCNvky3y4bJ0Ac7ymbdoI4bz8PG3DGhbA8yJGZO78MW6xShpLCvsAP3JkAZF0ZiUr0Gnh842KvxShP0FZTYEeBU0t2jh3h9WAXoX1sT24RpRadmZ7r+KmV3rZZ7VQKXJPBZsrDx4bSO9eB+GrB7B9KAoAH2cpAmE9RrU1eIeZ3xRFQ89t856hsl6EgSPpYrJZ==",
+    'token = "[A-Za-z0-9_-]{36,255}"',
+    'token: platform-team+ci@acme-corp.io',
     'max_tokens = 4096',
     'tokenizer = AutoTokenizer.from_pretrained("meta-llama/Llama-3.1-8B-Instruct")',
     'API_TOKEN=${API_TOKEN}',
@@ -3178,6 +3322,11 @@ truePositives = [
     'ETH_PRIVATE_KEY = "0xcba9b92dd2dac181b9e2256c204c8028a9ae988f65d53a9a6c8140a1ef10f1d3"',
 ]
 falsePositives = [
+    'private_key: keys/prod/signing-2024-11.pem',
+    "api_key: '^sk-[A-Za-z0-9]{48}$'",
+    'access_key: v2.14.7-rc.3+build.8841',
+    '  apiKey: "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"',
+    '    api_key: AQCCZcXVDSv8/hPNV1nDqUTnca+UfCzwADwjfWKZVEVzid0tPISP/zygq1xHr9HDbeVOi5BmeSCSaC2uGqTyKTxZNZhv2AS8L8zf4vsGTbV8vTpuqqmxggIVPagZNWWja8L+KON7Ns0VNXeoA+Cef9zzckumPuEeXXMgwZkF50ZpeI6g5Z69Jzxc2oZaetdp7sIJRdU05AmK8xHPXTf7jRBbtt3YXVP6TeRi7RM5BryY10xOU479jzxdHA4372HiGMVgK6QvfgDEKzs+Avf2CCL1S4oZhMEIH1d2LdDxfeEvrpcSn0iosjIr/uRV9LaYNsW2EZYNJk05xOY+O92W0Lm72gxzh4JVi+JDpLtDQQ1nWEVESPrFeOdimYncehWZkCKn/tvc+1yWXCZf+MT',
     'OPENAI_API_KEY=${OPENAI_API_KEY}',
     'NEXT_PUBLIC_FIREBASE_API_KEY=AIzaSyzZtt2IaRo5dt0_sje3Lsh8GB95VauNvar',
     'STRIPE_PUBLISHABLE_KEY=pk_live_51XK1q0iURV8kNjoc5jabGYlNp31tBvLS3ZllRWP46LerCyVeIQ13b2DNwzMrphUticVH73sfTxDJWmvz57sagpkgATo3V',

@@ -25,6 +25,7 @@ public enum RuleRegistry {
         SubmoduleRule.self,
         DiffTooLargeRule.self,
         SecretLeakRule.self,
+        SecretUnscannedRule.self,
         TranscriptToolNotAllowedRule.self,
         TranscriptDangerousCommandRule.self,
         TranscriptPathOutsideWorkspaceRule.self,

@@ -1,6 +1,7 @@
 /// Post stage. A secret in a line the change adds, one finding per secret naming the secret rule.
 /// Inline allow markers on added lines do not suppress it unless the policy opts in; the finding says
-/// a marker was there. Reads `Facts.changeSecrets`.
+/// a marker was there. Reads `Facts.changeSecrets`, but for the files that could not be scanned
+/// (`SecretUnscannedRule`).
 public enum SecretLeakRule: PolicyRule {
     public static let description = RuleDescription(
         id: "secrets.leak",
@@ -22,7 +23,7 @@ public enum SecretLeakRule: PolicyRule {
         ])
 
     public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
-        facts.changeSecrets.map { secret in
+        facts.changeSecrets.filter { $0.ruleID != SecretUnscannedRule.id }.map { secret in
             var message = "secret of rule '\(secret.ruleID)' \(secret.place)\(secret.summary)"
             if secret.hasAllowMarker {
                 message += " (an inline allow marker was on the line and was not honoured)"

@@ -1,9 +1,11 @@
 /// Finds encoded text in a fragment and decodes it, so the rules also see a secret written as base64
-/// (a Kubernetes Secret's `data`, a base64 PEM key), hex, URL-encoding, or `\u`/`\x`/JSON escapes.
+/// (a Kubernetes Secret's `data`, a base64 PEM key), hex, URL-encoding, `\u`/`\x`/JSON escapes, or
+/// cut into string literals that the code joins again (`"AKIA" + "…"`).
 ///
 /// Only candidates are decoded: base64 runs of at least `minimumBase64` characters and hex runs of at
-/// least `minimumHex` digits that decode to printable text, and lines of at most `maximumEscapedLine`
-/// bytes that hold a `%XX` or backslash escape. The decoded pieces are joined, one per line, into one
+/// least `minimumHex` digits that decode to printable text, lines of at most `maximumEscapedLine`
+/// bytes that hold a `%XX` or backslash escape, and lines of string literals joined by an operator or
+/// by nothing, at most `maximumJoinedText` bytes of them. The decoded pieces are joined, one per line, into one
 /// buffer that the scanner reads like a fragment; each piece remembers where its encoded text starts.
 struct EncodedText {
     /// One decoded piece.
@@ -12,7 +14,7 @@ struct EncodedText {
         var firstLine: Int
         /// Offset of the encoded text in the buffer it was decoded from.
         var origin: Int
-        /// `base64`, `hex`, `url` or `escape`.
+        /// `base64`, `hex`, `url`, `escape` or `joined`.
         var encoding: String
     }
 
@@ -24,6 +26,7 @@ struct EncodedText {
     static let minimumBase64 = 24
     static let minimumHex = 32
     static let maximumEscapedLine = 8192
+    static let maximumJoinedText = 65536
     /// Decoded text counts as text when at least 9 bytes in 10 are printable ASCII or whitespace.
     static let printableShare = 0.9
 
@@ -77,7 +80,92 @@ struct EncodedText {
             }
             lineStart = lineEnd + 1
         }
+        forEachJoinedText(in: buffer) { origin, joined in add(joined, origin: origin, encoding: "joined") }
         return result.pieces.isEmpty ? nil : result
+    }
+
+    // MARK: - Joined string literals
+
+    private static func isQuote(_ byte: UInt8) -> Bool {
+        byte == 0x22 || byte == 0x27 || byte == 0x60
+    }
+
+    /// When the quote at `quote` closes a literal that the code joins to the next one, the end of that
+    /// next literal's opening quote: blanks (newlines and `\` line continuations too), at most one join
+    /// operator (`+`, `.`, `..`, `&`, `||`, `~`; none is implicit concatenation or a shell word), blanks,
+    /// a quote. Only blanks are read past, so each byte is looked at a bounded number of times.
+    private static func junctionEnd(in buffer: UnsafeBufferPointer<UInt8>, after quote: Int) -> Int? {
+        var index = quote + 1
+        func skipBlanks() {
+            while index < buffer.count {
+                let byte = buffer[index]
+                let continuation = byte == 0x5C && index + 1 < buffer.count && (buffer[index + 1] == 0x0A || buffer[index + 1] == 0x0D)
+                guard byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || continuation else { return }
+                index += 1
+            }
+        }
+        skipBlanks()
+        if index < buffer.count {
+            switch buffer[index] {
+            case UInt8(ascii: "+"), UInt8(ascii: "&"), UInt8(ascii: "~"):
+                index += 1
+            case UInt8(ascii: "."):
+                index += 1
+                if index < buffer.count, buffer[index] == UInt8(ascii: ".") { index += 1 }
+            case UInt8(ascii: "|"):
+                guard index + 1 < buffer.count, buffer[index + 1] == UInt8(ascii: "|") else { return nil }
+                index += 2
+            default:
+                break
+            }
+        }
+        skipBlanks()
+        guard index < buffer.count, isQuote(buffer[index]) else { return nil }
+        return index + 1
+    }
+
+    /// Calls `body` for each run of lines that holds joined literals, with every junction (closing
+    /// quote … opening quote) cut out, and the offset of the run's first line. Linear: junctions are
+    /// found in one pass, and runs never overlap.
+    private static func forEachJoinedText(in buffer: UnsafeBufferPointer<UInt8>, _ body: (Int, [UInt8]) -> Void) {
+        var junctions: [Range<Int>] = []
+        var index = 0
+        while index < buffer.count {
+            if isQuote(buffer[index]), let end = junctionEnd(in: buffer, after: index) {
+                junctions.append(index..<end)
+                index = end
+            } else {
+                index += 1
+            }
+        }
+        func lineEnd(from offset: Int) -> Int {
+            var end = offset
+            while end < buffer.count, buffer[end] != 0x0A { end += 1 }
+            return end
+        }
+        var first = 0
+        while first < junctions.count {
+            var start = junctions[first].lowerBound
+            while start > 0, buffer[start - 1] != 0x0A { start -= 1 }
+            var last = first
+            var end = lineEnd(from: junctions[first].upperBound)
+            while last + 1 < junctions.count, junctions[last + 1].lowerBound < end {
+                last += 1
+                if junctions[last].upperBound > end { end = lineEnd(from: junctions[last].upperBound) }
+            }
+            if end - start <= maximumJoinedText {
+                var joined: [UInt8] = []
+                joined.reserveCapacity(end - start)
+                var cursor = start
+                for junction in junctions[first...last] {
+                    joined.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[cursor..<junction.lowerBound]))
+                    cursor = junction.upperBound
+                }
+                joined.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[cursor..<end]))
+                body(start, joined)
+            }
+            first = last + 1
+        }
     }
 
     // MARK: - Runs

@@ -29,7 +29,8 @@ public struct SecretFinding: Sendable, Equatable, Codable, Hashable {
     public var hasAllowMarker: Bool
     /// Where the secret was when not in a file's content: `file name` or `commit message`.
     public var origin: String?
-    /// How the secret was encoded in the text (`base64`, `hex+base64`, …); `nil` when it was plain.
+    /// How the secret was encoded in the text (`base64`, `base64, then hex`, `joined` for string literals
+    /// joined by the code, …); `nil` when it was plain.
     /// The line and column point at the encoded text.
     public var encoding: String?
 
@@ -43,7 +44,11 @@ public struct SecretFinding: Sendable, Equatable, Codable, Hashable {
     /// Where the secret was, for messages: `in an added line`, `in a commit message (base64-encoded)`.
     public var place: String {
         var text = origin.map { "in a \($0)" } ?? "in an added line"
-        if let encoding { text += " (\(encoding)-encoded)" }
+        if encoding == "joined" {
+            text += " (cut into string literals joined again)"
+        } else if let encoding {
+            text += " (\(encoding)-encoded)"
+        }
         return text
     }
 

@@ -253,12 +253,13 @@ public struct SecretScanner: Sendable {
         }
     }
 
-    /// Drops a generic rule's finding when a specific rule found a secret containing it on the same line.
+    /// Drops a generic rule's finding when a specific rule found a secret containing it on a line its
+    /// match covers (a connection string over several lines reports its first one).
     private func removeGenericDuplicates(_ candidates: [Candidate]) -> [Candidate] {
         candidates.filter { candidate in
             guard candidate.finding.ruleID.lowercased().contains("generic") else { return true }
             return !candidates.contains { other in
-                other.finding.line == candidate.finding.line
+                (other.finding.line...max(other.finding.line, other.finding.endLine)).contains(candidate.finding.line)
                     && other.finding.ruleID != candidate.finding.ruleID
                     && !other.finding.ruleID.lowercased().contains("generic")
                     && other.secret.contains(candidate.secret)

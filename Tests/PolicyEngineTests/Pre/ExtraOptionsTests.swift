@@ -71,4 +71,32 @@ import TestSupport
         #expect(messages.count == 1)
         #expect(messages.first?.contains("symbolic link") == true)
     }
+
+    /// pre on every option of the pinned CLI, with and without a value: the prompt stays the prompt, nothing
+    /// is left over, an option that needs a value and has none is an error, and each option is either
+    /// judged, inert, or reported by ci.widening-option.
+    @Test func everyOptionWithAndWithoutAValue() throws {
+        let policy = try PolicyLoader.builtIn()
+        for (name, arity) in ClaudeArgumentParser.optionTable.sorted(by: { $0.key < $1.key }) {
+            let value = name == "--add-dir" ? "src" : name == "--agents" ? #"{"x":{"description":"d","prompt":"p"}}"# : "v1"
+            let given: [String] = arity == .flag ? [name] : [name, value]
+            let invocation = try ClaudeArgumentParser.parse(["claude", "-p", "task"] + given + ["--verbose"])
+            if !invocation.showsVersionOrHelp {
+                #expect(invocation.prompt == "task", "\(name)")
+                #expect(invocation.extraPositionals.isEmpty, "\(name)")
+            }
+            #expect(invocation.optionNames == ["-p", name, "--verbose"], "\(name)")
+            let facts = try Facts.pre((["-p", "task"] + given).map { "'" + $0 + "'" }.joined(separator: " "))
+            let reported = WideningOptionRule.evaluate(facts, policy: policy).contains { $0.message.hasPrefix(name + " ") }
+            #expect(reported == !ClaudeArgumentParser.isJudgedOrInert(name), "\(name)")
+            switch arity {
+            case .value, .variadic:
+                #expect(throws: ClaudeArgumentParserError.missingValue(source: "command line", option: name)) {
+                    try ClaudeArgumentParser.parse(["claude", "-p", "task", name])
+                }
+            case .flag, .optionalValue, .optionalVariadic:
+                _ = try ClaudeArgumentParser.parse(["claude", "-p", "task", name])
+            }
+        }
+    }
 }
