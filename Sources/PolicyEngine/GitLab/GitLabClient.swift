@@ -233,26 +233,29 @@ public struct GitLabClient: Sendable {
     /// timeout has won: a transport that is slow to notice its cancellation cannot stretch the bound.
     private func sendOnce(_ request: TransportRequest, timeout: TimeInterval) async -> Outcome {
         let transport = transport
-        let racers = Locked<[Task<Void, Never>]>([])
+        let timer = Locked<Task<Void, Never>?>(nil)
         let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
             let race = FirstOutcome(continuation)
-            racers.withLock { tasks in
-                tasks.append(Task {
-                    do {
-                        race.finish(.reply(try await transport.send(request)))
-                    } catch {
-                        // These codes mean the request never left, so even a POST may be repeated.
-                        let unsent: [URLError.Code] = [.cannotConnectToHost, .cannotFindHost, .dnsLookupFailed, .notConnectedToInternet]
-                        race.finish(.failed(error, neverSent: (error as? URLError).map { unsent.contains($0.code) } ?? false))
-                    }
-                })
-                tasks.append(Task {
+            // The transfer is never cancelled: it ends by its own URLRequest timeout, and cancelling a
+            // URLSession task in flight has deadlocked swift-corelibs-foundation under load. A late
+            // reply loses the race and is dropped.
+            Task {
+                do {
+                    race.finish(.reply(try await transport.send(request)))
+                } catch {
+                    // These codes mean the request never left, so even a POST may be repeated.
+                    let unsent: [URLError.Code] = [.cannotConnectToHost, .cannotFindHost, .dnsLookupFailed, .notConnectedToInternet]
+                    race.finish(.failed(error, neverSent: (error as? URLError).map { unsent.contains($0.code) } ?? false))
+                }
+            }
+            timer.withLock {
+                $0 = Task {
                     try? await Task.sleep(nanoseconds: UInt64(timeout * 1_000_000_000))
                     race.finish(.timedOut)
-                })
+                }
             }
         }
-        racers.withLock { tasks in tasks.forEach { $0.cancel() } }
+        timer.withLock { $0 }?.cancel()
         return outcome
     }
 
