@@ -30,7 +30,7 @@ struct PreToolUseCommand: ParsableCommand {
     @Option(name: .long, help: "The agent runner's socket: ask it, with the run's history (run and agent install the hook so).")
     var runner: String?
 
-    @Option(name: .long, help: "The repository root (default: $CLAUDE_PROJECT_DIR, else the call's cwd).")
+    @Option(name: .long, help: "The repository root (default: $CLAUDE_PROJECT_DIR; the hook refuses to guess it).")
     var workspace: String?
 
     @Option(name: .long, help: "Seconds before the hook gives up and blocks the call (default 10; keep it below the hook timeout).")
@@ -48,9 +48,12 @@ struct PreToolUseCommand: ParsableCommand {
             }
             guard let policyPath = policy else { throw HookFailure("no policy: give --policy PATH or --runner SOCKET") }
             let input = try PreToolUseHook.parse(bytes)
-            let trusted = try Gate.TrustedInputs(source: .file(policyPath), repository: workspace ?? input.cwd)
             let environment = ProcessInfo.processInfo.environment
-            let root = workspace ?? environment["CLAUDE_PROJECT_DIR"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? input.cwd
+            // Never the call's own cwd: a `cd` of the agent moves it, and `/` as the root would put every path inside.
+            guard let root = workspace ?? environment["CLAUDE_PROJECT_DIR"].flatMap({ $0.hasPrefix("/") ? $0 : nil }) else {
+                throw HookFailure("no workspace: give --workspace PATH, or run the hook from Claude Code, which sets CLAUDE_PROJECT_DIR")
+            }
+            let trusted = try Gate.TrustedInputs(source: .file(policyPath), repository: root)
             let context = ToolCallJudgement.Context(workspaceRoot: root, cwd: input.cwd, home: environment["HOME"])
             let findings = try ToolCallJudgement.judge(input.call, in: context, policy: trusted.policy, scanner: trusted.scanner)
             if let answer = PreToolUseHook.answer(for: findings, policy: trusted.policy) {

@@ -162,6 +162,22 @@ import TestSupport
         #expect(broken.stderr.split(separator: "\n").count == 1, "\(broken.stderr)")
     }
 
+    /// Without --workspace or CLAUDE_PROJECT_DIR the hook does not take the call's cwd as the root: an agent
+    /// that moved to `/` would otherwise have /etc/shadow judged as inside its workspace.
+    @Test func theCallsOwnCwdIsNeverTheWorkspace() async throws {
+        let checkout = try Checkout()
+        let call = checkout.input("Read", #"{"file_path":"/etc/shadow"}"#, cwd: "/")
+        let guessed = try await checkout.hook(call, arguments: ["hook", "pre-tool-use", "--policy", Self.policy])
+        #expect(guessed.status == 2, "\(guessed.stdout)\(guessed.stderr)")
+        #expect(guessed.stderr.contains("no workspace"), "\(guessed.stderr)")
+        let stdin = call, root = checkout.root
+        let given = try await onOwnThread {
+            try GateProcess.run(["hook", "pre-tool-use", "--policy", Self.policy, "--time-budget", "120"], stdin: stdin,
+                                environment: ["CLAUDE_PROJECT_DIR": root])
+        }
+        #expect(try Self.decision(given)?.decision == "deny", "\(given.stdout)\(given.stderr)")
+    }
+
     /// A usage error is exit 2 too (ArgumentParser's own code, 64, would let the call through).
     @Test func usageErrorBlocks() async throws {
         let checkout = try Checkout()
