@@ -416,6 +416,7 @@ final class LibGit2Session {
         _ = policy_gate_git_set_mapped_limit(64 << 20)
         _ = policy_gate_git_set_cache_limit(16 << 20)
         _ = policy_gate_git_skip_owner_validation()
+        _ = policy_gate_git_skip_hash_verification()
         policy_gate_limit_malloc_growth()
     }
 
