@@ -143,20 +143,44 @@ struct EncodedText {
         return index + 1
     }
 
+    /// The offset of the first quote (`"`, `'` or a backtick) at or after `start`. Eight bytes are tested
+    /// at a time: a byte equal to the quote becomes a zero byte after an exclusive or, and the lowest
+    /// zero byte of a word is found exactly by the borrow trick.
+    private static func nextQuote(in buffer: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        guard let base = buffer.baseAddress else { return nil }
+        let raw = UnsafeRawPointer(base)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func zeroBytes(_ word: UInt64, _ byte: UInt8) -> UInt64 {
+            let x = word ^ (UInt64(byte) &* ones)
+            return (x &- ones) & ~x & highs
+        }
+        var index = start
+        while index + 8 <= buffer.count {
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            let hits = zeroBytes(word, 0x22) | zeroBytes(word, 0x27) | zeroBytes(word, 0x60)
+            if hits != 0 { return index + hits.trailingZeroBitCount / 8 }
+            index += 8
+        }
+        while index < buffer.count {
+            if isQuote(buffer[index]) { return index }
+            index += 1
+        }
+        return nil
+    }
+
     /// Calls `body` for each run of lines that holds joined literals, with every junction (closing
     /// quote … opening quote) cut out, and the offset of the run's first line. Linear: junctions are
     /// found in one pass, and runs never overlap.
     private static func forEachJoinedText(in buffer: UnsafeBufferPointer<UInt8>, _ body: (Int, [UInt8]) -> Void) {
         var junctions: [Range<Int>] = []
         var index = 0
-        byteClasses.withUnsafeBufferPointer { classes in
-            while index < buffer.count {
-                if classes[Int(buffer[index])] & quoteClass != 0, let end = junctionEnd(in: buffer, after: index) {
-                    junctions.append(index..<end)
-                    index = end
-                } else {
-                    index += 1
-                }
+        while let quote = nextQuote(in: buffer, from: index) {
+            if let end = junctionEnd(in: buffer, after: quote) {
+                junctions.append(quote..<end)
+                index = end
+            } else {
+                index = quote + 1
             }
         }
         func lineEnd(from offset: Int) -> Int {
@@ -192,7 +216,7 @@ struct EncodedText {
     // MARK: - Runs
 
     /// Per byte value: `base64Class` for the base64 alphabets (standard and URL-safe, with `=`),
-    /// `hexClass` for hex digits, `quoteClass` for the quotes that open string literals.
+    /// `hexClass` for hex digits.
     private static let byteClasses: [UInt8] = (0..<256).map { byte in
         let c = UInt8(byte)
         var classes: UInt8 = 0
@@ -201,12 +225,10 @@ struct EncodedText {
             classes |= base64Class
         }
         if (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46) { classes |= hexClass }
-        if isQuote(c) { classes |= quoteClass }
         return classes
     }
     private static let base64Class: UInt8 = 1
     private static let hexClass: UInt8 = 2
-    private static let quoteClass: UInt8 = 4
 
     /// Calls `body` for each base64-alphabet run long enough to be a candidate (at least
     /// `minimumBase64` bytes); `isHex` when the run is all hex digits, of even length and at least

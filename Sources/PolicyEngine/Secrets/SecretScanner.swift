@@ -355,8 +355,13 @@ struct LineIndex {
     private mutating func newlineOffsets() -> [Int] {
         if let newlines { return newlines }
         var found: [Int] = []
-        for (offset, byte) in buffer.enumerated() where byte == 0x0A {
-            found.append(offset)
+        if let base = buffer.baseAddress {
+            var from = 0
+            while from < buffer.count, let hit = memchr(base + from, 0x0A, buffer.count - from) {
+                let offset = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+                found.append(offset)
+                from = offset + 1
+            }
         }
         newlines = found
         return found
