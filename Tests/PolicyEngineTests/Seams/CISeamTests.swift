@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
-@testable import PolicyEngine
+@_spi(Fuzzing) @testable import PolicyEngine
 
 /// The real stages, driven through a second CI system (`ToyCI`) running the second agent (`ToyAgent`).
 @Suite struct CISeamTests {
