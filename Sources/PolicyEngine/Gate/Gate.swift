@@ -143,10 +143,10 @@ extension Gate {
     /// file or ref; else, in a GitLab pipeline, `.policy-gate.yml` of the merge request's target branch
     /// (the default branch outside merge requests), which must have been fetched; else the checkout's.
     /// - Throws: `RunnerError` when the target branch is not in the repository.
-    static func agentPolicySource(explicit: PolicySource?, repository: String,
-                                         environment: [String: String]) throws -> PolicySource {
+    static func agentPolicySource(explicit: PolicySource?, repository: String, environment: [String: String],
+                                  ciProvider: any CIProvider = GitLabCI()) throws -> PolicySource {
         if let explicit { return explicit }
-        let ci = CIContext(environment: environment)
+        let ci = ciProvider.context(environment: environment)
         guard ci.isGitLabCI, let branch = ci.targetBranch ?? ci.defaultBranch else { return .automatic(repository: repository) }
         let git = try GitRepository(path: repository)
         for candidate in ["refs/policy-gate/policy", "refs/remotes/origin/\(branch)", "refs/heads/\(branch)"]

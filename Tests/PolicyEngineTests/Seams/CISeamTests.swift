@@ -82,4 +82,15 @@ import TestSupport
         request.ciProvider = GitLabCI()
         #expect(throws: PostStageCollector.CollectError.self) { try PostStageCollector.base(for: request) }
     }
+
+    @Test func runAndAgentStartThroughBothSeams() throws {
+        let scratch = try ScratchDirectory()
+        try GitCLI.repository(in: scratch)
+        let start = try Gate.startAgent(repository: scratch.path, explicitPolicy: nil,
+                                        command: ["toy", "--mode", "bypassPermissions", "--prompt", "fix"],
+                                        environment: ["TOYCI_BRANCH": "main"], agent: ToyAgent(), ciProvider: ToyCI())
+        let rules = Set(start.pre.report.findings.map(\.rule))
+        #expect(rules.isSuperset(of: ["permission-mode.forbidden", "branch.protected-target"]))
+        #expect(start.pre.report.decision == .block)
+    }
 }
