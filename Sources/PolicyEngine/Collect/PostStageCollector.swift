@@ -29,6 +29,10 @@ public struct PostStageCollector {
         public var gitMetadataChanges: [String]?
         /// Processes of the agent the runner had to kill after it exited.
         public var lingeringProcesses: Int?
+        /// The agent whose transcript this is (Claude Code unless told).
+        public var agent: any AgentAdapter = ClaudeCode()
+        /// The CI system the stage runs in (GitLab unless told).
+        public var ciProvider: any CIProvider = GitLabCI()
 
         /// Creates a request.
         public init(repository: String, base: String? = nil, head: String? = nil, worktree: Bool = false, transcriptPath: String? = nil,
@@ -71,7 +75,7 @@ public struct PostStageCollector {
     public static func base(for request: Request) throws -> String {
         if let base = request.base { return base }
         if let baseline = request.preState?.baseline { return baseline }
-        let ci = CIContext(environment: request.environment)
+        let ci = request.ciProvider.context(environment: request.environment)
         if let diffBase = ci.diffBaseSHA { return diffBase }
         guard let target = ci.targetBranch ?? ci.defaultBranch else {
             throw CollectError(description: "cannot tell the base of the change: give --base, a pre state file, or run in a merge-request pipeline")
@@ -95,7 +99,7 @@ public struct PostStageCollector {
         var transcriptSecrets: [SecretFinding] = []
         if let path = request.transcriptPath {
             do {
-                transcript = try TranscriptReader.read(path: path)
+                transcript = try request.agent.readTranscript(path: path)
             } catch {
                 throw CollectError(description: String(describing: error))
             }
@@ -106,11 +110,12 @@ public struct PostStageCollector {
             transcript?.name = URL(fileURLWithPath: path).lastPathComponent
         }
         // Git metadata is compared only when post runs in the job pre ran in (see PreState.jobID).
-        let sameJob = request.preState.map { $0.jobID == request.environment["CI_JOB_ID"] } ?? false
+        let ci = request.ciProvider.context(environment: request.environment)
+        let sameJob = request.preState.map { $0.jobID == ci.jobID } ?? false
         // A bare copy (the runner's private repository) has no working-tree metadata of its own.
         let digests = sameJob ? try GitMetadataDigests.read(repository: request.repository) : nil
         let root = URL(fileURLWithPath: request.repository).standardizedFileURL.path
-        var facts = Facts(stage: .post, ci: CIContext(environment: request.environment), changeSet: ChangeSet(
+        var facts = Facts(stage: .post, ci: ci, changeSet: ChangeSet(
             base: scan.base, head: scan.head, files: scan.files), changeSecrets: scan.findings, transcript: transcript,
             transcriptSecrets: transcriptSecrets, preState: request.preState,
             gitMetadata: sameJob ? digests.map { GitMetadata(configSHA256: $0.config, hooks: $0.hooks) } : nil,

@@ -1,13 +1,14 @@
 import Foundation
 
 /// Gathers the facts of the `pre` stage: the agent invocation (from a command line or a CI job), the
-/// repository's Claude settings files, literal secrets in the configuration, and the CI context.
+/// repository's agent settings files, literal secrets in the configuration, and the CI context. What is
+/// particular to the agent or the CI system it asks of `agent` and `ciProvider`.
 public struct PreStageCollector {
     /// Where the agent invocation comes from.
     public enum InvocationSource: Sendable {
         /// A claude command line, tokenized as a POSIX shell would.
         case commandLine(String)
-        /// The `claude` commands of a job in a GitLab CI file.
+        /// The agent commands of a job in a CI file.
         case ciJob(file: String, job: String)
         /// An argv as given (the `run` command's own).
         case argv([String])
@@ -25,8 +26,10 @@ public struct PreStageCollector {
     public var environment: [String: String]
     /// The secret scanner used on the configuration.
     public var scanner: SecretScanner
-    /// The address (without `@version`) of the component the built-in template stands for.
-    public var componentAddress = CIConfigurationReader.defaultComponentAddress
+    /// The agent (Claude Code unless told).
+    public var agent: any AgentAdapter = ClaudeCode()
+    /// The CI system (GitLab unless told).
+    public var ciProvider: any CIProvider = GitLabCI()
     /// The policy's `agent.extra_options`: options the pinned CLI lacks are read with these arities.
     public var extraOptions: [String: ClaudeArgumentParser.Arity] = [:]
 
@@ -43,7 +46,7 @@ public struct PreStageCollector {
         let settings = try readRepositorySettings()
         let instructions = AgentInstructionFiles(checkout: checkout)
         let checkoutFiles = (imports: instructions.checkoutImports(), subagents: try instructions.checkoutSubagents())
-        let ci = CIContext(environment: environment)
+        let ci = ciProvider.context(environment: environment)
         func facts(argv: [String], source: String, secrets: [SecretFinding], job: CIJobFacts?,
                    writes: [ScriptFileWrite] = []) throws -> Facts {
             var result = try self.facts(argv: argv, source: source, ci: ci, settings: settings, secrets: secrets, job: job)
@@ -61,7 +64,7 @@ public struct PreStageCollector {
                 throw CollectError(description: "--claude-args: \(error)")
             }
             // Only the arguments were given (`-p 'task' --allowedTools Read`): they are claude's.
-            if let first = words.first, first.hasPrefix("-") { words.insert("claude", at: 0) }
+            if let first = words.first, first.hasPrefix("-") { words.insert(agent.programName, at: 0) }
             let secrets = try scanner.scan(ScanFragment(path: "--claude-args", bytes: Array(text.utf8), firstLine: 1))
             return [try facts(argv: words, source: "--claude-args", secrets: secrets, job: nil)]
         case .argv(let argv):
@@ -69,56 +72,17 @@ public struct PreStageCollector {
             let secrets = try scanner.scan(ScanFragment(path: "command", bytes: Array(text.utf8), firstLine: 1))
             return [try facts(argv: argv, source: "command", secrets: secrets, job: nil)]
         case .ciJob(let file, let jobName):
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw CollectError(description: "\(file): cannot read the CI configuration")
-            }
-            guard let yaml = String(data: data, encoding: .utf8) else {
-                throw CollectError(description: "\(file): the CI configuration is not valid UTF-8")
-            }
             do {
-                let reader = CIConfigurationReader(repository: repository, environment: environment, componentAddress: componentAddress)
-                var readings = try reader.readings(file: file, text: yaml)
+                let reading = try ciProvider.agentJob(file: file, job: jobName, repository: repository, environment: environment)
                 var secrets: [SecretFinding] = []
                 var scanned: Set<String> = []
-                for source in readings.flatMap(\.sources) where scanned.insert(source.name).inserted {
+                for source in reading.sources where scanned.insert(source.name).inserted {
                     secrets += try scanner.scan(ScanFragment(path: source.name, bytes: Array(source.text.utf8), firstLine: 1))
                 }
-                secrets = secrets.filter { !Self.isVariableReference($0, in: readings.flatMap(\.sources)) }
-                let ciFiles = Set(readings.flatMap(\.localFiles)).sorted()
-                var ciPatterns: [String] = []
-                for pattern in readings.flatMap(\.localPatterns) where !ciPatterns.contains(pattern) { ciPatterns.append(pattern) }
-                // A configuration where an include with undecidable rules leaves the job out runs no agent.
-                let present = readings.filter { $0.extractor.jobNames.contains(jobName) }
-                if !present.isEmpty { readings = present }
-                var result: [Facts] = []
-                for reading in readings {
-                    if let source = reading.extractor.dotenvSources(for: jobName, environment: environment).first {
-                        throw CollectError(description: "\(source.file):\(source.line): job '\(source.job)' hands '\(jobName)' a dotenv report, "
-                                           + "whose variables (which can configure claude) only the running pipeline knows")
-                    }
-                    // Each parallel:matrix combination is a job of its own, judged on its own.
-                    for job in try reading.extractor.jobs(named: jobName) {
-                        let analysis = try reading.extractor.analyse(job, repository: repository, environment: environment)
-                        if let first = analysis.undecidable.first {
-                            let more = analysis.undecidable.count > 1 ? " (and \(analysis.undecidable.count - 1) more)" : ""
-                            throw CollectError(description: "\(first) in job '\(job.name)'; the gate cannot decide\(more)")
-                        }
-                        guard !analysis.commands.isEmpty else {
-                            throw CollectError(description: "\(file):\(job.line): job '\(job.name)' runs no claude command")
-                        }
-                        result += try analysis.commands.map { command in
-                            var jobFacts = CIJobFacts(name: job.name, file: file, image: job.image,
-                                                      scriptLines: job.allLines.map { ($0.text, $0.line) },
-                                                      environment: command.environment,
-                                                      throughRunner: command.nesting.contains("policy-gate run"))
-                            jobFacts.configurationFiles = ciFiles
-                            jobFacts.configurationPatterns = ciPatterns
-                            return try facts(argv: command.argv, source: "\(command.file):\(command.line)", secrets: secrets,
-                                             job: jobFacts, writes: analysis.writes)
-                        }
-                    }
+                secrets = secrets.filter { !Self.isVariableReference($0, in: reading.sources) }
+                return try reading.invocations.map { command in
+                    try facts(argv: command.argv, source: command.source, secrets: secrets, job: command.job, writes: command.writes)
                 }
-                return result
             } catch let error as CollectError {
                 throw error
             } catch {
@@ -129,28 +93,21 @@ public struct PreStageCollector {
 
     private func facts(argv: [String], source: String, ci: CIContext, settings: [ClaudeSettings],
                        secrets: [SecretFinding], job: CIJobFacts?) throws -> Facts {
-        var invocation: AgentInvocation
-        var loaded = settings
+        let commandLine: AgentCommandLine
         do {
-            invocation = try ClaudeArgumentParser.parse(argv, source: source, extraOptions: extraOptions)
-            if let command = Self.configurationCommand(invocation) {
-                throw CollectError(description: "\(source): '\(command)' changes the agent's configuration where the gate "
-                                   + "cannot read it; it cannot tell what that grants")
-            }
-            // Inline JSON that Claude Code would read must at least be readable: a value the gate cannot
-            // parse could grant anything. Files the command line names inside the repository are read
-            // like the repository's settings; other files are the pipeline's, read by Claude Code.
-            try CommandLineSettings.foldInline(into: &invocation, source: source)
-            loaded += try CommandLineSettings.repositoryFiles(named: invocation, repository: repository)
-            loaded += try CommandLineSettings.inlineSettings(of: invocation, source: source)
-            try CommandLineSettings.readAgents(into: &invocation, source: source, repository: repository)
-            invocation.addDirsLeavingCheckout = CommandLineSettings.directoriesLeaving(invocation.addDirs, repository: repository)
+            commandLine = try agent.readInvocation(argv, source: source, repository: repository, extraOptions: extraOptions)
+        } catch let error as CollectError {
+            throw error
         } catch {
             throw CollectError(description: String(describing: error))
         }
-        return Facts(stage: .pre, ci: ci, invocation: invocation, invocationSource: source, ciJob: job,
-                     repositorySettings: loaded, configurationSecrets: secrets,
-                     workspaceRoot: checkout)
+        let invocation = commandLine.invocation
+        let loaded = settings + commandLine.settings
+        var facts = Facts(stage: .pre, ci: ci, invocation: invocation, invocationSource: source, ciJob: job,
+                          repositorySettings: loaded, configurationSecrets: secrets,
+                          workspaceRoot: checkout)
+        facts.agentPackage = agent.packageID
+        return facts
     }
 
     /// The checkout, standardized.
@@ -226,56 +183,15 @@ public struct PreStageCollector {
         return false
     }
 
-    /// `claude mcp add …`, `claude config set …`, `claude plugin install …`: a subcommand that writes
-    /// MCP servers, settings or plugins for the sessions that follow. Returns its first words.
-    static func configurationCommand(_ invocation: AgentInvocation) -> String? {
-        guard let subcommand = invocation.subcommand else { return nil }
-        let words = invocation.arguments.filter { !$0.hasPrefix("-") }
-        let action = words.dropFirst().first ?? ""
-        let writes: Bool
-        switch subcommand {
-        case "mcp": writes = action.hasPrefix("add")
-        case "config": writes = ["set", "add"].contains(action)
-        case "plugin": writes = ["install", "i", "enable", "marketplace", "update"].contains(action)
-        default: writes = false
-        }
-        return writes ? "claude \(subcommand) \(action)" : nil
-    }
-
     /// Whether a `--settings` / `--mcp-config` value is JSON text rather than a file path.
     static func isInlineJSON(_ value: String) -> Bool {
         let first = value.first { !$0.isWhitespace }
         return first == "{" || first == "["
     }
 
-    /// Reads `.claude/settings.json`, `.claude/settings.local.json` and `.mcp.json` when present.
-    /// A file that exists but cannot be parsed is an error: the gate cannot tell what it grants.
+    /// The agent's settings files in the checkout. A file that exists but cannot be parsed is an error:
+    /// the gate cannot tell what it grants.
     public func readRepositorySettings() throws -> [ClaudeSettings] {
-        var found: [ClaudeSettings] = []
-        for relative in [".claude/settings.json", ".claude/settings.local.json", ".mcp.json"] {
-            let full = repository + "/" + relative
-            guard FileManager.default.fileExists(atPath: full) else {
-                // A symbolic link that leads nowhere (or loops) may point at a file that appears later in the job.
-                if (try? FileManager.default.destinationOfSymbolicLink(atPath: full)) != nil {
-                    throw CollectError(description: "\(relative): a symbolic link that leads nowhere; the gate cannot tell what it grants")
-                }
-                continue
-            }
-            guard let data = FileManager.default.contents(atPath: full) else {
-                throw CollectError(description: "\(relative): cannot read the file")
-            }
-            do {
-                if relative == ".mcp.json" {
-                    var settings = ClaudeSettings(path: relative)
-                    settings.mcpServers = try ClaudeSettings.decodeMCPServers(data, path: relative)
-                    found.append(settings)
-                } else {
-                    found.append(try ClaudeSettings.decode(data, path: relative))
-                }
-            } catch {
-                throw CollectError(description: String(describing: error))
-            }
-        }
-        return found + (try RepositorySkills.read(repository: repository))
+        try agent.readSettings(repository: repository)
     }
 }

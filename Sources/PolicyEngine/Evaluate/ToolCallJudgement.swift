@@ -65,7 +65,7 @@ public enum ToolCallJudgement {
     /// The files inside the checkout the call would write, relative to it, for the protected-path rule.
     static func writtenFiles(of call: Transcript.ToolCall, in context: Context, policy: Policy) -> [ChangedFile] {
         var raw: [String] = []
-        if TranscriptPathOutsideWorkspaceRule.writeTools.contains(call.name), let path = call.filePath {
+        if call.kind == .fileWrite, let path = call.filePath {
             raw.append(path)
         } else if let command = call.command {
             let analyzer = BashCommandAnalyzer(workspaceRoot: context.workspaceRoot, allowedHosts: policy.transcript.allowedHosts,

@@ -3,21 +3,6 @@ import Foundation
 /// Shared answers about a transcript's tool calls: which were refused, what a call touched, and
 /// whether the policy permits it.
 enum TranscriptAudit {
-    /// Tools that only organise the agent's own work; subagents' calls are audited one by one.
-    static let bookkeepingTools: Set<String> = ["TodoWrite", "TaskCreate", "TaskUpdate", "TaskList", "TaskGet", "ExitPlanMode",
-                                                "Task", "Agent"]
-    /// The CLI's own machinery, not actions of the agent: `ToolSearch` (and the older `MCPSearch`) only
-    /// load the schema of a deferred tool (WebFetch, WebSearch, NotebookEdit, Monitor, MCP tools); the
-    /// tool loaded is judged when it is called.
-    static let internalTools: Set<String> = ["ToolSearch", "MCPSearch", "WaitForMcpServers"]
-    /// Companions that only read or stop what another tool started, judged by the tools they serve:
-    /// permitted when the policy permits one of them.
-    static let companions: [String: [String]] = [
-        "BashOutput": ["Bash"], "KillShell": ["Bash"], "KillBash": ["Bash"],
-        "TaskOutput": ["Bash", "Agent", "Task"], "TaskStop": ["Bash", "Agent", "Task"],
-        "SendMessage": ["Agent", "Task"], "ListAgents": ["Agent", "Task"],
-    ]
-
     /// Claude Code's built-in read-only commands, which run without any grant in every mode.
     static let readOnlyCommands: Set<String> = ["ls", "cat", "echo", "pwd", "head", "tail", "grep", "find", "wc", "which",
                                                  "diff", "stat", "du", "cd", "true", "false"]
@@ -29,7 +14,8 @@ enum TranscriptAudit {
         Set(transcript.toolCalls.filter(\.wasRefused).map(\.id))
     }
 
-    /// Whether the policy permits one simple command.
+    /// Whether the policy permits one simple command (the policy grants commands as `Bash(…)`, whatever
+    /// the agent calls its shell tool).
     static func permits(command words: [String], policy: Policy) -> Bool {
         guard let program = words.first else { return true }
         if readOnlyCommands.contains(program) { return true }
@@ -39,17 +25,20 @@ enum TranscriptAudit {
         return policy.agent.allow.contains { $0.matches(toolName: "Bash", bashCommand: text) }
     }
 
-    /// Whether the policy permits a non-Bash call.
-    static func permits(tool: String, path: String?, host: String?, policy: Policy) -> Bool {
-        if bookkeepingTools.contains(tool) || internalTools.contains(tool) { return true }
-        if let served = companions[tool] {
-            return served.contains { name in
-                (bookkeepingTools.contains(name) || policy.agent.allow.contains { $0.toolName == name })
-                    && !policy.agent.deny.contains { $0.toolName == name && $0.specifier == nil }
+    /// Whether the policy permits a call that is not a shell command.
+    static func permits(_ tool: ToolMeaning, path: String?, host: String?, policy: Policy) -> Bool {
+        // Bookkeeping and subagents act on nothing themselves (subagents' calls are judged one by one).
+        func isFree(_ tool: ToolMeaning) -> Bool { tool.kind == .bookkeeping || tool.kind == .subagent }
+        if isFree(tool) { return true }
+        if tool.kind == .companion {
+            return tool.serves.contains { served in
+                (isFree(served) || policy.agent.allow.contains { $0.toolName == served.grantName })
+                    && !policy.agent.deny.contains { $0.toolName == served.grantName && $0.specifier == nil }
             }
         }
-        if policy.agent.deny.contains(where: { $0.matches(toolName: tool, path: path, url: host, role: .deny) }) { return false }
-        return policy.agent.allow.contains { $0.matches(toolName: tool, path: path, url: host) }
+        let name = tool.grantName
+        if policy.agent.deny.contains(where: { $0.matches(toolName: name, path: path, url: host, role: .deny) }) { return false }
+        return policy.agent.allow.contains { $0.matches(toolName: name, path: path, url: host) }
     }
 
     /// The host of a URL.

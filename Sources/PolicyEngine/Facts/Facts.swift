@@ -54,6 +54,8 @@ public struct Facts: Sendable {
     /// mapped to where they lead on disk at post time (symbolic links followed); an empty string
     /// when resolving looped. Filled by the post collector; rules stay pure.
     public var onDiskPaths: [String: String] = [:]
+    /// The package the agent is installed from (`AgentAdapter.packageID`), for the pinning check.
+    public var agentPackage = ClaudeArgumentParser.packageName
     /// Pre: whether the agent will run with the gate's live PreToolUse hook (started by `run`/`agent` as
     /// root); `nil` when not known.
     public var liveHook: Bool?

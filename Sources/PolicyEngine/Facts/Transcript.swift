@@ -146,6 +146,9 @@ public struct Transcript: Sendable, Hashable {
         /// gate's managed hook, the live policy prevented it. Implies `wasRefused`.
         public var wasRefusedByHook = false
 
+        /// What the call does, in the gate's words (set from `name` and `input` by the agent's vocabulary).
+        public var meaning: ToolMeaning
+
         /// Creates a tool call.
         /// - Parameters:
         ///   - id: the `tool_use` id.
@@ -154,13 +157,15 @@ public struct Transcript: Sendable, Hashable {
         ///   - result: the result, if one was seen.
         ///   - parentToolUseID: the parent `Agent` call id for subagent calls.
         ///   - line: the 1-based line of the call.
+        ///   - tools: the agent's vocabulary, which says what the call means (Claude Code's by default).
         public init(
             id: String,
             name: String,
             input: JSONValue,
             result: ToolResult? = nil,
             parentToolUseID: String? = nil,
-            line: Int
+            line: Int,
+            tools: any ToolVocabulary = ClaudeCodeTools()
         ) {
             self.id = id
             self.name = name
@@ -168,56 +173,32 @@ public struct Transcript: Sendable, Hashable {
             self.result = result
             self.parentToolUseID = parentToolUseID
             self.line = line
+            meaning = tools.meaning(ofTool: name, input: input)
         }
 
         /// Whether a subagent made this call (its message had a `parent_tool_use_id`).
         public var isSubagent: Bool { parentToolUseID != nil }
 
         /// Whether the tool is an MCP tool (`mcp__server__tool`).
-        public var isMCP: Bool { name.hasPrefix("mcp__") }
+        public var isMCP: Bool { meaning.kind == .mcp }
 
-        /// The shell command for `Bash`, `PowerShell` and `Monitor`, else `nil`.
-        public var command: String? {
-            switch name {
-            case "Bash", "PowerShell", "Monitor": return input["command"]?.stringValue
-            default: return nil
-            }
-        }
+        /// What kind of tool it is.
+        public var kind: ToolKind { meaning.kind }
 
-        /// The file path for `Read`, `Write`, `Edit`, `MultiEdit` and the legacy `View`
-        /// (`file_path`), and for `NotebookEdit` and `NotebookRead` (`notebook_path`); else `nil`.
-        public var filePath: String? {
-            switch name {
-            case "Read", "Write", "Edit", "MultiEdit", "View": return input["file_path"]?.stringValue
-            case "NotebookEdit", "NotebookRead": return input["notebook_path"]?.stringValue
-            default: return nil
-            }
-        }
+        /// The shell command of a `.shell` call (a `Monitor` may hold one too), else `nil`.
+        public var command: String? { meaning.command }
 
-        /// The `path` of a `Glob`, `Grep` or `LS` call (absent means the working directory), else `nil`.
-        public var path: String? {
-            switch name {
-            case "Glob", "Grep", "LS": return input["path"]?.stringValue
-            default: return nil
-            }
-        }
+        /// The file a file tool names, else `nil`.
+        public var filePath: String? { meaning.filePath }
 
-        /// The `pattern` of a `Glob` or `Grep` call, else `nil`.
-        public var pattern: String? {
-            switch name {
-            case "Glob", "Grep": return input["pattern"]?.stringValue
-            default: return nil
-            }
-        }
+        /// The folder a file search names (absent means the working directory), else `nil`.
+        public var path: String? { meaning.path }
 
-        /// The `url` of a `WebFetch` call, or the `ws.url` of a `Monitor` call, else `nil`.
-        public var url: String? {
-            switch name {
-            case "WebFetch": return input["url"]?.stringValue
-            case "Monitor": return input["ws"]?["url"]?.stringValue
-            default: return nil
-            }
-        }
+        /// The pattern of a file search, else `nil`.
+        public var pattern: String? { meaning.pattern }
+
+        /// The URL a call reaches (Claude Code: `WebFetch`'s `url`, `Monitor`'s `ws.url`), else `nil`.
+        public var url: String? { meaning.url }
     }
 
     /// One entry of the result's `permission_denials`: a call the CLI refused.

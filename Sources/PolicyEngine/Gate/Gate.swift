@@ -51,7 +51,7 @@ public enum Gate {
         let started = Date()
         let policy = try policySource.load()
         return try pre(repository: repository, policy: policy, invocation: invocation, environment: environment, started: started,
-                       component: component)
+                       ciProvider: GitLabCI(componentAddress: component))
     }
 
     /// Whether the gate's runner will give the agent the live hook: `run` and `agent` do when they run it
@@ -67,14 +67,18 @@ public enum Gate {
     }
 
     /// Pre with a policy already loaded.
-    /// - Parameter liveHook: whether the runner gives the agent the live hook; `nil`: judged from the CI job.
+    /// - Parameters:
+    ///   - liveHook: whether the runner gives the agent the live hook; `nil`: judged from the CI job.
+    ///   - agent: the agent judged (Claude Code unless told).
+    ///   - ciProvider: the CI system it runs in (GitLab unless told).
     public static func pre(repository: String, policy: Policy, invocation: PreStageCollector.InvocationSource,
                            environment: [String: String], started: Date = Date(), liveHook: Bool? = nil,
-                           component: String? = nil) throws -> PreOutcome {
+                           agent: any AgentAdapter = ClaudeCode(), ciProvider: any CIProvider = GitLabCI()) throws -> PreOutcome {
         let secretRules = try PolicySource.secretRules(for: policy)
         let scanner = SecretScanner(ruleSet: secretRules, options: .init(honoursInlineAllowMarkers: false))
         var collector = PreStageCollector(repository: repository, environment: environment, scanner: scanner)
-        if let component { collector.componentAddress = component }
+        collector.agent = agent
+        collector.ciProvider = ciProvider
         collector.extraOptions = policy.agent.extraOptions
         let factsList = try collector.collect(invocation)
         var findings: [Finding] = []
@@ -87,19 +91,20 @@ public enum Gate {
         }
         var seen = Set<String>()
         findings = findings.filter { seen.insert($0.fingerprint).inserted }
+        let ci = ciProvider.context(environment: environment)
         let baseline = try GitRepository(path: repository).resolveCommit("HEAD")
         let digests = try GitMetadataDigests.read(repository: repository)
         let first = factsList.first?.invocation
         let state = PreState(baseline: baseline, gitConfigSHA256: digests.config, hooks: digests.hooks,
                              policySource: policy.source, policySHA256: policy.sha256,
                              grants: first?.allowedTools.map(\.text) ?? [], permissionMode: first?.permissionModeRaw,
-                             jobID: environment["CI_JOB_ID"],
+                             jobID: ci.jobID,
                              ciFiles: factsList.first?.ciJob.map { _ in Set(factsList.flatMap { $0.ciJob?.configurationFiles ?? [] }).sorted() },
                              ciFilePatterns: factsList.first?.ciJob.map { _ in factsList.first?.ciJob?.configurationPatterns ?? [] })
         let report = GateReport(stage: .pre, findings: findings, evaluatedRules: evaluated, policySource: policy.source,
                                 policySHA256: policy.sha256,
                                 inputs: ["baseline": baseline, "invocation": factsList.first?.invocationSource ?? ""],
-                                ci: CIContext(environment: environment))
+                                ci: ci)
         return PreOutcome(report: report, state: state, started: started)
     }
 
@@ -117,7 +122,7 @@ public enum Gate {
         let outcome = Evaluator.evaluate(collected.facts, policy: trusted.policy)
         let report = GateReport(stage: .post, findings: outcome.findings, evaluatedRules: outcome.evaluatedRules,
                                 policySource: trusted.policy.source, policySHA256: trusted.policy.sha256, inputs: collected.inputs,
-                                ci: CIContext(environment: request.environment))
+                                ci: request.ciProvider.context(environment: request.environment))
         return Outcome(report: report, started: started)
     }
 

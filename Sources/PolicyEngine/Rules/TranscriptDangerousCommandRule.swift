@@ -30,7 +30,7 @@ public enum TranscriptDangerousCommandRule: PolicyRule {
         let linesWithSecrets = Set(facts.transcriptSecrets.map(\.line))
         var violations: [Violation] = []
         for call in transcript.toolCalls where !denied.contains(call.id) {
-            guard call.name == "Bash" || call.name == "PowerShell" || call.name == "Monitor", let command = call.command else { continue }
+            guard call.kind == .shell, let command = call.command else { continue }
             // Paths outside the repository are reported by transcript.path-outside-workspace.
             let findings = analyzer.analyze(command).findings.filter { $0.kind != .pathOutsideWorkspace }
             guard !findings.isEmpty else { continue }

@@ -41,8 +41,8 @@ public enum TranscriptPathOutsideWorkspaceRule: PolicyRule {
             },
         ])
 
-    static let fileTools: Set<String> = ["Read", "Edit", "Write", "MultiEdit", "NotebookEdit", "Glob", "Grep", "LS"]
-    static let writeTools: Set<String> = ["Edit", "Write", "MultiEdit", "NotebookEdit"]
+    /// The kinds of tool that name files.
+    static let fileKinds: Set<ToolKind> = [.fileRead, .fileWrite, .fileSearch]
 
     public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
         guard let transcript = facts.transcript, let root = facts.workspaceRoot else { return [] }
@@ -60,10 +60,10 @@ public enum TranscriptPathOutsideWorkspaceRule: PolicyRule {
                 }
                 continue
             }
-            guard fileTools.contains(call.name) else { continue }
+            guard fileKinds.contains(call.kind) else { continue }
             var paths = [call.filePath ?? call.path].compactMap { $0 }
-            // An absolute Glob pattern names where it searches, whatever `path` says.
-            if call.name == "Glob", let pattern = call.pattern, pattern.hasPrefix("/") || pattern.hasPrefix("~") || pattern.hasPrefix("$") {
+            // An absolute path glob (Claude Code's Glob) names where it searches, whatever `path` says.
+            if call.meaning.patternIsPathGlob, let pattern = call.pattern, pattern.hasPrefix("/") || pattern.hasPrefix("~") || pattern.hasPrefix("$") {
                 paths.append(CommandClassifier.worstCaseGlob(pattern))
             }
             for raw in paths {
@@ -73,7 +73,7 @@ public enum TranscriptPathOutsideWorkspaceRule: PolicyRule {
                 if !PathScope.isInside(resolved, root: root) {
                     violations.append(Violation("\(call.name) of '\(resolved)', outside the repository", location: location,
                                                 evidence: resolved, fingerprint: "\(call.id):outside"))
-                } else if writeTools.contains(call.name), let reason = PathScope.forbiddenWriteReason(resolved, root: root) {
+                } else if call.kind == .fileWrite, let reason = PathScope.forbiddenWriteReason(resolved, root: root) {
                     violations.append(Violation("\(call.name) writes where no tool may: \(reason)", location: location,
                                                 evidence: resolved, fingerprint: "\(call.id):forbidden"))
                 } else if let reason = SecretFilePath.isSecretFile(resolved, home: facts.home) {

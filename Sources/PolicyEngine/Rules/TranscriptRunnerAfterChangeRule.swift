@@ -37,8 +37,6 @@ public enum TranscriptRunnerAfterChangeRule: PolicyRule {
             },
         ])
 
-    static let editTools: Set<String> = ["Write", "Edit", "MultiEdit", "NotebookEdit"]
-
     public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
         guard let transcript = facts.transcript, let root = facts.workspaceRoot else { return [] }
         let denied = TranscriptAudit.deniedCallIDs(transcript)
@@ -54,7 +52,7 @@ public enum TranscriptRunnerAfterChangeRule: PolicyRule {
         }
         var violations: [Violation] = []
         for call in transcript.toolCalls where !denied.contains(call.id) {
-            if editTools.contains(call.name), let path = call.filePath {
+            if call.kind == .fileWrite, let path = call.filePath {
                 noteChange(path, line: call.line)
                 continue
             }

@@ -35,8 +35,8 @@ public enum TranscriptToolNotAllowedRule: PolicyRule {
         var violations: [Violation] = []
         for call in transcript.toolCalls where !denied.contains(call.id) {
             let location = Finding.Location(path: transcript.name, line: call.line)
-            // A Monitor call without a command (one that watches a URL) is checked as a tool below.
-            if call.name == "Bash" || call.name == "PowerShell" || call.name == "Monitor", let command = call.command {
+            // A shell tool without a command (Claude Code's Monitor watching a URL) is checked as a tool below.
+            if call.kind == .shell, let command = call.command {
                 // The same command repeated in one call (a 2 MB pipeline of one program) is judged and reported once.
                 var judged: Set<[String]> = []
                 for words in analyzer.analyze(command).simpleCommands where judged.insert(words).inserted
@@ -45,7 +45,7 @@ public enum TranscriptToolNotAllowedRule: PolicyRule {
                                                 location: location, evidence: words.prefix(3).joined(separator: " "),
                                                 fingerprint: "\(call.id):\(words.joined(separator: " ").prefix(80))"))
                 }
-            } else if !TranscriptAudit.permits(tool: call.name, path: call.filePath ?? call.path,
+            } else if !TranscriptAudit.permits(call.meaning, path: call.filePath ?? call.path,
                                                host: TranscriptAudit.host(of: call.url), policy: policy) {
                 violations.append(Violation("tool '\(call.name)' is not allowed by agent.tools", location: location,
                                             fingerprint: call.id))

@@ -1,4 +1,4 @@
-/// Pre stage. The agent's CI job installs Claude Code without a pinned version (`npm install -g
+/// Pre stage. The agent's CI job installs the agent's package (`Facts.agentPackage`) without a pinned version (`npm install -g
 /// @anthropic-ai/claude-code`, `npx @anthropic-ai/claude-code`, the install script without a
 /// version) or runs on an image without a digest. Reads `Facts.ciJob`.
 public enum UnpinnedAgentRule: PolicyRule {
@@ -31,8 +31,8 @@ public enum UnpinnedAgentRule: PolicyRule {
         var violations: [Violation] = []
         for line in job.scriptLines {
             let words = ShellWords.commandsLeniently(in: line.text).flatMap { $0 }
-            if let package = words.first(where: { $0.hasPrefix("@anthropic-ai/claude-code") }) {
-                let version = package.dropFirst("@anthropic-ai/claude-code".count)
+            if let package = words.first(where: { $0.hasPrefix(facts.agentPackage) }) {
+                let version = package.dropFirst(facts.agentPackage.count)
                 if !version.hasPrefix("@") || ["@latest", "@next", "@stable"].contains(String(version)) {
                     violations.append(Violation("'\(package)' installs whatever version is newest; pin one (e.g. @2.1.240)",
                                                 location: .init(path: job.file, line: line.line)))

@@ -17,7 +17,7 @@ struct AnnotateOptions: ParsableArguments {
     /// - Returns: the problems, one line each, for `GateReport.notes`.
     func run(for report: GateReport, environment: [String: String]) async -> [String] {
         guard annotate else { return [] }
-        let result = await GitLabAnnotator.annotate(report, environment: environment)
+        let result = await GitLabCI().annotate(report, environment: environment)
         if let summary = result.summary(mergeRequestIID: report.ci.mergeRequestIID) {
             StandardError.write("policy-gate \(report.stage.rawValue): \(summary)")
         }
