@@ -14,7 +14,7 @@
 # single run in bench/out/runs.jsonl, reports and logs under bench/out/{reports,logs}.
 #
 # Environment: POLICY_GATE (binary; default <repo>/.build/release/policy-gate, built with
-# `swift build -c release` when missing), GITLEAKS_TOML (default <repo>/../shared/bench/
+# `scripts/build-release.sh` when missing), GITLEAKS_TOML (default <repo>/../shared/bench/
 # gitleaks-8.30.1.toml), BENCH_OUT (default bench/out), GITLEAKS_BIN / KINGFISHER_BIN.
 set -euo pipefail
 

@@ -4,7 +4,7 @@
 #
 #   bench/shell-analysis.sh [SIZE_BYTES]      (default 2097152)
 #
-# Uses $POLICY_GATE, else .build/release/policy-gate (built with `swift build -c release` if absent).
+# Uses $POLICY_GATE, else .build/release/policy-gate (built with `scripts/build-release.sh` if absent).
 # Prints one line per shape: shape, bytes, wall and CPU (user + system) seconds, exit code. CPU time is
 # the figure to read on a busy machine. Set KEEP=1 to keep the transcripts (the folder is printed).
 set -euo pipefail
@@ -13,7 +13,7 @@ root=$(dirname "$here")
 size=${1:-2097152}
 gate=${POLICY_GATE:-$root/.build/release/policy-gate}
 if [ ! -x "$gate" ]; then
-    swift build --package-path "$root" -c release --product policy-gate >/dev/null
+    "$root/scripts/build-release.sh" >/dev/null 2>&1
 fi
 work=$(mktemp -d)
 if [ "${KEEP:-0}" = 1 ]; then echo "transcripts kept in $work"; else trap 'rm -rf "$work"' EXIT; fi

@@ -155,10 +155,9 @@ def policy_gate(rebuild: bool = False) -> Path | None:
         return None
     CACHE.mkdir(parents=True, exist_ok=True)
     build_log = CACHE / "swift-build.log"
-    log(f"building policy-gate: swift build -c release --package-path {root} (log: {build_log})")
+    log(f"building policy-gate as it ships: {root}/scripts/build-release.sh (log: {build_log})")
     with open(build_log, "w") as f:
-        res = subprocess.run(["swift", "build", "-c", "release", "--package-path", str(root)],
-                             stdout=f, stderr=subprocess.STDOUT)
+        res = subprocess.run([str(root / "scripts" / "build-release.sh")], stdout=subprocess.DEVNULL, stderr=f)
     if res.returncode != 0 or not exe.exists():
         tail = build_log.read_text(errors="replace").strip().splitlines()[-5:]
         log("swift build failed: " + " | ".join(tail))

@@ -31,17 +31,10 @@ struct AgentCommand: AsyncParsableCommand {
     func run() async throws {
         try await GateExit.guarded {
             let environment = ProcessInfo.processInfo.environment
-            let root = URL(fileURLWithPath: repository.path(environment: environment)).standardizedFileURL.path
-            let source = try Gate.agentPolicySource(explicit: policy.explicitSource(repository: root), repository: root,
-                                                    environment: environment)
-            let trusted = try Gate.TrustedInputs(source: source, repository: root)
-            if trusted.policy.agent.handoffAuthentication {
-                guard try HandoffManifest.key(from: environment) != nil else {
-                    throw RunnerError("\(HandoffManifest.keyVariable) is not set: the hand-off cannot be authenticated (create a masked CI/CD variable with openssl rand -hex 32, or set agent.handoff_authentication: none)")
-                }
-            }
-            let pre = try Gate.pre(repository: root, policy: trusted.policy, invocation: .argv(command), environment: environment,
-                                   liveHook: AgentSession.installsLiveHook)
+            let root = repository.checkout(environment: environment)
+            let start = try Gate.startAgent(repository: root, explicitPolicy: policy.explicitSource(repository: root), command: command,
+                                            environment: environment, handingOff: true)
+            let (trusted, pre) = (start.trusted, start.pre)
             guard pre.report.decision != .block else {
                 StandardError.write("policy-gate agent: the command line is blocked; the agent was not started")
                 try reporting.deliver(pre.report, started: pre.started, environment: environment, checkout: root)

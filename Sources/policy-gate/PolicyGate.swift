@@ -19,7 +19,11 @@ struct PolicyGate: AsyncParsableCommand {
     /// ArgumentParser's own `main`, except that a hook's usage error is exit 2: Claude Code lets a call
     /// through on any other failing code, 64 included.
     static func main() async {
-        let isHook = CommandLine.arguments.dropFirst().first == "hook"
+        let subcommand = CommandLine.arguments.dropFirst().first
+        let isHook = subcommand == "hook"
+        if let subcommand, ["pre", "post", "run", "agent", "scan", "audit", "verify"].contains(subcommand) {
+            GitRepository.startLibraryInBackground()
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

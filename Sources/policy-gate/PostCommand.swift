@@ -54,70 +54,13 @@ struct PostCommand: AsyncParsableCommand {
             let root = repository.path(environment: environment)
             var request = PostStageCollector.Request(repository: root, base: base, head: head, worktree: worktree,
                                                      transcriptPath: transcript, environment: environment)
-            request.preState = try Self.readState(state)
-            let source = try Gate.postPolicySource(explicit: policy.explicitSource(repository: root), request: request)
-            let trusted = try Gate.TrustedInputs(source: source, repository: root)
-            var verified: Handoff.Verified?
-            if let handoff {
-                let checked = try Handoff.verify(folder: handoff, environment: environment, policy: trusted.policy,
-                                                 expectedBase: request.preState?.baseline)
-                if let head, try GitRepository(path: root).resolveCommit(head) != checked.manifest.head {
-                    throw StateError(description: "--head \(head) is not the commit the hand-off manifest names")
-                }
-                request.base = checked.manifest.base
-                request.head = checked.manifest.head
-                request.transcriptPath = checked.transcriptPath
-                request.agentExitStatus = checked.manifest.agentExitStatus
-                request.gitMetadataChanges = checked.manifest.metadataChanges
-                request.lingeringProcesses = checked.manifest.lingeringProcesses
-                verified = checked
-            }
-            var outcome = try Gate.post(request, trusted: trusted)
-            if let verified { outcome.report.record(verified) }
+            request.preState = try PreState.read(path: state)
+            let outcome = try Gate.post(request, explicitPolicy: policy.explicitSource(repository: root), handoff: handoff)
             return try await Delivery.deliver(outcome.report, started: outcome.started, reporting: reporting,
                                               annotation: annotation, attestation: attestation, statusCheck: statusCheck,
                                               environment: environment)
         }
     }
-
-    /// The state file, when it exists; a file that exists but cannot be read is an error.
-    static func readState(_ path: String) throws -> PreState? {
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw StateError(description: "\(path): cannot read the pre state file")
-        }
-        do {
-            return try JSONDecoder().decode(PreState.self, from: data)
-        } catch {
-            throw StateError(description: "\(path): the pre state file is not valid (\(error.localizedDescription))")
-        }
-    }
-}
-
-extension GateReport {
-    /// Records the verified hand-off: how the agent ran, and whether the manifest was authenticated.
-    mutating func record(_ handoff: Handoff.Verified) {
-        let manifest = handoff.manifest
-        inputs["handoff_pipeline"] = manifest.pipelineID
-        inputs["handoff_job"] = manifest.jobID
-        inputs["agent_exit_status"] = String(manifest.agentExitStatus)
-        inputs["isolation"] = manifest.isolation.mode + (manifest.isolation.user.map { " (user \($0))" } ?? "")
-        inputs["agent_environment"] = manifest.isolation.environment.joined(separator: " ")
-        inputs["handoff_authenticated"] = handoff.authenticated ? "yes" : "no"
-        if !handoff.authenticated {
-            notes.append("The hand-off was not authenticated (agent.handoff_authentication: none): its files could have been replaced between the jobs.")
-        }
-        if manifest.isolation.mode == "none" {
-            notes.append("The agent was not isolated (agent.isolation: none): it ran as the gate's own user, so it could have changed the evidence this verdict rests on.")
-        }
-        for line in manifest.skipped {
-            notes.append(SecretRedaction.scrub("Left out of the agent's commit: \(line)"))
-        }
-    }
-}
-
-struct StateError: Error, CustomStringConvertible {
-    var description: String
 }
 
 /// Writes the reports, then annotates the merge request. The decision is final before the network is

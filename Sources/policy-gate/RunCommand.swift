@@ -36,15 +36,12 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         try await GateExit.guarded {
             let environment = ProcessInfo.processInfo.environment
-            let root = URL(fileURLWithPath: repository.path(environment: environment)).standardizedFileURL.path
-            let source = try Gate.agentPolicySource(explicit: policy.explicitSource(repository: root), repository: root,
-                                                    environment: environment)
-            let trusted = try Gate.TrustedInputs(source: source, repository: root)
-            let pre = try Gate.pre(repository: root, policy: trusted.policy, invocation: .argv(command), environment: environment,
-                                   liveHook: AgentSession.installsLiveHook)
-            guard pre.report.decision != .block else {
+            let root = repository.checkout(environment: environment)
+            let start = try Gate.startAgent(repository: root, explicitPolicy: policy.explicitSource(repository: root), command: command,
+                                            environment: environment)
+            guard start.pre.report.decision != .block else {
                 StandardError.write("policy-gate run: pre blocked the agent; it was not started")
-                return try await Delivery.deliver(pre.report, started: pre.started, reporting: reporting, annotation: annotation,
+                return try await Delivery.deliver(start.pre.report, started: start.pre.started, reporting: reporting, annotation: annotation,
                                                   attestation: attestation, statusCheck: statusCheck, environment: environment,
                                                   checkout: root)
             }
@@ -52,35 +49,12 @@ struct RunCommand: AsyncParsableCommand {
             defer { session.close() }
             let work = try await session.run(.init(repository: root, command: command, environment: environment,
                                                    user: agent.agentUser, timeout: agent.duration, gateFolder: agent.handoff),
-                                             policy: trusted.policy)
-            let post = try Gate.post(AgentSession.postRequest(for: work, checkout: root, environment: environment), trusted: trusted)
-            var combined = Gate.combine(pre: pre.report, post: post.report)
-            combined.record(work)
-            let folder = root + "/" + agent.handoff
-            try WorkspaceFile.write(try session.bundle(work), to: folder + "/" + Handoff.bundleName, checkout: root)
-            try WorkspaceFile.write(try Data(contentsOf: URL(fileURLWithPath: work.transcriptPath)),
-                                    to: folder + "/" + Handoff.transcriptName, checkout: root)
-            return try await Delivery.deliver(combined, started: pre.started, reporting: reporting, annotation: annotation,
+                                             policy: start.trusted.policy)
+            let combined = try Gate.judgeInProcess(work, session: session, start: start, checkout: root, environment: environment,
+                                                   gateFolder: agent.handoff)
+            return try await Delivery.deliver(combined, started: start.pre.started, reporting: reporting, annotation: annotation,
                                               attestation: attestation, statusCheck: statusCheck, environment: environment,
                                               checkout: root)
-        }
-    }
-}
-
-extension GateReport {
-    /// Records how the agent ran: the identities of its work, its isolation and the variables it got.
-    mutating func record(_ work: AgentSession.Work) {
-        inputs["base"] = work.base
-        inputs["head"] = work.head
-        inputs["transcript_sha256"] = work.transcriptSHA256
-        inputs["agent_exit_status"] = String(work.exitStatus)
-        inputs["isolation"] = work.isolation.mode + (work.isolation.user.map { " (user \($0))" } ?? "")
-        inputs["agent_environment"] = work.isolation.environment.joined(separator: " ")
-        if work.isolation.mode == "none" {
-            notes.append("The agent was not isolated (agent.isolation: none): it ran as the gate's own user, so it could have changed the evidence this verdict rests on.")
-        }
-        for line in work.skipped {
-            notes.append(SecretRedaction.scrub("Left out of the agent's commit: \(line)"))
         }
     }
 }

@@ -13,7 +13,7 @@ COUNT=${1:-20000}
 CONCURRENCY=${2:-4}
 PORT=${PORT:-8765}
 BIN=${POLICY_GATE:-$ROOT/.build/release/policy-gate}
-[ -x "$BIN" ] || (cd "$ROOT" && swift build -c release --product policy-gate)
+[ -x "$BIN" ] || "$ROOT/scripts/build-release.sh" >/dev/null
 OUT=$(mktemp -d)
 TOKEN="bench-$(date +%s)"
 python3 "$HERE/fake_gitlab.py" --port "$PORT" --count "$COUNT" --token "$TOKEN" > "$OUT/server.log" 2>&1 &

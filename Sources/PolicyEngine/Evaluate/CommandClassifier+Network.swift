@@ -60,45 +60,11 @@ extension CommandClassifier {
                 break
             }
         }
-        var index = 0
-        var optionsEnded = false
-        while index < args.count {
-            let word = args[index]
-            let text = word.text
-            index += 1
-            if optionsEnded || !text.hasPrefix("-") || text == "-" {
-                targets.append(target(ofURL: word))
-            } else if text == "--" {
-                optionsEnded = true
-            } else if text.hasPrefix("--") {
-                let parts = text.split(separator: "=", maxSplits: 1)
-                let name = String(parts[0])
-                if ["--version", "--help", "--manual"].contains(name) { infoOnly = true }
-                if parts.count == 2 {
-                    var value = word
-                    value.text = String(parts[1])
-                    option(name, value)
-                } else if Self.curlLongWithValue.contains(name) {
-                    option(name, index < args.count ? args[index] : nil)
-                    index += 1
-                }
-            } else {
-                let characters = Array(text.dropFirst())
-                for (position, character) in characters.enumerated() {
-                    if character == "V" || character == "h" || character == "M" { infoOnly = true }
-                    guard Self.curlShortWithValue.contains(character) else { continue }
-                    if position + 1 < characters.count {
-                        var value = word
-                        value.text = String(characters[(position + 1)...])
-                        option("-" + String(character), value)
-                    } else {
-                        option("-" + String(character), index < args.count ? args[index] : nil)
-                        index += 1
-                    }
-                    break
-                }
-            }
-        }
+        let walk = OptionWalk(shortWithValue: Self.curlShortWithValue, longWithValue: Self.curlLongWithValue, honoursDoubleDash: true)
+        walk.walk(args, operand: { targets.append(target(ofURL: $0)) }, option: { name, value in
+            if ["--version", "--help", "--manual", "-V", "-h", "-M"].contains(name) { infoOnly = true }
+            option(name, value)
+        })
         if unixSocket { targets.removeAll() }
         if targets.isEmpty {
             if configFile { targets.append(.dynamic) }
@@ -145,42 +111,11 @@ extension CommandClassifier {
                 break
             }
         }
-        var index = 0
-        while index < args.count {
-            let word = args[index]
-            let text = word.text
-            index += 1
-            if !text.hasPrefix("-") || text == "-" {
-                targets.append(target(ofURL: word))
-            } else if text.hasPrefix("--") {
-                let parts = text.split(separator: "=", maxSplits: 1)
-                let name = String(parts[0])
-                if name == "--version" || name == "--help" { infoOnly = true }
-                if parts.count == 2 {
-                    var value = word
-                    value.text = String(parts[1])
-                    option(name, value)
-                } else if Self.wgetLongWithValue.contains(name) {
-                    option(name, index < args.count ? args[index] : nil)
-                    index += 1
-                }
-            } else {
-                let characters = Array(text.dropFirst())
-                for (position, character) in characters.enumerated() {
-                    if character == "V" || character == "h" { infoOnly = true }
-                    guard Self.wgetShortWithValue.contains(character) else { continue }
-                    if position + 1 < characters.count {
-                        var value = word
-                        value.text = String(characters[(position + 1)...])
-                        option("-" + String(character), value)
-                    } else {
-                        option("-" + String(character), index < args.count ? args[index] : nil)
-                        index += 1
-                    }
-                    break
-                }
-            }
-        }
+        let walk = OptionWalk(shortWithValue: Self.wgetShortWithValue, longWithValue: Self.wgetLongWithValue, honoursDoubleDash: false)
+        walk.walk(args, operand: { targets.append(target(ofURL: $0)) }, option: { name, value in
+            if ["--version", "--help", "-V", "-h"].contains(name) { infoOnly = true }
+            option(name, value)
+        })
         if targets.isEmpty {
             if infoOnly { return }
             targets.append(.dynamic)
@@ -191,6 +126,61 @@ extension CommandClassifier {
             result.add(.fileUpload, "wget posts \(files) to \(outside.first.map(describe) ?? "an allowed host")")
         } else if let first = outside.first {
             result.add(.networkAccess, "wget contacts \(describe(first))")
+        }
+    }
+
+    /// The options and operands of a getopt-style command line (curl, wget): `--name[=value]`, bundled
+    /// short options, and options that take a value (the next word, or the rest of their own word).
+    private struct OptionWalk {
+        let shortWithValue: Set<Character>
+        let longWithValue: Set<String>
+        /// Whether `--` ends the options.
+        let honoursDoubleDash: Bool
+
+        /// Calls `operand` for each operand and `option` for each option, with its value when it takes one.
+        func walk(_ args: [ShellSyntax.Word], operand: (ShellSyntax.Word) -> Void, option: (String, ShellSyntax.Word?) -> Void) {
+            var index = 0
+            var optionsEnded = false
+            while index < args.count {
+                let word = args[index]
+                let text = word.text
+                index += 1
+                if optionsEnded || !text.hasPrefix("-") || text == "-" {
+                    operand(word)
+                } else if honoursDoubleDash && text == "--" {
+                    optionsEnded = true
+                } else if text.hasPrefix("--") {
+                    let parts = text.split(separator: "=", maxSplits: 1)
+                    let name = String(parts[0])
+                    if parts.count == 2 {
+                        var value = word
+                        value.text = String(parts[1])
+                        option(name, value)
+                    } else if longWithValue.contains(name) {
+                        option(name, index < args.count ? args[index] : nil)
+                        index += 1
+                    } else {
+                        option(name, nil)
+                    }
+                } else {
+                    let characters = Array(text.dropFirst())
+                    for (position, character) in characters.enumerated() {
+                        guard shortWithValue.contains(character) else {
+                            option("-" + String(character), nil)
+                            continue
+                        }
+                        if position + 1 < characters.count {
+                            var value = word
+                            value.text = String(characters[(position + 1)...])
+                            option("-" + String(character), value)
+                        } else {
+                            option("-" + String(character), index < args.count ? args[index] : nil)
+                            index += 1
+                        }
+                        break
+                    }
+                }
+            }
         }
     }
 

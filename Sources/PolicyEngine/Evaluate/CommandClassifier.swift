@@ -330,21 +330,19 @@ struct CommandClassifier: Sendable {
         }
     }
 
+    /// A path made absolute: normalized, or taken from `cwd`; `nil` when relative and `cwd` is unknown.
+    func absolute(_ text: String, cwd: String?) -> String? {
+        if text.hasPrefix("/") { return PathScope.normalize(text) }
+        return cwd.map { PathScope.resolve(text, cwd: $0, home: home) }
+    }
+
     func sensitiveWriteReason(_ word: ShellSyntax.Word, cwd: String?) -> String? {
         let text = word.text
         guard !text.isEmpty, text != "/dev/null", text != "/dev/stdout", text != "/dev/stderr" else { return nil }
         if let rest = PathScope.homeRelativeRest(of: text) {
             return homeWriteReason(PathScope.normalize(rest))
         }
-        guard word.isLiteral, !text.hasPrefix("~") else { return nil }
-        let resolved: String
-        if text.hasPrefix("/") {
-            resolved = PathScope.normalize(text)
-        } else if let cwd {
-            resolved = PathScope.resolve(text, cwd: cwd, home: home)
-        } else {
-            return nil
-        }
+        guard word.isLiteral, !text.hasPrefix("~"), let resolved = absolute(text, cwd: cwd) else { return nil }
         let parts = resolved.split(separator: "/").map(String.init)
         if resolved == "/etc" || resolved.hasPrefix("/etc/") {
             return "system configuration (\(resolved))"
@@ -399,12 +397,7 @@ struct CommandClassifier: Sendable {
         guard word.isLiteral else {
             return "\(text) depends on a variable or command output, so its location is unknown"
         }
-        let resolved: String
-        if text.hasPrefix("/") {
-            resolved = PathScope.normalize(text)
-        } else if let cwd {
-            resolved = PathScope.resolve(text, cwd: cwd, home: home)
-        } else {
+        guard let resolved = absolute(text, cwd: cwd) else {
             return "\(text) is relative to a working directory that cannot be determined"
         }
         if !PathScope.isInside(resolved, root: workspaceRoot) {

@@ -17,7 +17,7 @@ import Foundation
 /// - `WebFetch(domain:host)`: a host, exact or `*.example.com` (subdomains only, not the apex).
 /// - `mcp__server`, `mcp__server__tool`, `mcp__server__*`, `mcp__*`: MCP tool names.
 /// - `*`: every tool.
-public struct PermissionRule: Sendable, Hashable, CustomStringConvertible, Codable {
+public struct PermissionRule: Sendable, Hashable, CustomStringConvertible, TextCodable {
     // MARK: - Nested values
 
     /// What the specifier of a rule says.
@@ -431,21 +431,8 @@ public struct PermissionRule: Sendable, Hashable, CustomStringConvertible, Codab
 
     // MARK: - Codable
 
-    /// Decodes a rule from its text.
-    /// - Parameter decoder: The decoder to read from.
-    /// - Throws: A `DecodingError` when the value is not a string.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        self.init(try container.decode(String.self))
-    }
-
-    /// Encodes the rule as its text.
-    /// - Parameter encoder: The encoder to write to.
-    /// - Throws: An `EncodingError` from the encoder.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(text)
-    }
+    /// Written as its text.
+    public var codingText: String { text }
 
     // MARK: - Matching a concrete call
 

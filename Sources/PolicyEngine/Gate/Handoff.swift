@@ -11,10 +11,7 @@ public enum Handoff {
     /// - Throws: `RunnerError` when a file cannot be written or the key is missing while required.
     public static func write(_ work: AgentSession.Work, bundle: Data, folder: String, checkout: String,
                              environment: [String: String], policy: Policy) throws -> HandoffManifest {
-        let key = try HandoffManifest.key(from: environment)
-        if key == nil && policy.agent.handoffAuthentication {
-            throw RunnerError("\(HandoffManifest.keyVariable) is not set: the hand-off cannot be authenticated (create a masked CI/CD variable with openssl rand -hex 32, or set agent.handoff_authentication: none)")
-        }
+        let key = try requireKey(environment: environment, policy: policy)
         guard let transcript = FileManager.default.contents(atPath: work.transcriptPath) else {
             throw RunnerError("\(work.transcriptPath): cannot read the transcript")
         }
@@ -31,6 +28,17 @@ public enum Handoff {
         try WorkspaceFile.write(transcript, to: folder + "/" + transcriptName, checkout: checkout)
         try WorkspaceFile.write(sealed, to: folder + "/" + manifestName, checkout: checkout)
         return manifest
+    }
+
+    /// The key that authenticates the hand-off; `nil` when the policy does without.
+    /// - Throws: `RunnerError` when the policy requires it and it is not set.
+    @discardableResult
+    public static func requireKey(environment: [String: String], policy: Policy) throws -> SymmetricKey? {
+        let key = try HandoffManifest.key(from: environment)
+        if key == nil && policy.agent.handoffAuthentication {
+            throw RunnerError("\(HandoffManifest.keyVariable) is not set: the hand-off cannot be authenticated (create a masked CI/CD variable with openssl rand -hex 32, or set agent.handoff_authentication: none)")
+        }
+        return key
     }
 
     /// A hand-off that `post` checked: its manifest is authentic (or the policy allows it unsigned),

@@ -15,7 +15,12 @@ public final class GitRepository {
     }
 
     private let handle: OpaquePointer
-    private let library = LibGit2Session()
+
+    /// Starts libgit2 on a thread of its own, so that its set-up overlaps the caller's other start-up
+    /// work (reading the policy, compiling the secret rules) on a second core.
+    public static func startLibraryInBackground() {
+        Thread.detachNewThread { LibGit2Session.start() }
+    }
 
     /// Opens the repository that contains `path` (like `git -C path`).
     /// - Parameters:
@@ -24,6 +29,7 @@ public final class GitRepository {
     ///     hangs on a truncated one; pass `false` only when this process has just checked the same repository.
     /// - Throws: `NativeError` when there is no repository there, or a loose object is damaged.
     public init(path: String, checksLooseObjects: Bool = true) throws(NativeError) {
+        LibGit2Session.start()
         var repository: OpaquePointer?
         try GitRepository.check(git_repository_open_ext(&repository, path, 0, nil), "git_repository_open_ext")
         guard let repository else {
@@ -405,19 +411,26 @@ public final class GitRepository {
     }
 }
 
-/// Balances `git_libgit2_init` and `git_libgit2_shutdown` for each owner of a libgit2 object.
-final class LibGit2Session {
-    init() {
+/// libgit2, initialised once for the whole process and never shut down.
+///
+/// Each `git_libgit2_init` after the count fell back to zero starts libgit2 from scratch, and Debian's
+/// libgit2 then parses every CA certificate of the system for mbedTLS: several milliseconds for each
+/// repository a short stage opens, and it never makes a network connection.
+final class LibGit2Session: Sendable {
+    private static let processWide = LibGit2Session()
+
+    /// Makes sure libgit2 is ready; the first call does the work, later ones return at once.
+    static func start() { _ = processWide }
+
+    private init() {
         git_libgit2_init()
-        // Process-wide limits, set each time (cheap and idempotent): pack windows of 16 MiB, at most
-        // 64 MiB of pack files mapped, 16 MiB of cached objects, and malloc settings that return freed
-        // blob buffers, so reading a diff of any size keeps memory flat.
+        // Process-wide limits: pack windows of 16 MiB, at most 64 MiB of pack files mapped, 16 MiB of
+        // cached objects, and malloc settings that return freed blob buffers, so reading a diff of any
+        // size keeps memory flat.
         _ = policy_gate_git_set_window_size(16 << 20)
         _ = policy_gate_git_set_mapped_limit(64 << 20)
         _ = policy_gate_git_set_cache_limit(16 << 20)
         _ = policy_gate_git_skip_owner_validation()
         policy_gate_limit_malloc_growth()
     }
-
-    deinit { git_libgit2_shutdown() }
 }

@@ -12,7 +12,6 @@ import Glibc
 public final class HandoffRepository {
     private let handle: OpaquePointer
     private let source: OpaquePointer
-    private let library = LibGit2Session()
 
     /// What the working tree held that is not in the commit, one line each (nested repositories,
     /// devices, sockets, `.git` entries), for the audit record.
@@ -22,6 +21,7 @@ public final class HandoffRepository {
     /// the repository at `sourcePath`.
     /// - Throws: `NativeError` when either cannot be opened, or a loose object of the agent's is damaged.
     public init(at path: String, borrowingObjectsOf sourcePath: String) throws(NativeError) {
+        LibGit2Session.start()
         var opened: OpaquePointer?
         try GitRepository.check(git_repository_open_ext(&opened, sourcePath, UInt32(GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue), nil),
                                 "git_repository_open_ext")

@@ -113,6 +113,18 @@ struct PolicyDocument {
         var reader = NodeReader(source: source)
         var document = defaults
         guard let root else { return document }
+        /// Reads the keys of one section, each with its dotted path, and records the paths it states
+        /// (a key that is a section of its own, in `sections`, records its keys instead).
+        func section<Key: RawRepresentable & CaseIterable & Equatable>(
+            _ value: NodeReader.Value, _ name: String, _: Key.Type, sections: [Key] = [],
+            _ read: (Key, NodeReader.Value, String) throws(PolicyError) -> Void
+        ) throws(PolicyError) where Key.RawValue == String {
+            for (key, keyValue) in try reader.mapping(value.node, path: name, keys: Key.self) {
+                let path = name + "." + key.rawValue
+                try read(key, keyValue, path)
+                if !sections.contains(key) { document.statedPaths.insert(path) }
+            }
+        }
         for (key, value) in try reader.mapping(root, path: "", keys: TopKey.self) {
             switch key {
             case .version:
@@ -122,73 +134,52 @@ struct PolicyDocument {
                                       reason: "version \(document.version) is not supported (this gate reads version 1)")
                 }
             case .agent:
-                for (agentKey, agentValue) in try reader.mapping(value.node, path: "agent", keys: AgentKey.self) {
-                    switch agentKey {
-                    case .permissionModes:
-                        document.permissionModes = try reader.strings(agentValue, path: "agent.permission_modes")
-                        document.statedPaths.insert("agent.permission_modes")
-                    case .isolation:
-                        document.isolation = try reader.string(agentValue, path: "agent.isolation")
-                        document.statedPaths.insert("agent.isolation")
-                    case .user:
-                        document.agentUser = try reader.string(agentValue, path: "agent.user")
-                        document.statedPaths.insert("agent.user")
-                    case .environment:
-                        document.agentEnvironment = try reader.strings(agentValue, path: "agent.environment")
-                        document.statedPaths.insert("agent.environment")
-                    case .handoffAuthentication:
-                        document.handoffAuthentication = try reader.string(agentValue, path: "agent.handoff_authentication")
-                        document.statedPaths.insert("agent.handoff_authentication")
-                    case .extraOptions:
-                        document.extraOptions = try reader.strings(agentValue, path: "agent.extra_options")
-                        document.statedPaths.insert("agent.extra_options")
-                    case .liveEnforcement:
-                        document.liveEnforcement = try reader.string(agentValue, path: "agent.live_enforcement")
-                        document.statedPaths.insert("agent.live_enforcement")
+                try section(value, "agent", AgentKey.self, sections: [.tools]) { (key, value, path) throws(PolicyError) in
+                    switch key {
+                    case .permissionModes: document.permissionModes = try reader.strings(value, path: path)
+                    case .isolation: document.isolation = try reader.string(value, path: path)
+                    case .user: document.agentUser = try reader.string(value, path: path)
+                    case .environment: document.agentEnvironment = try reader.strings(value, path: path)
+                    case .handoffAuthentication: document.handoffAuthentication = try reader.string(value, path: path)
+                    case .extraOptions: document.extraOptions = try reader.strings(value, path: path)
+                    case .liveEnforcement: document.liveEnforcement = try reader.string(value, path: path)
                     case .tools:
-                        for (toolKey, toolValue) in try reader.mapping(agentValue.node, path: "agent.tools", keys: ToolsKey.self) {
-                            switch toolKey {
-                            case .allow: document.allow = try reader.strings(toolValue, path: "agent.tools.allow")
-                            case .deny: document.deny = try reader.strings(toolValue, path: "agent.tools.deny")
+                        try section(value, path, ToolsKey.self) { (key, value, path) throws(PolicyError) in
+                            switch key {
+                            case .allow: document.allow = try reader.strings(value, path: path)
+                            case .deny: document.deny = try reader.strings(value, path: path)
                             }
-                            document.statedPaths.insert("agent.tools." + toolKey.rawValue)
                         }
                     }
                 }
             case .workspace:
-                for (workspaceKey, workspaceValue) in try reader.mapping(value.node, path: "workspace", keys: WorkspaceKey.self) {
-                    let path = "workspace." + workspaceKey.rawValue
-                    switch workspaceKey {
-                    case .writable: document.writable = try reader.strings(workspaceValue, path: path)
-                    case .protected: document.protected = try reader.strings(workspaceValue, path: path)
-                    case .maxChangedFiles: document.maxChangedFiles = try reader.integer(workspaceValue, path: path)
-                    case .maxChangedLines: document.maxChangedLines = try reader.integer(workspaceValue, path: path)
+                try section(value, "workspace", WorkspaceKey.self) { (key, value, path) throws(PolicyError) in
+                    switch key {
+                    case .writable: document.writable = try reader.strings(value, path: path)
+                    case .protected: document.protected = try reader.strings(value, path: path)
+                    case .maxChangedFiles: document.maxChangedFiles = try reader.integer(value, path: path)
+                    case .maxChangedLines: document.maxChangedLines = try reader.integer(value, path: path)
                     }
-                    document.statedPaths.insert(path)
                 }
             case .branches:
-                for (branchKey, branchValue) in try reader.mapping(value.node, path: "branches", keys: BranchesKey.self) {
-                    switch branchKey {
-                    case .protected: document.protectedBranches = try reader.strings(branchValue, path: "branches.protected")
+                try section(value, "branches", BranchesKey.self) { (key, value, path) throws(PolicyError) in
+                    switch key {
+                    case .protected: document.protectedBranches = try reader.strings(value, path: path)
                     }
-                    document.statedPaths.insert("branches." + branchKey.rawValue)
                 }
             case .secrets:
-                for (secretKey, secretValue) in try reader.mapping(value.node, path: "secrets", keys: SecretsKey.self) {
-                    let path = "secrets." + secretKey.rawValue
-                    switch secretKey {
-                    case .rules: document.secretRules = try reader.string(secretValue, path: path)
-                    case .ignore: document.secretIgnore = try reader.string(secretValue, path: path)
-                    case .honourInlineAllow: document.honourInlineAllow = try reader.bool(secretValue, path: path)
+                try section(value, "secrets", SecretsKey.self) { (key, value, path) throws(PolicyError) in
+                    switch key {
+                    case .rules: document.secretRules = try reader.string(value, path: path)
+                    case .ignore: document.secretIgnore = try reader.string(value, path: path)
+                    case .honourInlineAllow: document.honourInlineAllow = try reader.bool(value, path: path)
                     }
-                    document.statedPaths.insert(path)
                 }
             case .transcript:
-                for (transcriptKey, hostValue) in try reader.mapping(value.node, path: "transcript", keys: TranscriptKey.self) {
-                    switch transcriptKey {
-                    case .allowedHosts: document.allowedHosts = try reader.strings(hostValue, path: "transcript.allowed_hosts")
+                try section(value, "transcript", TranscriptKey.self) { (key, value, path) throws(PolicyError) in
+                    switch key {
+                    case .allowedHosts: document.allowedHosts = try reader.strings(value, path: path)
                     }
-                    document.statedPaths.insert("transcript." + transcriptKey.rawValue)
                 }
             case .rules:
                 for (ruleKey, actionValue) in try reader.freeMapping(value.node, path: "rules") {

@@ -5,7 +5,7 @@ import Foundation
 /// A pattern without `*` matches only the identical branch name. A pattern with `*` is anchored at
 /// both ends and each `*` matches any run of characters, `/` included, so `release/*` matches
 /// `release/1.0` and `release/a/b`. Matching is case-sensitive; no other character is special.
-public struct ProtectedBranchPattern: Sendable, Hashable, CustomStringConvertible, Codable {
+public struct ProtectedBranchPattern: Sendable, Hashable, CustomStringConvertible, TextCodable {
     /// The pattern as written, e.g. `main` or `release/*`.
     public let pattern: String
 
@@ -48,19 +48,6 @@ public struct ProtectedBranchPattern: Sendable, Hashable, CustomStringConvertibl
         return nil
     }
 
-    /// Decodes a pattern from a single string.
-    /// - Parameter decoder: The decoder to read from.
-    /// - Throws: A `DecodingError` when the value is not a string.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        self.init(try container.decode(String.self))
-    }
-
-    /// Encodes the pattern as its text.
-    /// - Parameter encoder: The encoder to write to.
-    /// - Throws: An `EncodingError` from the encoder.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(pattern)
-    }
+    /// Written as its pattern.
+    public var codingText: String { pattern }
 }

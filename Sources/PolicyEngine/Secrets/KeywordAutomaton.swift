@@ -28,20 +28,35 @@ public struct KeywordAutomaton: Sendable {
     /// - Parameter keywordsPerRule: for each rule index, its keywords (any case; ASCII letters are folded).
     public init(keywordsPerRule: [[String]]) {
         ruleCount = keywordsPerRule.count
-        var goto: [[Int32]] = [Array(repeating: -1, count: 256)]
+        // Byte classes first: one per folded byte that some keyword uses, and class 0 for all the
+        // others. The trie and its failure links are then built over classes, not 256 byte values,
+        // which makes building the built-in set several times cheaper (it is part of every stage's start).
+        var used = [Bool](repeating: false, count: 256)
+        for keyword in keywordsPerRule.joined() {
+            for byte in keyword.utf8 { used[Int(KeywordAutomaton.fold(byte))] = true }
+        }
+        let representatives = (0..<256).filter { used[$0] }
+        var classOfFolded = [UInt8](repeating: 0, count: 256)
+        for (index, byte) in representatives.enumerated() {
+            classOfFolded[byte] = UInt8(index + 1)
+        }
+        let classes = (0..<256).map { classOfFolded[Int(KeywordAutomaton.fold(UInt8($0)))] }
+        let width = representatives.count + 1
+        // `goto[state * width + class]`: the next state, or -1 where the trie has no edge.
+        var goto = [Int32](repeating: -1, count: width)
         var output: [[Int32]] = [[]]
         for (rule, keywords) in keywordsPerRule.enumerated() {
             for keyword in keywords where !keyword.isEmpty {
                 var state = 0
-                for byte in keyword.utf8.map(KeywordAutomaton.fold) {
-                    let next = goto[state][Int(byte)]
-                    if next >= 0 {
-                        state = Int(next)
+                for byte in keyword.utf8 {
+                    let edge = state * width + Int(classes[Int(byte)])
+                    if goto[edge] >= 0 {
+                        state = Int(goto[edge])
                     } else {
-                        goto.append(Array(repeating: -1, count: 256))
+                        goto.append(contentsOf: repeatElement(-1, count: width))
                         output.append([])
-                        goto[state][Int(byte)] = Int32(goto.count - 1)
-                        state = goto.count - 1
+                        state = output.count - 1
+                        goto[edge] = Int32(state)
                     }
                 }
                 if !output[state].contains(Int32(rule)) {
@@ -49,15 +64,15 @@ public struct KeywordAutomaton: Sendable {
                 }
             }
         }
-        // Breadth-first: resolve missing transitions through failure links and merge outputs.
-        var failure = [Int](repeating: 0, count: goto.count)
+        // Breadth-first: resolve missing transitions through failure links and merge outputs. Class 0
+        // occurs in no keyword, so from every state it leads back to the root.
+        var failure = [Int](repeating: 0, count: output.count)
         var queue: [Int] = []
-        for byte in 0..<256 {
-            let next = goto[0][byte]
-            if next < 0 {
-                goto[0][byte] = 0
+        for column in 0..<width {
+            let next = goto[column]
+            if next <= 0 {
+                goto[column] = 0
             } else {
-                failure[Int(next)] = 0
                 queue.append(Int(next))
             }
         }
@@ -65,43 +80,23 @@ public struct KeywordAutomaton: Sendable {
         while head < queue.count {
             let state = queue[head]
             head += 1
-            for byte in 0..<256 {
-                let next = goto[state][byte]
+            for column in 0..<width {
+                let next = goto[state * width + column]
+                let viaFailure = goto[failure[state] * width + column]
                 if next < 0 {
-                    goto[state][byte] = goto[failure[state]][byte]
+                    goto[state * width + column] = viaFailure
                 } else {
-                    let fail = Int(goto[failure[state]][byte])
-                    failure[Int(next)] = fail
-                    for rule in output[fail] where !output[Int(next)].contains(rule) {
+                    failure[Int(next)] = Int(viaFailure)
+                    for rule in output[Int(viaFailure)] where !output[Int(next)].contains(rule) {
                         output[Int(next)].append(rule)
                     }
                     queue.append(Int(next))
                 }
             }
         }
-        // Byte classes: one per folded byte that some keyword uses, and class 0 for all the others.
-        var used = [Bool](repeating: false, count: 256)
-        for keyword in keywordsPerRule.joined() {
-            for byte in keyword.utf8 { used[Int(KeywordAutomaton.fold(byte))] = true }
-        }
-        let representatives = [-1] + (0..<256).filter { used[$0] }
-        var classOfFolded = [UInt8](repeating: 0, count: 256)
-        for (index, byte) in representatives.enumerated() where byte >= 0 {
-            classOfFolded[byte] = UInt8(index)
-        }
-        let classes = (0..<256).map { classOfFolded[Int(KeywordAutomaton.fold(UInt8($0)))] }
         byteClasses = classes
-        classCount = representatives.count
-        var table: [UInt32] = []
-        table.reserveCapacity(goto.count * representatives.count)
-        for row in goto {
-            for byte in representatives {
-                // Every byte of class 0 occurs in no keyword, so from any state it leads back to the root.
-                let next = byte < 0 ? 0 : Int(row[byte])
-                table.append(UInt32(next * representatives.count) << 1 | (output[next].isEmpty ? 0 : 1))
-            }
-        }
-        transitions = table
+        classCount = width
+        transitions = goto.map { next in UInt32(Int(next) * width) << 1 | (output[Int(next)].isEmpty ? 0 : 1) }
         longestKeyword = keywordsPerRule.joined().map(\.utf8.count).max() ?? 0
         var offsets: [Int32] = [0]
         for rules in output {

@@ -14,7 +14,7 @@ public enum SecretRedaction {
         return "\(prefix)…#\(digest)"
     }
 
-    /// The built-in rules, compiled once, used to scrub messages (immutable, so safe to share).
+    /// The built-in rules (the process' one compiled copy), used to scrub messages (immutable, so safe to share).
     private static let messageScanner: SecretScanner? = try? SecretScanner(
         ruleSet: SecretRulesLoader.builtIn(), options: .init(honoursInlineAllowMarkers: false))
 

@@ -50,7 +50,7 @@ public struct SecretRule: Sendable {
     /// start well before its keyword.
     public var spansLines: Bool {
         guard let source = regex?.source else { return false }
-        return source.contains("\\n") || source.contains("[\\s\\S]") || source.contains("(?s")
+        return source.containsBytes("\\n") || source.containsBytes("[\\s\\S]") || source.containsBytes("(?s")
     }
 
     /// Creates a rule.

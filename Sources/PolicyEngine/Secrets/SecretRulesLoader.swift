@@ -8,7 +8,14 @@ public enum SecretRulesLoader {
 
     /// The project's default rule set (embedded in the binary from `rules/secrets.toml`).
     /// - Throws: `SecretRulesError` if the embedded file is broken (a build defect, never silently ignored).
+    /// The set is compiled once per process and shared: the policy's scanner and the redaction of
+    /// messages both use it, and compiling it (TOML, PCRE2, the keyword automaton) is most of a
+    /// short stage's start-up.
     public static func builtIn() throws(SecretRulesError) -> SecretRuleSet {
+        try compiledBuiltIn.get()
+    }
+
+    private static let compiledBuiltIn = Result { () throws(SecretRulesError) -> SecretRuleSet in
         try load(text: EmbeddedDefaults.secretsTOML, source: builtInName, directory: nil)
     }
 

@@ -12,4 +12,9 @@ struct RepositoryOptions: ParsableArguments {
         if let projectDirectory = environment["CI_PROJECT_DIR"], !projectDirectory.isEmpty { return projectDirectory }
         return FileManager.default.currentDirectoryPath
     }
+
+    /// The repository path, standardized (`run` and `agent` compare paths under it).
+    func checkout(environment: [String: String]) -> String {
+        URL(fileURLWithPath: path(environment: environment)).standardizedFileURL.path
+    }
 }
