@@ -14,8 +14,7 @@ Three measurements:
   judgement; then the same with `policy-gate hook pre-tool-use --runner …`, the whole gate as the client;
 - process start alone: `policy-gate --version`, so exec cost and judgement can be told apart.
 
-    swift build -c release --product policy-gate && swift build -c release --product policy-gate-hook
-    POLICY_GATE=.build/release/policy-gate python3 bench/hook_latency.py --repeat 200
+    POLICY_GATE=$(scripts/build-release.sh) python3 bench/hook_latency.py --repeat 200
 """
 import argparse
 import json
