@@ -199,8 +199,9 @@ def summarize(a: argparse.Namespace) -> int:
         rows.append(row)
 
     def size_key(s: str) -> float:
+        # "200x40" is 200 MiB over 40 commits
         try:
-            return float(s)
+            return float(s.split("x")[0])
         except ValueError:
             return float("inf")
 

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Speed benchmark: policy-gate against gitleaks 8.30.1 and Kingfisher 2.14.0 on the same diffs.
 #
-#   bench/run.sh [--sizes 20,200] [--repeat 3] [--warmup 1] [--seed 1] [--big] [--big-mb 1024]
-#                [--no-policy-gate] [--rebuild] [--timeout SECONDS]
+#   bench/run.sh [--sizes 20,200] [--commits 4] [--repeat 3] [--warmup 1] [--seed 1] [--big]
+#                [--big-mb 1024] [--no-policy-gate] [--rebuild] [--timeout SECONDS]
 #
-# For every size: generate the corpus (bench/gen_corpus.py; reused when unchanged), then run
+# --commits gives the number of commits the added text is spread over, one value for every size or
+# one per size (`--sizes 20,200 --commits 4,40`); a size with other than 4 commits is labelled
+# SIZExCOMMITS (`200x40`). For every size: generate the corpus (bench/gen_corpus.py; reused when
+# unchanged), then run
 # the tools alternately (A B A B ...) on
 #   same-rules  policy-gate --gitleaks-config TOML  vs  gitleaks -c TOML  (and Kingfisher
 #               loading the same TOML with its built-ins off, for reference)
@@ -22,6 +25,7 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(git -C "$BENCH_DIR" rev-parse --show-toplevel 2>/dev/null || dirname "$BENCH_DIR")
 OUT=${BENCH_OUT:-$BENCH_DIR/out}
 SIZES=20,200
+COMMITS=4
 REPEAT=3
 WARMUP=1
 SEED=1
@@ -36,6 +40,7 @@ usage() { sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --sizes) SIZES=$2; shift 2 ;;
+    --commits) COMMITS=$2; shift 2 ;;
     --repeat) REPEAT=$2; shift 2 ;;
     --warmup) WARMUP=$2; shift 2 ;;
     --seed) SEED=$2; shift 2 ;;
@@ -133,9 +138,10 @@ run_case() {
   done
 }
 
-corpus() {  # corpus MB -> prints "REPO BASE HEAD"
-  local mb=$1 dir="$OUT/corpus/${1}mb-seed$SEED" meta
-  meta=$(python3 "$BENCH_DIR/gen_corpus.py" --out "$dir" --mb "$mb" --seed "$SEED")
+corpus() {  # corpus MB [COMMITS] -> prints "REPO BASE HEAD"
+  local mb=$1 commits=${2:-4} dir="$OUT/corpus/${1}mb-seed$SEED" meta
+  [ "$commits" = 4 ] || dir="$dir-${commits}commits"
+  meta=$(python3 "$BENCH_DIR/gen_corpus.py" --out "$dir" --mb "$mb" --seed "$SEED" --commits "$commits")
   python3 - "$meta" <<'PY'
 import json, sys
 m = json.load(open(sys.argv[1]))
@@ -145,11 +151,16 @@ PY
 
 # --- the cases ---------------------------------------------------------------------------------
 IFS=, read -r -a SIZE_LIST <<< "$SIZES"
+IFS=, read -r -a COMMIT_LIST <<< "$COMMITS"
 first=1
-for size in "${SIZE_LIST[@]}"; do
-  say "corpus: $size MiB (seed $SEED)"
-  read -r repo base head < <(corpus "$size") || true
-  [ -n "${head:-}" ] || { echo "run.sh: corpus generation failed for $size MiB" >&2; exit 2; }
+for index in "${!SIZE_LIST[@]}"; do
+  mb=${SIZE_LIST[$index]}
+  commits=${COMMIT_LIST[$index]:-${COMMIT_LIST[0]}}
+  size=$mb
+  [ "$commits" = 4 ] || size="${mb}x$commits"
+  say "corpus: $mb MiB in $commits commits (seed $SEED)"
+  read -r repo base head < <(corpus "$mb" "$commits") || true
+  [ -n "${head:-}" ] || { echo "run.sh: corpus generation failed for $mb MiB" >&2; exit 2; }
   if [ "$first" = 1 ]; then
     run_case empty 0 "$REPEAT" "$repo" "$base" "$base" policy-gate gitleaks kingfisher
     first=0

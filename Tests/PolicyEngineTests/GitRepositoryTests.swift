@@ -56,6 +56,44 @@ import TestSupport
         #expect(!recorder.added.contains { $0.path == "blob.bin" })
     }
 
+    /// The net diff of a change is read only for its list of files; new files' line counts come from
+    /// the commits' reads of the same blobs. The list must be what reading every line gives.
+    @Test func aListingWithCountsFromEarlierReadsEqualsAFullRead() throws {
+        let scratch = try ScratchDirectory()
+        let git = try GitCLI.repository(in: scratch, files: ["base.txt": "one\ntwo\n", "gone.txt": "bye\n"])
+        let base = try git.run("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+        try scratch.write("crlf.txt", "a\r\nb\r\n\r\nc")
+        try scratch.write("no-final-newline.txt", "x\ny")
+        try scratch.write("empty.txt", "")
+        try scratch.write("blank-lines.txt", "\n\n\n")
+        try scratch.write("utf16.txt", Data([0xFF, 0xFE] + Array("line one\nline two\n".utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }))
+        try scratch.write("blob.bin", Data([0, 1, 2] + Array("printable text run\nand another one".utf8) + [0, 0]))
+        try scratch.write("later.txt", "first\n")
+        try scratch.write("base.txt", "one\ntwo\nthree\n")
+        try FileManager.default.createSymbolicLink(atPath: scratch.path + "/link", withDestinationPath: "base.txt")
+        let first = try git.commitAll()
+        try scratch.write("later.txt", "first\nsecond\nthird\n")
+        try scratch.write("late-new.txt", "1\n2\n3\n4\n")
+        try scratch.write("base.txt", "zero\none\ntwo\nthree\n")
+        try git.run("rm", "-q", "gone.txt")
+        let head = try git.commitAll()
+
+        let repository = try GitRepository(path: scratch.path)
+        let wholeFiles = WholeFileCounts()
+        for (parent, commit) in [(base, first), (first, head)] {
+            try repository.diff(from: parent, to: .revision(commit), into: ChangeCollector(commit: commit) { _ in },
+                                wholeFiles: wholeFiles)
+        }
+        let listing = ChangeCollector(commit: nil, keepsLines: false) { _ in Issue.record("a listing handed out a fragment") }
+        try repository.diff(from: base, to: .revision(head), into: listing, wholeFiles: wholeFiles, readsContent: false)
+        let full = ChangeCollector(commit: nil) { _ in }
+        try repository.diff(from: base, to: .revision(head), into: full)
+        #expect(listing.files.count == 11)
+        #expect(listing.files == full.files)
+        let lines = Dictionary(uniqueKeysWithValues: full.files.map { ($0.path, $0.addedLines) })
+        #expect(lines["crlf.txt"] == 4 && lines["empty.txt"] == 0 && lines["blank-lines.txt"] == 3 && lines["utf16.txt"] == 2)
+    }
+
     @Test func diffsTheWorkingTreeWithUntrackedFiles() throws {
         let scratch = try ScratchDirectory()
         let git = try GitCLI.repository(in: scratch, files: ["a.txt": "a\n", ".gitignore": "ignored/\n"])

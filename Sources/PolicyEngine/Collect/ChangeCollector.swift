@@ -1,7 +1,10 @@
+import Foundation
+
 /// Receives a streaming diff, records the changed files, and cuts the added lines into fragments:
 /// runs of consecutive added lines of one file, at most `fragmentLimit` bytes each.
 public final class ChangeCollector: DiffVisitor {
     private let commit: String?
+    private let keepsLines: Bool
     private let fragmentLimit: Int
     private let onFragment: (ScanFragment) throws -> Void
     /// The files seen so far.
@@ -18,9 +21,12 @@ public final class ChangeCollector: DiffVisitor {
     /// - Parameters:
     ///   - commit: the commit findings belong to, if any.
     ///   - fragmentLimit: bytes after which a fragment is cut at the next line boundary.
+    ///   - keepsLines: `false` to only list the files and count their lines (no fragment is made).
     ///   - onFragment: receives each fragment.
-    public init(commit: String?, fragmentLimit: Int = 256 * 1024, onFragment: @escaping (ScanFragment) throws -> Void) {
+    public init(commit: String?, fragmentLimit: Int = 256 * 1024, keepsLines: Bool = true,
+                onFragment: @escaping (ScanFragment) throws -> Void) {
         self.commit = commit
+        self.keepsLines = keepsLines
         self.fragmentLimit = fragmentLimit
         self.onFragment = onFragment
     }
@@ -41,6 +47,7 @@ public final class ChangeCollector: DiffVisitor {
             // A diff stores a symlink's target as its only line.
             current?.symlinkTarget = String(decoding: bytes, as: UTF8.self)
         }
+        guard keepsLines else { return }
         if bytes.count > ChangeCollector.longLineLimit {
             try flush()
             try emitLongLine(bytes, lineNumber: lineNumber)
@@ -62,7 +69,7 @@ public final class ChangeCollector: DiffVisitor {
 
     /// Cuts the lines straight into fragments of whole lines, each copied once.
     public func addedLines(_ content: UnsafeBufferPointer<UInt8>, firstLine: Int) throws {
-        guard current?.newMode != .symlink else {
+        guard current?.newMode != .symlink, keepsLines else {
             // The symlink target is taken from the first line, as `addedLine` does.
             try addEachLine(of: content, firstLine: firstLine)
             return
@@ -103,8 +110,13 @@ public final class ChangeCollector: DiffVisitor {
     }
 
     static func newlineCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = bytes.baseAddress else { return 0 }
         var count = 0
-        for byte in bytes where byte == 0x0A { count += 1 }
+        var from = 0
+        while from < bytes.count, let hit = memchr(base + from, 0x0A, bytes.count - from) {
+            count += 1
+            from = UnsafeRawPointer(hit) - UnsafeRawPointer(base) + 1
+        }
         return count
     }
 

@@ -122,6 +122,8 @@ public enum SecretScan {
     private static func readInParallel(path: String, jobs: [DiffJob], pipeline: ScanPipeline) throws -> DiffReads {
         let readers = min(ProcessInfoCores.count, 4)
         let results = ReaderResults()
+        // The net diff, read only for its list of files, takes new files' line counts from the commits' reads.
+        let wholeFiles = jobs.contains { !$0.scans } ? WholeFileCounts() : nil
         // Readers get threads of their own: they block when the scanners fall behind, and a blocked
         // Dispatch worker would keep a scanner from running on the small Dispatch pool.
         let finished = DispatchSemaphore(value: 0)
@@ -132,11 +134,12 @@ public enum SecretScan {
                     let repository = try GitRepository(path: path, checksLooseObjects: false)
                     var reads = DiffReads()
                     for job in jobs {
-                        let collector = ChangeCollector(commit: job.commit) { fragment in
+                        let collector = ChangeCollector(commit: job.commit, keepsLines: job.scans) { fragment in
                             if job.scans { pipeline.submit(fragment) }
                         }
                         do {
-                            try repository.diff(from: job.parent, to: job.target, into: collector, share: share, of: readers)
+                            try repository.diff(from: job.parent, to: job.target, into: collector, share: share, of: readers,
+                                                wholeFiles: wholeFiles, readsContent: job.scans)
                         } catch let error as NativeError {
                             let range = "\(job.parent ?? "empty tree")..\(job.commit ?? "working tree")"
                             throw InputError(description: "\(path): cannot diff \(range): \(error)")

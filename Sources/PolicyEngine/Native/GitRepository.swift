@@ -139,8 +139,12 @@ public final class GitRepository {
     /// `base` and `target` with its own `share` of `shares`: each then reads only every `shares`-th file.
     /// - Throws: `NativeError` from libgit2, or whatever `visitor` throws.
     /// - Parameter base: the old side; `nil` is the empty tree (the parent of a root commit).
+    /// - Parameters:
+    ///   - wholeFiles: shared by the readers of several diffs: what each whole file read came to, by blob.
+    ///   - readsContent: `false` when only the list of files and their line counts is wanted: whole files
+    ///     reach the visitor as their line count, and a new file already in `wholeFiles` is not read again.
     public func diff(from base: String?, to target: DiffTarget, into visitor: any DiffVisitor,
-                     share: Int = 0, of shares: Int = 1) throws {
+                     share: Int = 0, of shares: Int = 1, wholeFiles: WholeFileCounts? = nil, readsContent: Bool = true) throws {
         let diff = try makeDiff(from: base, to: target)
         defer { git_diff_free(diff) }
         let count = git_diff_num_deltas(diff)
@@ -148,7 +152,8 @@ public final class GitRepository {
         while index < count {
             defer { index += max(1, shares) }
             if let delta = git_diff_get_delta(diff, index),
-               try visitWholeFile(delta, headIsWorkingTree: target == .workingTree, visitor: visitor) {
+               try visitWholeFile(delta, headIsWorkingTree: target == .workingTree, visitor: visitor,
+                                  wholeFiles: wholeFiles, readsContent: readsContent) {
                 continue
             }
             var patch: OpaquePointer?
@@ -171,7 +176,7 @@ public final class GitRepository {
     /// sees them would hide the text.
     /// - Returns: `false` when the delta is neither, so the caller diffs it.
     private func visitWholeFile(_ delta: UnsafePointer<git_diff_delta>, headIsWorkingTree: Bool,
-                                visitor: any DiffVisitor) throws -> Bool {
+                                visitor: any DiffVisitor, wholeFiles: WholeFileCounts?, readsContent: Bool) throws -> Bool {
         let entry = delta.pointee
         let mode = ChangedFile.Mode(gitMode: Int(entry.new_file.mode))
         guard mode == .regular || mode == .executable, entry.status != GIT_DELTA_DELETED else { return false }
@@ -184,53 +189,100 @@ public final class GitRepository {
             return try data.withUnsafeBytes { raw in
                 let content = raw.bindMemory(to: UInt8.self)
                 guard isNew || ScannableText.needsConversion(content) else { return false }
-                try visitLines(of: content, file: file, visitor: visitor)
+                _ = try visitLines(of: content, file: file, visitor: visitor, readsContent: readsContent)
                 return true
             }
         }
         var oid = entry.new_file.id
+        let key = wholeFiles == nil ? "" : GitRepository.hex(&oid)
+        if !readsContent, let known = wholeFiles?.counts.withLock({ $0[key] }) {
+            guard isNew || known.converted else { return false }
+            try visitCounted(file, lines: known.lines, isBinary: known.isBinary, visitor: visitor)
+            return true
+        }
         var blob: OpaquePointer?
         try GitRepository.check(git_blob_lookup(&blob, handle, &oid), "git_blob_lookup")
         defer { git_blob_free(blob) }
         let size = Int(git_blob_rawsize(blob))
         let start = git_blob_rawcontent(blob)?.assumingMemoryBound(to: UInt8.self)
         let content = UnsafeBufferPointer(start: size > 0 ? start : nil, count: max(0, size))
-        guard isNew || ScannableText.needsConversion(content) else { return false }
-        try visitLines(of: content, file: file, visitor: visitor)
+        let converted = ScannableText.needsConversion(content)
+        guard isNew || converted else { return false }
+        var counts = try visitLines(of: content, file: file, visitor: visitor, readsContent: readsContent)
+        counts.converted = converted
+        wholeFiles?.counts.withLock { $0[key] = counts }
         return true
     }
 
     /// Reports a whole file's content as added lines. Binary and UTF-16/32 content is converted first
     /// (``ScannableText``), whatever `.gitattributes` says; past the size limit the visitor is told it
-    /// was not scanned.
-    private func visitLines(of content: UnsafeBufferPointer<UInt8>, file: ChangedFile, visitor: any DiffVisitor) throws {
+    /// was not scanned. Without `readsContent` the visitor gets only the file with its line count.
+    private func visitLines(of content: UnsafeBufferPointer<UInt8>, file: ChangedFile, visitor: any DiffVisitor,
+                            readsContent: Bool) throws -> WholeFileCounts.Entry {
         switch ScannableText.prepare(content) {
         case .plain:
-            try visitTextLines(of: content, file: file, isBinary: false, visitor: visitor)
+            guard readsContent else {
+                let lines = Self.lineCount(content)
+                try visitCounted(file, lines: lines, isBinary: false, visitor: visitor)
+                return .init(lines: lines, isBinary: false)
+            }
+            let lines = try visitTextLines(of: content, file: file, isBinary: false, visitor: visitor)
+            return .init(lines: lines, isBinary: false)
         case .converted(let text, let encoding):
-            try text.withUnsafeBufferPointer {
-                try visitTextLines(of: $0, file: file, isBinary: encoding == "binary", visitor: visitor)
+            let isBinary = encoding == "binary"
+            return try text.withUnsafeBufferPointer {
+                guard readsContent else {
+                    let lines = Self.lineCount($0)
+                    try visitCounted(file, lines: lines, isBinary: isBinary, visitor: visitor)
+                    return .init(lines: lines, isBinary: isBinary)
+                }
+                return .init(lines: try visitTextLines(of: $0, file: file, isBinary: isBinary, visitor: visitor), isBinary: isBinary)
             }
         case .tooLarge:
             try visitor.beginFile(file)
             try visitor.unscanned(size: content.count)
             try visitor.endFile(isBinary: true)
+            return .init(lines: 0, isBinary: true)
         }
     }
 
+    /// A whole file given by its line count only.
+    private func visitCounted(_ file: ChangedFile, lines: Int, isBinary: Bool, visitor: any DiffVisitor) throws {
+        var counted = file
+        counted.addedLines += lines
+        try visitor.beginFile(counted)
+        try visitor.endFile(isBinary: isBinary || file.isBinary)
+    }
+
+    /// The lines a whole file adds, as ``visitTextLines`` reports them: a final newline ends the last
+    /// line, it does not start another.
+    static func lineCount(_ content: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = content.baseAddress, !content.isEmpty else { return 0 }
+        let end = content[content.count - 1] == 0x0A ? content.count - 1 : content.count
+        var lines = 1
+        var from = 0
+        while from < end, let hit = memchr(base + from, 0x0A, end - from) {
+            lines += 1
+            from = UnsafeRawPointer(hit) - UnsafeRawPointer(base) + 1
+        }
+        return lines
+    }
+
+    /// - Returns: how many lines it reported.
+    @discardableResult
     private func visitTextLines(of content: UnsafeBufferPointer<UInt8>, file: ChangedFile, isBinary: Bool,
-                                visitor: any DiffVisitor) throws {
+                                visitor: any DiffVisitor) throws -> Int {
         try visitor.beginFile(file)
+        var lineNumber = 1
         if !content.isEmpty {
             try visitor.beginHunk()
             // Without carriage returns the content already is the lines joined by newlines.
             if let base = content.baseAddress, memchr(base, 0x0D, content.count) == nil {
                 try visitor.addedLines(content, firstLine: 1)
                 try visitor.endFile(isBinary: isBinary || file.isBinary)
-                return
+                return Self.lineCount(content)
             }
             var lineStart = 0
-            var lineNumber = 1
             while lineStart < content.count {
                 var lineEnd = lineStart
                 while lineEnd < content.count, content[lineEnd] != 0x0A { lineEnd += 1 }
@@ -242,6 +294,7 @@ public final class GitRepository {
             }
         }
         try visitor.endFile(isBinary: isBinary || file.isBinary)
+        return lineNumber - 1
     }
 
     private func makeDiff(from base: String?, to target: DiffTarget) throws(NativeError) -> OpaquePointer {
@@ -411,6 +464,26 @@ public final class GitRepository {
     }
 }
 
+/// What reading whole files came to, by blob id, shared by the readers of a change's diffs: the net
+/// diff, read only for its list of files, takes a new file's line count from here when a commit's diff
+/// already read that blob.
+public final class WholeFileCounts: Sendable {
+    /// One blob's outcome.
+    public struct Entry: Sendable {
+        /// Lines the file adds (of its converted text, for binary or UTF-16/32 content).
+        public var lines: Int
+        /// Whether the content counted as binary (or was too large to convert).
+        public var isBinary: Bool
+        /// Whether the content needed conversion (a NUL byte or a byte-order mark).
+        public var converted = false
+    }
+
+    let counts = Locked<[String: Entry]>([:])
+
+    /// Creates an empty table.
+    public init() {}
+}
+
 /// libgit2, initialised once for the whole process and never shut down.
 ///
 /// Each `git_libgit2_init` after the count fell back to zero starts libgit2 from scratch, and Debian's
@@ -431,6 +504,7 @@ final class LibGit2Session: Sendable {
         _ = policy_gate_git_set_mapped_limit(64 << 20)
         _ = policy_gate_git_set_cache_limit(16 << 20)
         _ = policy_gate_git_skip_owner_validation()
+        _ = policy_gate_git_skip_hash_verification()
         policy_gate_limit_malloc_growth()
     }
 }

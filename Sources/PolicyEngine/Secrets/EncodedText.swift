@@ -1,3 +1,5 @@
+import Foundation
+
 /// Finds encoded text in a fragment and decodes it, so the rules also see a secret written as base64
 /// (a Kubernetes Secret's `data`, a base64 PEM key), hex, URL-encoding, `\u`/`\x`/JSON escapes, or
 /// cut into string literals that the code joins again (`"AKIA" + "…"`).
@@ -42,6 +44,7 @@ struct EncodedText {
 
     /// Decodes every candidate in `buffer`; `nil` when there is none.
     static func decode(_ buffer: UnsafeBufferPointer<UInt8>) -> EncodedText? {
+        guard let base = buffer.baseAddress, !buffer.isEmpty else { return nil }
         var result = EncodedText()
         var lineCount = 0
         func add(_ decoded: [UInt8], origin: Int, encoding: String) {
@@ -53,15 +56,18 @@ struct EncodedText {
             for byte in decoded where byte == 0x0A { lineCount += 1 }
             result.bytes.append(contentsOf: decoded)
         }
+        // Escapes are rare, so their offsets are found first with memchr, and a line is looked at
+        // byte by byte only where a run of base64 characters is long enough to matter.
+        var escapes = Self.offsets(of: 0x25, in: buffer)
+        escapes.append(contentsOf: Self.offsets(of: 0x5C, in: buffer))
+        escapes.sort()
+        var nextEscape = 0
         var lineStart = 0
         while lineStart < buffer.count {
-            var lineEnd = lineStart
-            var hasEscape = false
-            while lineEnd < buffer.count, buffer[lineEnd] != 0x0A {
-                let byte = buffer[lineEnd]
-                if byte == 0x25 || byte == 0x5C { hasEscape = true }
-                lineEnd += 1
-            }
+            let lineEnd = memchr(base + lineStart, 0x0A, buffer.count - lineStart)
+                .map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? buffer.count
+            while nextEscape < escapes.count, escapes[nextEscape] < lineStart { nextEscape += 1 }
+            let hasEscape = nextEscape < escapes.count && escapes[nextEscape] < lineEnd
             let line = UnsafeBufferPointer(rebasing: buffer[lineStart..<lineEnd])
             forEachRun(in: line) { range, isHex in
                 let run = UnsafeBufferPointer(rebasing: line[range])
@@ -82,6 +88,19 @@ struct EncodedText {
         }
         forEachJoinedText(in: buffer) { origin, joined in add(joined, origin: origin, encoding: "joined") }
         return result.pieces.isEmpty ? nil : result
+    }
+
+    /// The offsets of every `byte` in `buffer`, in order.
+    private static func offsets(of byte: UInt8, in buffer: UnsafeBufferPointer<UInt8>) -> [Int] {
+        guard let base = buffer.baseAddress else { return [] }
+        var found: [Int] = []
+        var from = 0
+        while from < buffer.count, let hit = memchr(base + from, Int32(byte), buffer.count - from) {
+            let offset = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+            found.append(offset)
+            from = offset + 1
+        }
+        return found
     }
 
     // MARK: - Joined string literals
@@ -124,18 +143,44 @@ struct EncodedText {
         return index + 1
     }
 
+    /// The offset of the first quote (`"`, `'` or a backtick) at or after `start`. Eight bytes are tested
+    /// at a time: a byte equal to the quote becomes a zero byte after an exclusive or, and the lowest
+    /// zero byte of a word is found exactly by the borrow trick.
+    private static func nextQuote(in buffer: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        guard let base = buffer.baseAddress else { return nil }
+        let raw = UnsafeRawPointer(base)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func zeroBytes(_ word: UInt64, _ byte: UInt8) -> UInt64 {
+            let x = word ^ (UInt64(byte) &* ones)
+            return (x &- ones) & ~x & highs
+        }
+        var index = start
+        while index + 8 <= buffer.count {
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            let hits = zeroBytes(word, 0x22) | zeroBytes(word, 0x27) | zeroBytes(word, 0x60)
+            if hits != 0 { return index + hits.trailingZeroBitCount / 8 }
+            index += 8
+        }
+        while index < buffer.count {
+            if isQuote(buffer[index]) { return index }
+            index += 1
+        }
+        return nil
+    }
+
     /// Calls `body` for each run of lines that holds joined literals, with every junction (closing
     /// quote … opening quote) cut out, and the offset of the run's first line. Linear: junctions are
     /// found in one pass, and runs never overlap.
     private static func forEachJoinedText(in buffer: UnsafeBufferPointer<UInt8>, _ body: (Int, [UInt8]) -> Void) {
         var junctions: [Range<Int>] = []
         var index = 0
-        while index < buffer.count {
-            if isQuote(buffer[index]), let end = junctionEnd(in: buffer, after: index) {
-                junctions.append(index..<end)
+        while let quote = nextQuote(in: buffer, from: index) {
+            if let end = junctionEnd(in: buffer, after: quote) {
+                junctions.append(quote..<end)
                 index = end
             } else {
-                index += 1
+                index = quote + 1
             }
         }
         func lineEnd(from offset: Int) -> Int {
@@ -170,45 +215,67 @@ struct EncodedText {
 
     // MARK: - Runs
 
-    private static let base64Class: [Bool] = (0..<256).map { byte in
+    /// Per byte value: `base64Class` for the base64 alphabets (standard and URL-safe, with `=`),
+    /// `hexClass` for hex digits.
+    private static let byteClasses: [UInt8] = (0..<256).map { byte in
         let c = UInt8(byte)
-        return (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39)
-            || c == 0x2B || c == 0x2F || c == 0x2D || c == 0x5F || c == 0x3D
+        var classes: UInt8 = 0
+        if (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39)
+            || c == 0x2B || c == 0x2F || c == 0x2D || c == 0x5F || c == 0x3D {
+            classes |= base64Class
+        }
+        if (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46) { classes |= hexClass }
+        return classes
     }
+    private static let base64Class: UInt8 = 1
+    private static let hexClass: UInt8 = 2
 
-    private static func isHexDigit(_ c: UInt8) -> Bool {
-        (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46)
-    }
-
-    /// Calls `body` for each base64-alphabet run long enough to be a candidate; `isHex` when the run is
-    /// all hex digits.
+    /// Calls `body` for each base64-alphabet run long enough to be a candidate (at least
+    /// `minimumBase64` bytes); `isHex` when the run is all hex digits, of even length and at least
+    /// `minimumHex` long. A run ends at any other byte and at a `=` that is followed by a base64
+    /// character other than `=` (`=` is padding only at a run's end; `key=value` splits there).
+    ///
+    /// Most text has no such run, so this looks at the byte where a run from the current position
+    /// would reach its minimum length first: when that byte ends runs, no byte before it can start one.
     private static func forEachRun(in line: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>, Bool) -> Void) {
-        var start = 0
-        var allHex = true
-        var index = 0
-        func close() {
-            let length = index - start
-            if allHex, length >= minimumHex, length % 2 == 0 {
-                body(start..<index, true)
-            } else if length >= minimumBase64 {
-                body(start..<index, false)
+        let count = line.count
+        guard count >= minimumBase64 else { return }
+        byteClasses.withUnsafeBufferPointer { classes in
+            func endsRun(_ index: Int) -> Bool {
+                let byte = line[index]
+                guard classes[Int(byte)] & base64Class != 0 else { return true }
+                guard byte == 0x3D, index + 1 < count else { return false }
+                let next = line[index + 1]
+                return next != 0x3D && classes[Int(next)] & base64Class != 0
+            }
+            // `start` follows the line's start or a byte that ends runs.
+            var start = 0
+            while start + minimumBase64 <= count {
+                let probe = start + minimumBase64 - 1
+                if endsRun(probe) {
+                    start = probe + 1
+                    continue
+                }
+                var last = probe - 1
+                while last >= start, !endsRun(last) { last -= 1 }
+                if last >= start {
+                    start = last + 1
+                    continue
+                }
+                var end = probe + 1
+                while end < count, !endsRun(end) { end += 1 }
+                let length = end - start
+                var allHex = length >= minimumHex && length % 2 == 0
+                if allHex {
+                    for index in start..<end where classes[Int(line[index])] & hexClass == 0 {
+                        allHex = false
+                        break
+                    }
+                }
+                body(start..<end, allHex)
+                start = end + 1
             }
         }
-        while index < line.count {
-            let byte = line[index]
-            // `=` is padding only at a run's end; `key=value` splits there.
-            let isSeparatingEquals = byte == 0x3D && index + 1 < line.count && line[index + 1] != 0x3D
-                && base64Class[Int(line[index + 1])]
-            if base64Class[Int(byte)], !isSeparatingEquals {
-                if !isHexDigit(byte) { allHex = false }
-            } else {
-                close()
-                start = index + 1
-                allHex = true
-            }
-            index += 1
-        }
-        close()
     }
 
     private static func isText(_ bytes: [UInt8]) -> Bool {

@@ -355,8 +355,13 @@ struct LineIndex {
     private mutating func newlineOffsets() -> [Int] {
         if let newlines { return newlines }
         var found: [Int] = []
-        for (offset, byte) in buffer.enumerated() where byte == 0x0A {
-            found.append(offset)
+        if let base = buffer.baseAddress {
+            var from = 0
+            while from < buffer.count, let hit = memchr(base + from, 0x0A, buffer.count - from) {
+                let offset = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+                found.append(offset)
+                from = offset + 1
+            }
         }
         newlines = found
         return found
@@ -364,18 +369,14 @@ struct LineIndex {
 
     static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: String) -> Bool {
         let pattern = Array(needle.utf8)
-        guard haystack.count >= pattern.count, let first = pattern.first else { return false }
-        var index = 0
-        while index <= haystack.count - pattern.count {
-            if haystack[index] == first {
-                var matched = true
-                for offset in 1..<pattern.count where haystack[index + offset] != pattern[offset] {
-                    matched = false
-                    break
-                }
-                if matched { return true }
-            }
-            index += 1
+        guard haystack.count >= pattern.count, let first = pattern.first, let base = haystack.baseAddress else { return false }
+        let last = haystack.count - pattern.count
+        var from = 0
+        // memchr finds the candidates; lines of minified code are long and rarely hold the first byte.
+        while from <= last, let hit = memchr(base + from, Int32(first), last - from + 1) {
+            let offset = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+            if pattern.withUnsafeBytes({ memcmp(base + offset, $0.baseAddress!, pattern.count) }) == 0 { return true }
+            from = offset + 1
         }
         return false
     }
