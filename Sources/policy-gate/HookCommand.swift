@@ -43,17 +43,8 @@ struct PreToolUseCommand: ParsableCommand {
         HookFailure.armWatchdog(seconds: timeBudget)
         do {
             let bytes = try HookFailure.readStandardInput()
-            guard let policyPath = policy else { throw HookFailure("no policy: give --policy PATH or --runner SOCKET") }
-            let input = try PreToolUseHook.parse(bytes)
-            let environment = ProcessInfo.processInfo.environment
-            // Never the call's own cwd: a `cd` of the agent moves it, and `/` as the root would put every path inside.
-            guard let root = workspace ?? environment["CLAUDE_PROJECT_DIR"].flatMap({ $0.hasPrefix("/") ? $0 : nil }) else {
-                throw HookFailure("no workspace: give --workspace PATH, or run the hook from Claude Code, which sets CLAUDE_PROJECT_DIR")
-            }
-            let trusted = try Gate.TrustedInputs(source: .file(policyPath), repository: root)
-            let context = ToolCallJudgement.Context(workspaceRoot: root, cwd: input.cwd, home: environment["HOME"])
-            let findings = try ToolCallJudgement.judge(input.call, in: context, policy: trusted.policy, scanner: trusted.scanner)
-            if let answer = PreToolUseHook.answer(for: findings, policy: trusted.policy) {
+            if let answer = try PreToolUseHook.judgeStandalone(bytes, policyPath: policy, workspace: workspace,
+                                                               environment: ProcessInfo.processInfo.environment) {
                 FileHandle.standardOutput.write(Data((answer + "\n").utf8))
             }
         } catch {

@@ -45,6 +45,33 @@ public enum PreToolUseHook {
         return Input(call: Transcript.ToolCall(id: id, name: name, input: input, line: 1), cwd: cwd)
     }
 
+    /// A standalone hook's setting that is missing (the policy, or the workspace root).
+    public struct SetupError: Error, Sendable, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Judges one PreToolUse event with no runner: the policy file's rules that need no history.
+    /// - Parameters:
+    ///   - bytes: the hook's standard input.
+    ///   - policyPath: the policy file (`--policy`).
+    ///   - workspace: the repository root (`--workspace`); otherwise `CLAUDE_PROJECT_DIR` when it is absolute.
+    ///     Never the call's own cwd: a `cd` of the agent moves it, and `/` as the root would put every path inside.
+    ///   - environment: the hook's environment.
+    /// - Returns: the deny answer, or `nil` when the policy refuses nothing.
+    /// - Throws: `SetupError`, `InputError`, or the policy's and secret rules' one-line errors.
+    public static func judgeStandalone(_ bytes: [UInt8], policyPath: String?, workspace: String?,
+                                       environment: [String: String]) throws -> String? {
+        guard let policyPath else { throw SetupError(description: "no policy: give --policy PATH or --runner SOCKET") }
+        let input = try parse(bytes)
+        guard let root = workspace ?? environment["CLAUDE_PROJECT_DIR"].flatMap({ $0.hasPrefix("/") ? $0 : nil }) else {
+            throw SetupError(description: "no workspace: give --workspace PATH, or run the hook from Claude Code, which sets CLAUDE_PROJECT_DIR")
+        }
+        let trusted = try Gate.TrustedInputs(source: .file(policyPath), repository: root)
+        let context = ToolCallJudgement.Context(workspaceRoot: root, cwd: input.cwd, home: environment["HOME"])
+        let findings = try ToolCallJudgement.judge(input.call, in: context, policy: trusted.policy, scanner: trusted.scanner)
+        return answer(for: findings, policy: trusted.policy)
+    }
+
     /// The deny answer for the findings that block, or `nil` when none does.
     public static func answer(for findings: [Finding], policy: Policy) -> String? {
         let blocking = findings.filter { $0.action == .block }
