@@ -1,7 +1,7 @@
 /// The gate's version and the versions of the C libraries it runs on.
 public enum PolicyGateVersion {
     /// The gate's own version.
-    public static let current = "0.1.0"
+    static let current = "0.1.0"
 
     /// `policy-gate 0.1.0 (libgit2 1.5.1, PCRE2 10.42 …)`.
     public static var full: String {

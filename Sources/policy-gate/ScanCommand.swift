@@ -72,10 +72,6 @@ struct ScanCommand: ParsableCommand {
         try GateExit.guarded {
             let environment = ProcessInfo.processInfo.environment
             let ruleFile = rules ?? gitleaksConfig
-            let ruleSet = try ruleFile.map { try SecretRulesLoader.load(path: $0) } ?? SecretRulesLoader.builtIn()
-            let ignored = try ignoreFile.map { try IgnoreFile.load(path: $0) } ?? []
-            let scanner = SecretScanner(ruleSet: ruleSet, options: .init(
-                honoursInlineAllowMarkers: !ignoreInlineAllow, ignoredFingerprints: ignored))
             let request: SecretScan.Input
             if let diff {
                 request = .diff(path: diff)
@@ -85,25 +81,21 @@ struct ScanCommand: ParsableCommand {
                 request = .git(repository: repository.path(environment: environment), base: base ?? "HEAD",
                                head: worktree ? .workingTree : .revision(head ?? "HEAD"))
             }
-            let result = try SecretScan.run(request, scanner: scanner)
-            try write(result, ruleSet: ruleSet)
-            return result.findings.isEmpty ? GateExit.pass : GateExit.blocked
+            let outcome = try Gate.scan(request, ruleFile: ruleFile, ignoreFile: ignoreFile, honoursInlineAllowMarkers: !ignoreInlineAllow)
+            try write(outcome)
+            return outcome.result.findings.isEmpty ? GateExit.pass : GateExit.blocked
         }
     }
 
-    private func write(_ result: SecretScan.Result, ruleSet: SecretRuleSet) throws {
+    private func write(_ outcome: Gate.ScanOutcome) throws {
         let text: String
         switch format {
         case .text:
-            text = ScanTextReport.render(result)
+            text = ScanTextReport.render(outcome.result)
         case .json:
-            text = try ScanJSONReport.render(result)
+            text = try ScanJSONReport.render(outcome.result)
         case .sarif:
-            let findings = result.findings.map { secret in
-                secret.asFinding(rule: secret.ruleID == SecretUnscannedRule.id ? SecretUnscannedRule.id : SecretLeakRule.description.id,
-                                 action: .block)
-            }
-            text = try SARIFReporter.render(findings: findings, rules: SARIFReporter.secretRuleDescriptors(ruleSet))
+            text = try SARIFReporter.render(findings: outcome.findings, rules: SARIFReporter.secretRuleDescriptors(outcome.ruleSet))
         }
         if let output, output != "-" {
             do {

@@ -1,5 +1,5 @@
 import Testing
-@testable import PolicyEngine
+@_spi(Fuzzing) @testable import PolicyEngine
 
 /// `addedLines` (a new file's content at once) cuts the same lines with the same numbers as feeding
 /// the lines to `addedLine` one by one, whatever the fragment boundaries.

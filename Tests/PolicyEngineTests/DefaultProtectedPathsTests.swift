@@ -1,5 +1,5 @@
 import Testing
-import PolicyEngine
+@_spi(Fuzzing) @testable import PolicyEngine
 
 /// The built-in `workspace.protected` covers what configures the pipeline and the agent, at any
 /// depth and in any case, and leaves templates that only look like secret files alone.

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
-@testable import PolicyEngine
+@_spi(Fuzzing) @testable import PolicyEngine
 
 /// Every built-in secret rule carries samples it must find and samples it must not; this runs them all,
 /// through the whole engine (keywords, entropy, global and rule allowlists), as gitleaks does for its rules.

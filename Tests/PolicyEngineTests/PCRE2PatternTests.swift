@@ -1,5 +1,5 @@
 import Testing
-@testable import PolicyEngine
+@_spi(Fuzzing) @testable import PolicyEngine
 
 @Suite struct PCRE2PatternTests {
     private func ranges(_ pattern: PCRE2Pattern, _ text: String) throws -> [Range<Int>] {

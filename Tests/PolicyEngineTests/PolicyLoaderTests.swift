@@ -1,6 +1,6 @@
 import Testing
 import TestSupport
-@testable import PolicyEngine
+@_spi(Fuzzing) @testable import PolicyEngine
 
 @Suite struct PolicyLoaderTests {
     @Test func builtInPolicyLoads() throws {

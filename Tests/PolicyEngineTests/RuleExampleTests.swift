@@ -1,5 +1,5 @@
 import Testing
-@testable import PolicyEngine
+@_spi(Fuzzing) @testable import PolicyEngine
 
 /// One rule example, as a test argument.
 struct RuleExampleCase: Sendable, CustomTestStringConvertible {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
-@testable import PolicyEngine
+@_spi(Fuzzing) @testable import PolicyEngine
 
 @Suite struct SecretRulesLoaderTests {
     private func load(_ toml: String) throws -> SecretRuleSet {

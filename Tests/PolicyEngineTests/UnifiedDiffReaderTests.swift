@@ -1,5 +1,5 @@
 import Testing
-@testable import PolicyEngine
+@_spi(Fuzzing) @testable import PolicyEngine
 
 @Suite struct UnifiedDiffReaderTests {
     private func read(_ text: String) throws -> DiffRecorder {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
-@testable import PolicyEngine
+@_spi(Fuzzing) @testable import PolicyEngine
 
 /// The version is stated once, in `PolicyGateVersion.current`; every file that names a release must agree.
 @Suite struct VersionTests {

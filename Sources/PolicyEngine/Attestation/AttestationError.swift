@@ -11,7 +11,7 @@ public struct AttestationError: Error, Sendable, CustomStringConvertible {
     /// How bad it is.
     public let kind: Kind
     /// What is wrong.
-    public let message: String
+    let message: String
 
     /// Creates an error.
     public init(_ kind: Kind, _ message: String) {

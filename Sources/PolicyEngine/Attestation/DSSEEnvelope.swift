@@ -2,31 +2,31 @@ import Foundation
 
 /// A DSSE envelope (Dead Simple Signing Envelope, v1): the payload in base64, its type, and
 /// signatures over the pre-authentication encoding of both, never over the base64 text.
-public struct DSSEEnvelope: Codable, Sendable, Equatable {
+struct DSSEEnvelope: Codable, Sendable, Equatable {
     /// One signature.
-    public struct Signature: Codable, Sendable, Equatable {
+    struct Signature: Codable, Sendable, Equatable {
         /// Which key made it (`sha256:` + hex of the public key's DER); a hint, not trusted.
-        public var keyid: String?
+        var keyid: String?
         /// The signature, base64.
-        public var sig: String
+        var sig: String
     }
 
     /// The payload type of in-toto statements.
-    public static let inTotoPayloadType = "application/vnd.in-toto+json"
+    static let inTotoPayloadType = "application/vnd.in-toto+json"
 
     /// The payload, base64 (standard or URL-safe when read).
-    public var payload: String
+    var payload: String
     /// What the payload is.
-    public var payloadType: String
+    var payloadType: String
     /// The signatures.
-    public var signatures: [Signature]
+    var signatures: [Signature]
 
     /// `"DSSEv1" SP LEN(type) SP type SP LEN(body) SP body`, lengths in ASCII decimal bytes.
     /// - Parameters:
     ///   - type: the payload type.
     ///   - body: the raw payload.
     /// - Returns: the bytes that are signed.
-    public static func preAuthenticationEncoding(type: String, body: Data) -> Data {
+    static func preAuthenticationEncoding(type: String, body: Data) -> Data {
         let typeBytes = Data(type.utf8)
         var encoded = Data("DSSEv1 \(typeBytes.count) ".utf8)
         encoded += typeBytes

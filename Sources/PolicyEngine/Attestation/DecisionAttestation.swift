@@ -6,9 +6,9 @@ import Foundation
 /// (`docs/attestation.md`).
 public enum DecisionAttestation {
     /// The in-toto statement type.
-    public static let statementType = "https://in-toto.io/Statement/v1"
+    static let statementType = "https://in-toto.io/Statement/v1"
     /// The predicate type: a policy-gate audit record (`docs/audit-record.md`).
-    public static let predicateType = "https://policy-gate.dev/attestation/decision/v1"
+    static let predicateType = "https://policy-gate.dev/attestation/decision/v1"
     /// The masked CI/CD variable holding the PKCS#8 PEM private key.
     public static let signingKeyVariable = "POLICY_GATE_SIGNING_KEY"
 
@@ -17,7 +17,7 @@ public enum DecisionAttestation {
         /// What it is: `git-commit:head`, `git-commit:pipeline`, `transcript`, or a file path.
         public var name: String
         /// Algorithm to hex digest: `gitCommit` for commits, `sha256` for files.
-        public var digest: [String: String]
+        var digest: [String: String]
 
         /// Creates a subject.
         public init(name: String, digest: [String: String]) {
@@ -109,7 +109,7 @@ public enum DecisionAttestation {
         /// The key id of the key that verified it.
         public var keyID: String
         /// The audit record's `ci.job_url`, when present.
-        public var jobURL: String?
+        var jobURL: String?
     }
 
     /// Verifies an envelope and reads its decision, without judging the decision.

@@ -38,19 +38,19 @@ public struct AuditQuery: Sendable {
     }
 
     /// Where.
-    public var scope: Scope
+    var scope: Scope
     /// Merged at or after.
-    public var since: Date
+    var since: Date
     /// Merged before.
-    public var until: Date?
+    var until: Date?
     /// Which.
-    public var selection: Selection
+    var selection: Selection
     /// The gate job's name in the pipeline.
-    public var jobName: String
+    var jobName: String
     /// The commit status the gate job sets.
-    public var statusName: String
+    var statusName: String
     /// The attestation's path in the job's artifacts.
-    public var attestationPath: String
+    var attestationPath: String
 
     /// Creates a query.
     public init(scope: Scope, since: Date, until: Date? = nil, selection: Selection = .all, jobName: String = "policy-gate:post",

@@ -28,23 +28,23 @@ public struct AuditRow: Sendable, Encodable, Equatable {
         case invalid
     }
 
-    public var verdict: Verdict
-    public var projectID: Int
+    var verdict: Verdict
+    var projectID: Int
     /// `group/app!12`, else the project id and iid.
     public var reference: String
-    public var iid: Int
-    public var title: String
+    var iid: Int
+    var title: String
     public var author: String?
-    public var mergedAt: String?
-    public var headSHA: String?
-    public var mergeRequestURL: String?
-    public var pipelineID: Int?
-    public var pipelineURL: String?
-    public var jobID: Int?
-    public var jobURL: String?
-    public var attestation: AttestationState
+    var mergedAt: String?
+    var headSHA: String?
+    var mergeRequestURL: String?
+    var pipelineID: Int?
+    var pipelineURL: String?
+    var jobID: Int?
+    var jobURL: String?
+    var attestation: AttestationState
     /// Why, in one line.
-    public var detail: String
+    var detail: String
 
     enum CodingKeys: String, CodingKey {
         case verdict, reference, iid, title, author, attestation, detail
@@ -53,5 +53,5 @@ public struct AuditRow: Sendable, Encodable, Equatable {
     }
 
     /// Whether the row counts against the audit.
-    public var isGated: Bool { verdict == .gated }
+    var isGated: Bool { verdict == .gated }
 }

@@ -8,11 +8,11 @@ public struct MergeRequestAudit: Sendable {
     /// Counts by verdict, and what was skipped.
     public struct Summary: Sendable, Encodable, Equatable {
         /// Merged merge requests audited.
-        public var audited = 0
+        var audited = 0
         /// Listed but outside the window or the selection.
-        public var skipped = 0
+        var skipped = 0
         /// Rows by verdict (every verdict present, zero included).
-        public var verdicts: [String: Int] = Dictionary(uniqueKeysWithValues: AuditRow.Verdict.allCases.map { ($0.rawValue, 0) })
+        var verdicts: [String: Int] = Dictionary(uniqueKeysWithValues: AuditRow.Verdict.allCases.map { ($0.rawValue, 0) })
 
         /// Merge requests that were not gated, could-not-verify included.
         public var notGated: Int { audited - (verdicts[AuditRow.Verdict.gated.rawValue] ?? 0) }

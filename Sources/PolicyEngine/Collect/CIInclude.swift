@@ -11,40 +11,40 @@ public enum CIInclude: Sendable, Hashable {
     case elsewhere(description: String, file: String, line: Int)
 
     /// The component's name: the last path segment of its address, without the version.
-    public var componentName: String? {
+    var componentName: String? {
         guard case .component(let address, _, _) = self else { return nil }
         return componentPath.flatMap { $0.split(separator: "/").last.map(String.init) } ?? address
     }
 
     /// The component's address without its version (`host/group/project/name`).
-    public var componentPath: String? {
+    var componentPath: String? {
         guard case .component(let address, _, _) = self else { return nil }
         return address.split(separator: "@", maxSplits: 1).first.map(String.init) ?? address
     }
 }
 
 /// An `include:` entry with what decides whether and how GitLab reads it.
-public struct CIIncludeEntry: Sendable {
+struct CIIncludeEntry: Sendable {
     /// The file or files to read.
-    public var include: CIInclude
+    var include: CIInclude
     /// The `rules:` of the entry (`nil` when it has none: always included).
-    public var rules: [CIIncludeRule]?
+    var rules: [CIIncludeRule]?
     /// The `inputs:` given to the included file.
-    public var inputs: [String: String]
+    var inputs: [String: String]
 }
 
 /// One rule of `include: rules:`.
-public struct CIIncludeRule: Sendable {
+struct CIIncludeRule: Sendable {
     /// `if:` as written.
-    public var condition: String?
+    var condition: String?
     /// `exists:` paths or globs.
-    public var exists: [String]?
+    var exists: [String]?
     /// Whether the rule has `changes:`, which the gate cannot evaluate in `pre`.
-    public var hasChanges: Bool
+    var hasChanges: Bool
     /// `when: never` excludes the file when the rule matches.
-    public var excludes: Bool
+    var excludes: Bool
     /// The line of the rule.
-    public var line: Int
+    var line: Int
 }
 
 extension CIJobExtractor {
@@ -53,12 +53,12 @@ extension CIJobExtractor {
     /// - Returns: The entries.
     /// - Throws: ``CIJobExtractorError`` for YAML errors or an `include:` that is not a path, a mapping
     ///   or a list of those.
-    public static func includes(in file: SourceFile) throws(CIJobExtractorError) -> [CIInclude] {
+    static func includes(in file: SourceFile) throws(CIJobExtractorError) -> [CIInclude] {
         try includeEntries(in: file).map(\.include)
     }
 
     /// The `include:` entries of one file with their `rules:` and `inputs:`, in order.
-    public static func includeEntries(in file: SourceFile) throws(CIJobExtractorError) -> [CIIncludeEntry] {
+    static func includeEntries(in file: SourceFile) throws(CIJobExtractorError) -> [CIIncludeEntry] {
         var budget = ExpansionBudget()
         let entries = try load(file, budget: &budget)
         guard let include = entries.first(where: { $0.key == "include" })?.value else { return [] }

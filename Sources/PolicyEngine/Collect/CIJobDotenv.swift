@@ -1,9 +1,9 @@
 extension CIJobExtractor {
     /// A job whose `artifacts:reports:dotenv` GitLab turns into variables of the agent's job.
-    public struct DotenvSource: Sendable, Hashable {
-        public var job: String
-        public var file: String
-        public var line: Int
+    struct DotenvSource: Sendable, Hashable {
+        var job: String
+        var file: String
+        var line: Int
     }
 
     /// The other jobs whose dotenv report can reach `jobName`: GitLab hands a job the dotenv reports of
@@ -12,7 +12,7 @@ extension CIJobExtractor {
     /// YAML's and only the running pipeline knows them.
     /// - Parameter environment: The gate's environment, for the other jobs' `rules: if:`: a job whose
     ///   rules surely leave it out of this pipeline hands nothing.
-    public func dotenvSources(for jobName: String, environment: [String: String] = [:]) -> [DotenvSource] {
+    func dotenvSources(for jobName: String, environment: [String: String] = [:]) -> [DotenvSource] {
         guard let entry = rootEntry(jobName), case .mapping(let fields, _) = entry.value else { return [] }
         let needs = Self.neededJobs(fields)
         let dependencies = Self.names(in: fields.first { $0.key == "dependencies" }?.value).map(Set.init)

@@ -32,7 +32,7 @@ public struct CIJobExtractor: Sendable {
         public var text: String
         /// The `inputs:` its `include:` entry gives (a file with a `spec:` header takes the rest from
         /// their defaults).
-        public var inputs: [String: String] = [:]
+        var inputs: [String: String] = [:]
 
         /// Creates a source file.
         /// - Parameters:
@@ -65,9 +65,9 @@ public struct CIJobExtractor: Sendable {
         /// The file the entry was written in.
         public var file: String
         /// The 1-based line where the text starts (the first content line of a block scalar).
-        public var line: Int
+        var line: Int
         /// The keyword the entry belongs to.
-        public var section: Section
+        var section: Section
 
         /// Creates a script line.
         /// - Parameters:
@@ -90,55 +90,55 @@ public struct CIJobExtractor: Sendable {
         /// The file and line of the job's key.
         public var file: String
         /// The 1-based line of the job's key.
-        public var line: Int
+        var line: Int
         /// Every job the configuration extends, directly or not, each once, in merge order (the
         /// farthest ancestor first, the direct parents last).
-        public var extendsChain: [String]
+        var extendsChain: [String]
         /// The effective `before_script`.
-        public var beforeScript: [ScriptLine]
+        var beforeScript: [ScriptLine]
         /// The effective `script`.
-        public var script: [ScriptLine]
+        var script: [ScriptLine]
         /// The effective `after_script`.
-        public var afterScript: [ScriptLine]
+        var afterScript: [ScriptLine]
         /// The effective `hooks:pre_get_sources_script` (the job's `hooks` replaces the default's).
-        public var preGetSourcesScript: [ScriptLine] = []
+        var preGetSourcesScript: [ScriptLine] = []
         /// The `script` of each `run:` step.
-        public var runSteps: [ScriptLine] = []
+        var runSteps: [ScriptLine] = []
         /// The `step:` references of `run:` steps, whose code lives elsewhere (text: the reference).
-        public var externalSteps: [ScriptLine] = []
+        var externalSteps: [ScriptLine] = []
         /// The effective variables: global ones overlaid by the job's, as written.
-        public var variables: [String: String]
+        var variables: [String: String]
         /// The variables written with `expand: false`.
-        public var literalVariables: Set<String> = []
+        var literalVariables: Set<String> = []
         /// The `parallel:matrix` combinations (see ``CIJobExtractor/jobs(named:)``).
-        public var matrix: [[String: String]] = []
+        var matrix: [[String: String]] = []
         /// The effective image name (`image:` or `image: name:`), if any.
-        public var image: String?
+        var image: String?
 
         /// Every script line, in the order the runner executes them: `hooks:pre_get_sources_script`,
         /// `before_script`, `script`, the `run:` steps' scripts, `after_script`.
-        public var allLines: [ScriptLine] { preGetSourcesScript + beforeScript + script + runSteps + afterScript }
+        var allLines: [ScriptLine] { preGetSourcesScript + beforeScript + script + runSteps + afterScript }
     }
 
     /// A `claude` command found in a job's script.
     public struct ClaudeCommand: Sendable, Hashable {
         /// The command's words, as the shell splits them (expansions left as text).
-        public var argv: [String]
+        var argv: [String]
         /// The file the command was written in.
         public var file: String
         /// The 1-based line of the command.
-        public var line: Int
+        var line: Int
         /// The keyword the command belongs to.
-        public var section: Section
+        var section: Section
         /// How the command is nested, when it is not a plain script command: `sh -c`, `eval`, `$(…)`.
-        public var nesting: [String]
+        var nesting: [String]
         /// The variables the job sets before the command: its YAML `variables:`, then script assignments.
         public var environment: [EnvironmentSetting] = []
 
         /// Parses the command with ``ClaudeArgumentParser``.
         /// - Returns: The invocation.
         /// - Throws: ``ClaudeArgumentParserError`` with `file:line` as its source.
-        public func invocation() throws(ClaudeArgumentParserError) -> AgentInvocation {
+        @_spi(Fuzzing) public func invocation() throws(ClaudeArgumentParserError) -> AgentInvocation {
             try ClaudeArgumentParser.parse(argv, source: "\(file):\(line)")
         }
     }
@@ -146,7 +146,7 @@ public struct CIJobExtractor: Sendable {
     // MARK: - Stored properties
 
     /// The main file's name, used in messages.
-    public let fileName: String
+    let fileName: String
     let root: [Entry]
     /// Position of each top-level key in `root`, so looking up a job does not scan the whole file.
     let rootIndex: [String: Int]
@@ -242,7 +242,7 @@ public struct CIJobExtractor: Sendable {
     }
 
     /// Every job name (hidden templates included), in file order.
-    public var jobNames: [String] {
+    @_spi(Fuzzing) public var jobNames: [String] {
         root.filter { !Self.reservedKeys.contains($0.key) && $0.value.isMapping }.map(\.key)
     }
 
@@ -253,7 +253,7 @@ public struct CIJobExtractor: Sendable {
     /// - Returns: The job.
     /// - Throws: ``CIJobExtractorError`` when the job does not exist (with close names), `extends` is
     ///   broken, a script entry is not a string, or a variable has no usable value.
-    public func job(named name: String) throws(CIJobExtractorError) -> Job {
+    @_spi(Fuzzing) public func job(named name: String) throws(CIJobExtractorError) -> Job {
         guard let entry = rootEntry(name), !Self.reservedKeys.contains(name) else {
             throw CIJobExtractorError.jobNotFound(
                 file: fileName, job: name, suggestions: Self.closeNames(to: name, in: jobNames), hasIncludes: hasIncludes)
@@ -328,7 +328,7 @@ public struct CIJobExtractor: Sendable {
     /// - Returns: The commands, in execution order.
     /// - Throws: ``CIJobExtractorError/shellSyntax(file:line:job:reason:)`` when a line cannot be split
     ///   the way the shell would.
-    public func claudeCommands(in job: Job) throws(CIJobExtractorError) -> [ClaudeCommand] {
+    @_spi(Fuzzing) public func claudeCommands(in job: Job) throws(CIJobExtractorError) -> [ClaudeCommand] {
         var found: [ClaudeCommand] = []
         for line in job.allLines {
             try Self.collectClaude(in: line.text, line: line, baseLine: line.line, nesting: [], job: job.name, into: &found)
@@ -340,7 +340,7 @@ public struct CIJobExtractor: Sendable {
     /// - Parameter name: The job's name.
     /// - Returns: The commands, in execution order.
     /// - Throws: ``CIJobExtractorError`` from ``job(named:)`` or ``claudeCommands(in:)``.
-    public func claudeCommands(inJob name: String) throws(CIJobExtractorError) -> [ClaudeCommand] {
+    @_spi(Fuzzing) public func claudeCommands(inJob name: String) throws(CIJobExtractorError) -> [ClaudeCommand] {
         try claudeCommands(in: try job(named: name))
     }
 
@@ -348,7 +348,7 @@ public struct CIJobExtractor: Sendable {
     /// them (for example `"$CLAUDE_BIN" -p …`), so a gate can say it could not check them.
     /// - Parameter job: A job from ``job(named:)``.
     /// - Returns: The lines, in execution order.
-    public func unrecognizedClaudeMentions(in job: Job) -> [ScriptLine] {
+    @_spi(Fuzzing) public func unrecognizedClaudeMentions(in job: Job) -> [ScriptLine] {
         job.allLines.filter { line in
             guard Self.mentionsClaude(line.text) else { return false }
             var found: [ClaudeCommand] = []

@@ -12,23 +12,23 @@ import Foundation
 /// such a value and that looks like claude; `eval`/`sh -c` of such a value; a script file of the
 /// checkout that cannot be read; `run:` steps defined elsewhere; a word naming claude that is not a
 /// command the gate recognises (`$(which claude) -p …`, `ln -s …/claude agent`).
-public struct CIJobScriptAnalysis: Sendable {
+struct CIJobScriptAnalysis: Sendable {
     /// Something in the job the gate cannot decide.
-    public struct Undecidable: Sendable, Hashable, CustomStringConvertible {
-        public var file: String
-        public var line: Int
-        public var reason: String
-        public var description: String { "\(file):\(line): \(reason)" }
+    struct Undecidable: Sendable, Hashable, CustomStringConvertible {
+        var file: String
+        var line: Int
+        var reason: String
+        var description: String { "\(file):\(line): \(reason)" }
     }
 
     /// Every claude command, in execution order, with known values substituted.
-    public var commands: [CIJobExtractor.ClaudeCommand] = []
+    var commands: [CIJobExtractor.ClaudeCommand] = []
     /// What could not be decided.
-    public var undecidable: [Undecidable] = []
+    var undecidable: [Undecidable] = []
     /// Every variable the job sets, in order: its YAML `variables:`, then script assignments.
-    public var environment: [EnvironmentSetting] = []
+    var environment: [EnvironmentSetting] = []
     /// Every file the job's scripts write, in order.
-    public var writes: [ScriptFileWrite] = []
+    var writes: [ScriptFileWrite] = []
 }
 
 extension CIJobExtractor {
@@ -44,7 +44,7 @@ extension CIJobExtractor {
     ///   - repository: The checkout, for script files the job runs; `nil` treats them as unreadable.
     ///   - environment: The gate's environment (see ``Job/knownValues(repository:environment:)``).
     /// - Throws: ``CIJobExtractorError/shellSyntax(file:line:job:reason:)`` for text the shell would refuse.
-    public func analyse(_ job: Job, repository: String?, environment: [String: String] = [:]) throws(CIJobExtractorError)
+    func analyse(_ job: Job, repository: String?, environment: [String: String] = [:]) throws(CIJobExtractorError)
         -> CIJobScriptAnalysis {
         let values = job.knownValues(repository: repository, environment: environment)
         var walker = ScriptWalker(job: job.name, repository: repository, substitution: ShellVariableSubstitution(values: values))

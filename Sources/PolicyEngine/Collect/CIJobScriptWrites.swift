@@ -2,14 +2,14 @@
 /// `$NAME`) and, when the gate can tell, the whole new content.
 public struct ScriptFileWrite: Sendable, Hashable {
     /// The path as the script names it.
-    public var target: String
+    var target: String
     /// The text written, when it is known and replaces the file; `nil` otherwise (`>>`, `cp`, `curl -o`,
     /// a body with a value only the pipeline knows …).
-    public var content: String?
+    var content: String?
     /// The file holding the script line.
     public var file: String
     /// The 1-based line.
-    public var line: Int
+    var line: Int
 }
 
 extension ScriptWalker {

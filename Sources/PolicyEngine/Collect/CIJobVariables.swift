@@ -79,7 +79,7 @@ extension CIJobExtractor {
     /// combination's values among its variables; the job itself when it has no matrix.
     /// - Parameter name: The job's name.
     /// - Throws: As ``job(named:)``.
-    public func jobs(named name: String) throws(CIJobExtractorError) -> [Job] {
+    func jobs(named name: String) throws(CIJobExtractorError) -> [Job] {
         let job = try job(named: name)
         guard !job.matrix.isEmpty else { return [job] }
         return job.matrix.map { combination in
@@ -103,7 +103,7 @@ extension CIJobExtractor.Job {
     /// the same for every job of a pipeline; one the YAML defines but the environment holds with
     /// another value may be overridden by a project variable, so it is unknown. Text the merge
     /// request's author writes (title, description, commit message, branch name) is always unknown.
-    public func knownValues(repository: String?, environment: [String: String] = [:]) -> [String: String?] {
+    func knownValues(repository: String?, environment: [String: String] = [:]) -> [String: String?] {
         var result = CIJobExtractor.predefinedValues(repository: repository)
         var resolving: Set<String> = []
         func value(_ name: String) -> String?? {

@@ -2,15 +2,15 @@ import Foundation
 
 /// Receives a streaming diff, records the changed files, and cuts the added lines into fragments:
 /// runs of consecutive added lines of one file, at most `fragmentLimit` bytes each.
-public final class ChangeCollector: DiffVisitor {
+@_spi(Fuzzing) public final class ChangeCollector: DiffVisitor {
     private let commit: String?
     private let keepsLines: Bool
     private let fragmentLimit: Int
     private let onFragment: (ScanFragment) throws -> Void
     /// The files seen so far.
-    public private(set) var files: [ChangedFile] = []
+    private(set) var files: [ChangedFile] = []
     /// Files whose content was too large to convert and scan, with their sizes.
-    public private(set) var unscanned: [(path: String, size: Int)] = []
+    @_spi(Fuzzing) public private(set) var unscanned: [(path: String, size: Int)] = []
     private var current: ChangedFile?
     private var buffer: [UInt8] = []
     private var bufferFirstLine = 0
@@ -31,17 +31,17 @@ public final class ChangeCollector: DiffVisitor {
         self.onFragment = onFragment
     }
 
-    public func beginFile(_ file: ChangedFile) throws {
+    @_spi(Fuzzing) public func beginFile(_ file: ChangedFile) throws {
         try flush()
         current = file
         lastLine = -1
     }
 
-    public func beginHunk() throws {
+    @_spi(Fuzzing) public func beginHunk() throws {
         try flush()
     }
 
-    public func addedLine(_ bytes: UnsafeBufferPointer<UInt8>, lineNumber: Int) throws {
+    @_spi(Fuzzing) public func addedLine(_ bytes: UnsafeBufferPointer<UInt8>, lineNumber: Int) throws {
         current?.addedLines += 1
         if current?.newMode == .symlink, current?.symlinkTarget == nil {
             // A diff stores a symlink's target as its only line.
@@ -68,7 +68,7 @@ public final class ChangeCollector: DiffVisitor {
     }
 
     /// Cuts the lines straight into fragments of whole lines, each copied once.
-    public func addedLines(_ content: UnsafeBufferPointer<UInt8>, firstLine: Int) throws {
+    @_spi(Fuzzing) public func addedLines(_ content: UnsafeBufferPointer<UInt8>, firstLine: Int) throws {
         guard current?.newMode != .symlink, keepsLines else {
             // The symlink target is taken from the first line, as `addedLine` does.
             try addEachLine(of: content, firstLine: firstLine)
@@ -120,15 +120,15 @@ public final class ChangeCollector: DiffVisitor {
         return count
     }
 
-    public func unscanned(size: Int) throws {
+    @_spi(Fuzzing) public func unscanned(size: Int) throws {
         if let path = current?.path { unscanned.append((path, size)) }
     }
 
-    public func removedLine() throws {
+    @_spi(Fuzzing) public func removedLine() throws {
         current?.removedLines += 1
     }
 
-    public func endFile(isBinary: Bool) throws {
+    @_spi(Fuzzing) public func endFile(isBinary: Bool) throws {
         try flush()
         if var file = current {
             file.isBinary = file.isBinary || isBinary
@@ -139,7 +139,7 @@ public final class ChangeCollector: DiffVisitor {
 
     /// Lines longer than this (minified code, data blobs) are scanned in overlapping windows, so a
     /// pattern never runs over one enormous subject and a secret on a window edge is still seen.
-    public static let longLineLimit = 1 << 20
+    static let longLineLimit = 1 << 20
     static let longLineOverlap = 4096
 
     private func emitLongLine(_ bytes: UnsafeBufferPointer<UInt8>, lineNumber: Int) throws {

@@ -21,14 +21,14 @@ import Foundation
 ///   option the table does not know is an error: a newer CLI could read it, and what follows it, otherwise.
 public enum ClaudeArgumentParser {
     /// The CLI release whose options ``optionTable`` holds.
-    public static let pinnedVersion = "2.1.332"
+    static let pinnedVersion = "2.1.332"
 
     // MARK: - Public API
 
     /// Whether `argv` runs Claude Code (after skipping assignments and wrappers).
     /// - Parameter argv: A simple command's words.
     /// - Returns: `true` when the program is `claude` or a package runner starting it.
-    public static func isClaudeCommand(_ argv: [String]) -> Bool {
+    @_spi(Fuzzing) public static func isClaudeCommand(_ argv: [String]) -> Bool {
         locate(argv) != nil
     }
 

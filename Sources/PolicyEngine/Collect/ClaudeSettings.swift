@@ -14,21 +14,21 @@ public struct ClaudeSettings: Sendable, Hashable {
     /// One hook handler, flattened from `hooks.<Event>[].hooks[]`.
     public struct Hook: Sendable, Hashable {
         /// The event name (`PreToolUse`, `SessionStart`, …), kept even when Claude Code does not know it.
-        public var event: String
+        var event: String
         /// The matcher of the group the handler sits in, if any.
-        public var matcher: String?
+        var matcher: String?
         /// The handler type: `command`, `http`, `mcp_tool`, `prompt`, `agent` (`command` when absent).
         public var type: String
         /// The shell command, for `command` handlers.
-        public var command: String?
+        @_spi(Fuzzing) public var command: String?
         /// The URL, for `http` handlers.
-        public var url: String?
+        @_spi(Fuzzing) public var url: String?
         /// The `if` permission-rule condition, if any.
-        public var condition: String?
+        var condition: String?
         /// The timeout in seconds, if given.
-        public var timeout: Double?
+        var timeout: Double?
         /// The 1-based line of the handler in the file.
-        public var line: Int
+        var line: Int
 
         /// Creates a hook value.
         /// - Parameters:
@@ -93,28 +93,28 @@ public struct ClaudeSettings: Sendable, Hashable {
         /// The server's name (the key under `mcpServers`).
         public var name: String
         /// The transport: `type`, or `stdio` with a `command`, or `http` with only a `url`.
-        public var transport: MCPTransport
+        var transport: MCPTransport
         /// The command of a stdio server.
-        public var command: String?
+        @_spi(Fuzzing) public var command: String?
         /// The arguments of a stdio server.
-        public var args: [String]
+        var args: [String]
         /// The URL of an http or sse server.
-        public var url: String?
+        @_spi(Fuzzing) public var url: String?
         /// Request headers (values may be secrets).
-        public var headers: [String: String]
+        var headers: [String: String]
         /// Environment of a stdio server (values may be secrets).
-        public var env: [String: String]
+        var env: [String: String]
         /// Names of the variables interpolated with `${VAR}` or `${VAR:-default}` in `command`, `args`,
         /// `url`, `headers` or `env`, sorted and unique.
-        public var interpolatedVariables: [String]
+        @_spi(Fuzzing) public var interpolatedVariables: [String]
         /// Where interpolation happens: `command`, `args[0]`, `url`, `headers.Authorization`, `env.TOKEN`.
-        public var interpolatedFields: [String]
+        var interpolatedFields: [String]
         /// The 1-based line of the server's entry.
-        public var line: Int
+        var line: Int
 
         /// Whether any field interpolates an environment variable (which Claude Code expands, so the
         /// file can send CI variables to the server or its URL).
-        public var hasInterpolation: Bool { !interpolatedVariables.isEmpty }
+        var hasInterpolation: Bool { !interpolatedVariables.isEmpty }
 
         /// Creates a server value.
         /// - Parameters:
@@ -165,46 +165,46 @@ public struct ClaudeSettings: Sendable, Hashable {
     /// `permissions.allow`.
     public var allow: [PermissionRule] = []
     /// `permissions.ask`.
-    public var ask: [PermissionRule] = []
+    var ask: [PermissionRule] = []
     /// `permissions.deny`.
     public var deny: [PermissionRule] = []
     /// `permissions.defaultMode` as written.
-    public var defaultModeRaw: String?
+    var defaultModeRaw: String?
     /// `permissions.defaultMode`, parsed.
-    public var defaultMode: PermissionMode?
+    var defaultMode: PermissionMode?
     /// `permissions.additionalDirectories`.
-    public var additionalDirectories: [String] = []
+    var additionalDirectories: [String] = []
     /// `permissions.disableBypassPermissionsMode` (`"disable"` locks bypass mode out).
-    public var disableBypassPermissionsMode: String?
+    var disableBypassPermissionsMode: String?
     /// `disableAutoMode` or `permissions.disableAutoMode`.
-    public var disableAutoMode: String?
+    var disableAutoMode: String?
     /// Every hook handler, in file order.
-    public var hooks: [Hook] = []
+    @_spi(Fuzzing) public var hooks: [Hook] = []
     /// `env` (values may be secrets: never print them).
-    public var env: [String: String] = [:]
+    var env: [String: String] = [:]
     /// `apiKeyHelper`: a shell command whose output becomes the API key.
-    public var apiKeyHelper: String?
+    var apiKeyHelper: String?
     /// `enableAllProjectMcpServers`.
-    public var enableAllProjectMcpServers: Bool?
+    var enableAllProjectMcpServers: Bool?
     /// `enabledMcpjsonServers`.
-    public var enabledMcpjsonServers: [String] = []
+    var enabledMcpjsonServers: [String] = []
     /// `disabledMcpjsonServers`.
-    public var disabledMcpjsonServers: [String] = []
+    var disabledMcpjsonServers: [String] = []
     /// `disableAllHooks`.
-    public var disableAllHooks: Bool?
+    var disableAllHooks: Bool?
     /// `model`.
-    public var model: String?
+    var model: String?
     /// `mcpServers`, when the file has them (`.mcp.json`, `--mcp-config`, `.claude.json`).
-    public var mcpServers: [MCPServer] = []
+    var mcpServers: [MCPServer] = []
     /// Every top-level key, sorted, known or not.
-    public var topLevelKeys: [String] = []
+    var topLevelKeys: [String] = []
     /// The 1-based line of each key that was read, by dotted path (`permissions.allow`, `env`, `hooks`).
-    public var keyLines: [String: Int] = [:]
+    var keyLines: [String: Int] = [:]
     /// Whether the command line names this file (`--settings FILE`, `--mcp-config FILE`): Claude Code
     /// then loads it whatever `--setting-sources` and `--strict-mcp-config` say.
-    public var loadedByCommandLine = false
+    var loadedByCommandLine = false
     /// The setting source the file belongs to, which `--setting-sources` and `--bare` decide on.
-    public var scope: Scope
+    var scope: Scope
 
     /// Claude Code's setting sources, and the MCP files beside them.
     public enum Scope: String, Sendable, Hashable {
@@ -234,7 +234,7 @@ public struct ClaudeSettings: Sendable, Hashable {
     /// Whether Claude Code started as `invocation` reads this file: the command line's own files and
     /// managed settings always, the others only without `--bare` and when `--setting-sources` (all
     /// sources when absent) names their source; MCP files unless `--strict-mcp-config`.
-    public func isLoaded(by invocation: AgentInvocation?) -> Bool {
+    func isLoaded(by invocation: AgentInvocation?) -> Bool {
         if loadedByCommandLine || scope == .managed { return true }
         guard !(invocation?.isBare ?? false) else { return false }
         let sources = invocation?.settingSources
@@ -250,24 +250,24 @@ public struct ClaudeSettings: Sendable, Hashable {
     // MARK: - Derived facts
 
     /// The names of the `env` variables, sorted.
-    public var environmentKeys: [String] { env.keys.sorted() }
+    @_spi(Fuzzing) public var environmentKeys: [String] { env.keys.sorted() }
 
     /// Keys besides `apiKeyHelper` whose value is a shell command Claude Code runs on its own.
-    public static let commandRunningKeys = ["awsAuthRefresh", "awsCredentialExport", "otelHeadersHelper",
+    static let commandRunningKeys = ["awsAuthRefresh", "awsCredentialExport", "otelHeadersHelper",
                                             // Also commands (or objects with a `command`) in 2.1.332's settings schema.
                                             "gcpAuthRefresh", "proxyAuthHelper", "processWrapper", "statusLine",
                                             "subagentStatusLine", "fileSuggestion", "sshHostCommands"]
 
     /// Whether `apiKeyHelper` is set.
-    public var hasAPIKeyHelper: Bool { apiKeyHelper != nil }
+    var hasAPIKeyHelper: Bool { apiKeyHelper != nil }
 
     /// The event names that have at least one hook, sorted and unique.
-    public var hookEvents: [String] { Set(hooks.map(\.event)).sorted() }
+    var hookEvents: [String] { Set(hooks.map(\.event)).sorted() }
 
     /// The 1-based line of a key, by dotted path.
     /// - Parameter keyPath: A path such as `permissions.allow`.
     /// - Returns: The line, when the key was present.
-    public func line(of keyPath: String) -> Int? {
+    func line(of keyPath: String) -> Int? {
         keyLines[keyPath]
     }
 
@@ -280,7 +280,7 @@ public struct ClaudeSettings: Sendable, Hashable {
     /// - Returns: The settings.
     /// - Throws: ``ClaudeSettingsError`` for invalid JSON (with line and column) or a known key of the
     ///   wrong type.
-    public static func decode(_ data: Data, path: String) throws(ClaudeSettingsError) -> ClaudeSettings {
+    @_spi(Fuzzing) public static func decode(_ data: Data, path: String) throws(ClaudeSettingsError) -> ClaudeSettings {
         let root = try parseRoot(data, path: path)
         guard let members = root.members else {
             throw ClaudeSettingsError.invalidValue(path: path, line: root.line, key: "(top level)", reason: "must be an object, found \(root.typeName)")
@@ -322,7 +322,7 @@ public struct ClaudeSettings: Sendable, Hashable {
     ///   - path: The path to name in messages.
     /// - Returns: The servers, sorted by name.
     /// - Throws: ``ClaudeSettingsError`` for invalid JSON or a server entry of the wrong shape.
-    public static func decodeMCPServers(_ data: Data, path: String) throws(ClaudeSettingsError) -> [MCPServer] {
+    @_spi(Fuzzing) public static func decodeMCPServers(_ data: Data, path: String) throws(ClaudeSettingsError) -> [MCPServer] {
         let root = try parseRoot(data, path: path)
         guard root.members != nil else {
             throw ClaudeSettingsError.invalidValue(path: path, line: root.line, key: "(top level)", reason: "must be an object, found \(root.typeName)")
@@ -337,7 +337,7 @@ public struct ClaudeSettings: Sendable, Hashable {
     ///   - path: The path to name in messages and definitions.
     /// - Returns: The agents, sorted by name.
     /// - Throws: ``ClaudeSettingsError`` for invalid JSON or an agent that is not an object.
-    public static func decodeAgents(_ data: Data, path: String) throws(ClaudeSettingsError) -> [AgentDefinition] {
+    static func decodeAgents(_ data: Data, path: String) throws(ClaudeSettingsError) -> [AgentDefinition] {
         let root = try parseRoot(data, path: path)
         guard let members = root.members else {
             throw ClaudeSettingsError.invalidValue(path: path, line: root.line, key: "(top level)", reason: "must be an object, found \(root.typeName)")
@@ -362,7 +362,7 @@ public struct ClaudeSettings: Sendable, Hashable {
     /// The names of the variables in `${NAME}` and `${NAME:-default}` forms inside `text`, in order.
     /// - Parameter text: A string from an MCP server definition.
     /// - Returns: The variable names (possibly repeated).
-    public static func interpolatedVariableNames(in text: String) -> [String] {
+    @_spi(Fuzzing) public static func interpolatedVariableNames(in text: String) -> [String] {
         var names: [String] = []
         var rest = Substring(text)
         while let open = rest.range(of: "${") {

@@ -5,25 +5,25 @@ import Foundation
 /// `.git` folders and paths matched by the rule set's global path allowlists are pruned; binary files
 /// (a NUL byte in the first 8 KiB) are skipped; symbolic links are not followed. Files of any size are
 /// read as a stream, so memory stays flat; a file that cannot be read is an error, not a skip.
-public struct DirectoryScanner {
+struct DirectoryScanner {
     /// Files that were not scanned, with the reason.
-    public private(set) var skipped: [(path: String, reason: String)] = []
+    private(set) var skipped: [(path: String, reason: String)] = []
 
     /// A folder or file under it could not be read.
-    public struct ReadError: Error, Sendable, CustomStringConvertible {
+    struct ReadError: Error, Sendable, CustomStringConvertible {
         /// What could not be read and why.
-        public var description: String
+        var description: String
     }
 
     /// Creates a walker.
-    public init() {}
+    init() {}
 
     /// Walks `root` and sends every chunk of every text file to `onFragment`.
     /// - Parameters:
     ///   - root: the folder.
     ///   - ruleSet: its global allowlists prune the walk; `excluding` lists paths never scanned (the rule file itself).
     /// - Throws: when the folder cannot be read.
-    public mutating func walk(root: String, ruleSet: SecretRuleSet, excluding: Set<String> = [],
+    mutating func walk(root: String, ruleSet: SecretRuleSet, excluding: Set<String> = [],
                               onFragment: @escaping (ScanFragment) throws -> Void) throws {
         let rootURL = URL(fileURLWithPath: root).standardizedFileURL
         var isDirectory: ObjCBool = false

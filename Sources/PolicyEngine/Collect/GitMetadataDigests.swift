@@ -2,10 +2,10 @@ import Foundation
 
 /// Digests of the git metadata an agent could tamper with: `.git/config` (remotes, credential helpers,
 /// `core.hooksPath`) and every file under `.git/hooks`.
-public enum GitMetadataDigests {
+enum GitMetadataDigests {
     /// Reads the digests of a repository.
     /// - Throws: when the repository cannot be opened.
-    public static func read(repository: String) throws -> (config: String?, hooks: [String: String]) {
+    static func read(repository: String) throws -> (config: String?, hooks: [String: String]) {
         let git = try GitRepository(path: repository)
         let gitDirectory = git.gitDirectory
         let config = FileManager.default.contents(atPath: gitDirectory + "config").map(digest)

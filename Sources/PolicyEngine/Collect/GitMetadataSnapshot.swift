@@ -11,13 +11,13 @@ import Glibc
 ///
 /// Left out is what ordinary git use changes: objects, refs, the index, reflogs and the markers of
 /// a commit, merge or rebase in progress.
-public struct GitMetadataSnapshot: Sendable, Equatable, Codable {
+struct GitMetadataSnapshot: Sendable, Equatable, Codable {
     /// Path below `.git` → what is there: `file <mode> <sha256>`, `link <target>`, `dir <mode>`, or
     /// `other <mode>`.
-    public var entries: [String: String]
+    var entries: [String: String]
 
     /// Creates a snapshot from its entries.
-    public init(entries: [String: String]) {
+    init(entries: [String: String]) {
         self.entries = entries
     }
 
@@ -39,7 +39,7 @@ public struct GitMetadataSnapshot: Sendable, Equatable, Codable {
 
     /// Reads the snapshot of the repository whose `.git` directory (or `.git` file) is `gitPath`.
     /// - Throws: `RunnerError` when the folder cannot be read or is too large.
-    public static func take(gitPath: String) throws(RunnerError) -> GitMetadataSnapshot {
+    static func take(gitPath: String) throws(RunnerError) -> GitMetadataSnapshot {
         var entries: [String: String] = [:]
         var info = stat()
         guard lstat(gitPath, &info) == 0 else {
@@ -97,7 +97,7 @@ public struct GitMetadataSnapshot: Sendable, Equatable, Codable {
     }
 
     /// What differs from `earlier`, one line per path: added, removed or changed.
-    public func changes(since earlier: GitMetadataSnapshot) -> [String] {
+    func changes(since earlier: GitMetadataSnapshot) -> [String] {
         var lines: [String] = []
         for path in Set(entries.keys).union(earlier.entries.keys).sorted() {
             let name = path == "." ? ".git" : ".git/" + path
@@ -112,7 +112,7 @@ public struct GitMetadataSnapshot: Sendable, Equatable, Codable {
     }
 
     /// A digest of the whole snapshot, for the hand-off manifest.
-    public var digest: String {
+    var digest: String {
         let text = entries.keys.sorted().map { "\($0)\t\(entries[$0] ?? "")\n" }.joined()
         return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
     }

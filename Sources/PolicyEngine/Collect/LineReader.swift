@@ -2,7 +2,7 @@ import Foundation
 
 /// Reads a byte stream line by line in fixed-size chunks, so memory stays flat whatever the input size.
 /// Lines are handed out without their `\n` (a trailing `\r` is kept; callers decide).
-public struct LineReader {
+struct LineReader {
     private let handle: FileHandle
     private let chunkSize: Int
 
@@ -10,14 +10,14 @@ public struct LineReader {
     /// - Parameters:
     ///   - handle: the stream (a file or standard input).
     ///   - chunkSize: bytes read at a time.
-    public init(handle: FileHandle, chunkSize: Int = 1 << 20) {
+    init(handle: FileHandle, chunkSize: Int = 1 << 20) {
         self.handle = handle
         self.chunkSize = chunkSize
     }
 
     /// Calls `body` for each line with its 1-based number.
     /// - Throws: a read error, or what `body` throws.
-    public func forEachLine(_ body: (UnsafeBufferPointer<UInt8>, Int) throws -> Void) throws {
+    func forEachLine(_ body: (UnsafeBufferPointer<UInt8>, Int) throws -> Void) throws {
         var carry: [UInt8] = []
         var lineNumber = 0
         while true {

@@ -12,7 +12,7 @@ public enum PolicySource: Sendable {
     case automatic(repository: String)
 
     /// The file name looked for in the repository.
-    public static let fileName = ".policy-gate.yml"
+    static let fileName = ".policy-gate.yml"
 
     /// Loads the policy.
     /// - Throws: `PolicyError` (one line: file, line, reason).
@@ -73,7 +73,7 @@ public enum PolicySource: Sendable {
 
     /// The accepted fingerprints the policy names, if any, read from the same trusted place as the policy
     /// (the same commit for a policy read from a commit). A missing ignore file accepts nothing.
-    public static func ignoredFingerprints(for policy: Policy, repository: String? = nil) throws(SecretRulesError) -> Set<String> {
+    static func ignoredFingerprints(for policy: Policy, repository: String? = nil) throws(SecretRulesError) -> Set<String> {
         guard let ignore = policy.secrets.ignore else { return [] }
         switch policy.origin {
         case .builtIn:

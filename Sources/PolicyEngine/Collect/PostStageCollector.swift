@@ -7,15 +7,15 @@ public struct PostStageCollector {
     /// What to collect.
     public struct Request: Sendable {
         /// The repository root.
-        public var repository: String
+        var repository: String
         /// `--base`, if given.
         public var base: String?
         /// `--head`, if given.
         public var head: String?
         /// Diff against the working tree (with untracked files) instead of a commit.
-        public var worktree: Bool
+        var worktree: Bool
         /// The transcript file, if any.
-        public var transcriptPath: String?
+        var transcriptPath: String?
         /// What `pre` recorded, if its state file was found.
         public var preState: PreState?
         /// The agent's exit status when the gate ran it.
@@ -24,15 +24,15 @@ public struct PostStageCollector {
         public var environment: [String: String]
         /// The agent's checkout, when the gate ran the agent and the change is read from elsewhere (its
         /// private copy): the transcript's paths are judged against it.
-        public var agentCheckout: String?
+        var agentCheckout: String?
         /// What the agent runner saw change in `.git` during the run.
-        public var gitMetadataChanges: [String]?
+        var gitMetadataChanges: [String]?
         /// Processes of the agent the runner had to kill after it exited.
-        public var lingeringProcesses: Int?
+        var lingeringProcesses: Int?
         /// The agent whose transcript this is (Claude Code unless told).
         public var agent: any AgentAdapter = ClaudeCode()
         /// The CI system the stage runs in (GitLab unless told).
-        public var ciProvider: any CIProvider = GitLabCI()
+        var ciProvider: any CIProvider = GitLabCI()
 
         /// Creates a request.
         public init(repository: String, base: String? = nil, head: String? = nil, worktree: Bool = false, transcriptPath: String? = nil,
@@ -49,17 +49,17 @@ public struct PostStageCollector {
     }
 
     /// Why the stage could not collect its facts.
-    public struct CollectError: Error, Sendable, CustomStringConvertible {
+    struct CollectError: Error, Sendable, CustomStringConvertible {
         /// One line naming what and why.
-        public var description: String
+        var description: String
     }
 
     /// The collected facts and the identities of the inputs, for the audit record.
     public struct Result: Sendable {
         /// The facts.
-        public var facts: Facts
+        var facts: Facts
         /// `base`, `head`, `transcript_sha256`, …
-        public var inputs: [String: String]
+        var inputs: [String: String]
     }
 
     /// The scanner for added lines and transcript calls.
@@ -88,7 +88,7 @@ public struct PostStageCollector {
     }
 
     /// Collects the facts.
-    public func collect(_ request: Request) throws -> Result {
+    func collect(_ request: Request) throws -> Result {
         let base = try Self.base(for: request)
         let target: GitRepository.DiffTarget = request.worktree ? .workingTree : .revision(request.head ?? "HEAD")
         let scan = try SecretScan.run(.git(repository: request.repository, base: base, head: target), scanner: scanner)

@@ -15,13 +15,13 @@ public struct PreStageCollector {
     }
 
     /// Why the stage could not collect its facts.
-    public struct CollectError: Error, Sendable, CustomStringConvertible {
+    struct CollectError: Error, Sendable, CustomStringConvertible {
         /// One line: file, line, reason.
-        public var description: String
+        var description: String
     }
 
     /// The repository root.
-    public var repository: String
+    var repository: String
     /// The environment (GitLab's predefined variables).
     public var environment: [String: String]
     /// The secret scanner used on the configuration.
@@ -29,9 +29,9 @@ public struct PreStageCollector {
     /// The agent (Claude Code unless told).
     public var agent: any AgentAdapter = ClaudeCode()
     /// The CI system (GitLab unless told).
-    public var ciProvider: any CIProvider = GitLabCI()
+    var ciProvider: any CIProvider = GitLabCI()
     /// The policy's `agent.extra_options`: options the pinned CLI lacks are read with these arities.
-    public var extraOptions: [String: ClaudeArgumentParser.Arity] = [:]
+    var extraOptions: [String: ClaudeArgumentParser.Arity] = [:]
 
     /// Creates a collector.
     public init(repository: String, environment: [String: String], scanner: SecretScanner) {
@@ -42,7 +42,7 @@ public struct PreStageCollector {
 
     /// Collects one `Facts` value per claude invocation found.
     /// - Throws: `CollectError` when the invocation or a settings file cannot be read.
-    public func collect(_ source: InvocationSource) throws -> [Facts] {
+    func collect(_ source: InvocationSource) throws -> [Facts] {
         let settings = try readRepositorySettings()
         let instructions = AgentInstructionFiles(checkout: checkout)
         let checkoutFiles = (imports: instructions.checkoutImports(), subagents: try instructions.checkoutSubagents())
@@ -191,7 +191,7 @@ public struct PreStageCollector {
 
     /// The agent's settings files in the checkout. A file that exists but cannot be parsed is an error:
     /// the gate cannot tell what it grants.
-    public func readRepositorySettings() throws -> [ClaudeSettings] {
+    func readRepositorySettings() throws -> [ClaudeSettings] {
         try agent.readSettings(repository: repository)
     }
 }

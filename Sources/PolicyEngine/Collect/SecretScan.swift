@@ -18,11 +18,11 @@ public enum SecretScan {
         /// Findings sorted by path, line and rule.
         public var findings: [SecretFinding]
         /// The changed (or scanned) files.
-        public var files: [ChangedFile]
+        var files: [ChangedFile]
         /// Fragments and bytes scanned.
-        public var statistics: ScanPipeline.Statistics
+        var statistics: ScanPipeline.Statistics
         /// Files that were not scanned, with the reason (folder scans).
-        public var skipped: [String]
+        var skipped: [String]
         /// The resolved base commit (git input).
         public var base: String?
         /// The resolved head commit (git input with a revision).

@@ -29,13 +29,13 @@ public enum TranscriptError: Error, Sendable, Equatable, CustomStringConvertible
     }
 
     /// The 1-based line the error is about, when there is one.
-    public var line: Int? {
+    var line: Int? {
         if case .notJSON(_, let line, _) = self { return line }
         return nil
     }
 
     /// What went wrong, without transcript content.
-    public var reason: String {
+    var reason: String {
         switch self {
         case .unreadable(_, let reason):
             return "cannot read transcript: \(reason)"

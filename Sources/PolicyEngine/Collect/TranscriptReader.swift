@@ -10,7 +10,7 @@ import Foundation
 /// can be read is returned, and every defect is listed in `Transcript.problems` with its line;
 /// the reader throws only when nothing at all is usable. Errors and problems name the line and
 /// the reason, never transcript content.
-public enum TranscriptReader {
+@_spi(Fuzzing) public enum TranscriptReader {
     /// The default size limit: 256 MiB.
     public static let defaultSizeLimit = 256 * 1024 * 1024
 

@@ -1,13 +1,13 @@
 import Foundation
 
 /// Why a unified diff could not be read.
-public struct DiffParseError: Error, Sendable, Equatable, CustomStringConvertible {
+@_spi(Fuzzing) public struct DiffParseError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The diff's name (a path, or `<stdin>`).
     public var source: String
     /// 1-based line in the diff.
-    public var line: Int
+    var line: Int
     /// What was wrong.
-    public var reason: String
+    var reason: String
 
     public var description: String { "\(source):\(line): \(reason)" }
 }
@@ -17,7 +17,7 @@ public struct DiffParseError: Error, Sendable, Equatable, CustomStringConvertibl
 /// Only `+` lines inside hunks are content. Removed lines, context lines and the text git copies after
 /// a hunk header's `@@ … @@` are never reported. Hunk line counts are checked, so a truncated or
 /// inconsistent diff is an error rather than a silently shorter scan.
-public struct UnifiedDiffReader {
+@_spi(Fuzzing) public struct UnifiedDiffReader {
     /// Name used in error messages.
     public let source: String
 

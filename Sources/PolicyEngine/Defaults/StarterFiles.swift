@@ -18,12 +18,12 @@ public enum StarterFiles {
         purpose: "the policy; commit it to the target branch, where the gate reads it")
 
     /// The CI include of the policy-gate component.
-    public static let ciInclude = File(
+    static let ciInclude = File(
         path: ".gitlab/policy-gate.gitlab-ci.yml", text: EmbeddedDefaults.starterCIIncludeYAML + "\n",
         purpose: "the CI include; include it from .gitlab-ci.yml")
 
     /// What the agent is told about the gate.
-    public static let claudeInstructions = File(
+    static let claudeInstructions = File(
         path: "CLAUDE.md", text: EmbeddedDefaults.claudeMarkdown + "\n",
         purpose: "what the agent is told about the gate")
 

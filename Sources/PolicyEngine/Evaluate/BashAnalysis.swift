@@ -6,12 +6,12 @@ public struct BashAnalysis: Sendable, Hashable {
     /// and leading assignments are stripped, including commands nested in subshells,
     /// substitutions and `bash -c` strings; for the permission audit, where each must be
     /// allowed on its own.
-    public var simpleCommands: [[String]]
+    var simpleCommands: [[String]]
     /// The dangers found, without duplicates, in the order found.
     public var findings: [DangerousCommandFinding]
     /// The files the command writes (redirections, `tee`, `cp`, `sed -i`, `--output`, …), resolved
     /// against the working directory where possible, in order.
-    public var writtenPaths: [String]
+    var writtenPaths: [String]
 
     /// Creates an analysis.
     /// - Parameters:
@@ -25,11 +25,11 @@ public struct BashAnalysis: Sendable, Hashable {
     }
 
     /// Whether nothing dangerous was found.
-    public var isClean: Bool { findings.isEmpty }
+    var isClean: Bool { findings.isEmpty }
 
     /// Whether the command parsed without errors.
-    public var isParseable: Bool { !findings.contains { $0.kind == .unparseable } }
+    var isParseable: Bool { !findings.contains { $0.kind == .unparseable } }
 
     /// The distinct kinds found.
-    public var kinds: Set<DangerousCommandFinding.Kind> { Set(findings.map(\.kind)) }
+    var kinds: Set<DangerousCommandFinding.Kind> { Set(findings.map(\.kind)) }
 }

@@ -9,16 +9,16 @@ import Foundation
 /// `nice`, `nohup`, `stdbuf`, `command`, `builtin`, `env`, `sudo`, `xargs`, leading
 /// assignments); follows `cd` to resolve relative paths. Pure: no filesystem or environment
 /// access. Unparseable input yields an `unparseable` finding rather than an error (fail closed).
-public struct BashCommandAnalyzer: Sendable {
+@_spi(Fuzzing) public struct BashCommandAnalyzer: Sendable {
     /// How many levels of `bash -c`/`eval` strings are followed.
-    public static let maxScriptDepth = 8
+    static let maxScriptDepth = 8
 
     /// The workspace root; relative paths start here, and deletions outside it are reported.
-    public let workspaceRoot: String
+    let workspaceRoot: String
     /// Hosts that may be contacted (for example the GitLab host); loopback is always allowed.
     public let allowedHosts: [String]
     /// The home directory, when known; `~` is treated as outside the workspace either way.
-    public let home: String?
+    let home: String?
 
     /// Creates an analyzer.
     /// - Parameters:
@@ -35,7 +35,7 @@ public struct BashCommandAnalyzer: Sendable {
     /// Analyses one Bash command string.
     /// - Parameter command: the command as the agent sent it (`tool_use.input.command`).
     /// - Returns: the simple commands and the dangers found.
-    public func analyze(_ command: String) -> BashAnalysis {
+    @_spi(Fuzzing) public func analyze(_ command: String) -> BashAnalysis {
         // Several post rules analyse the same calls; the analysis is pure, so it is kept for them.
         let key = CacheKey(workspaceRoot: workspaceRoot, allowedHosts: allowedHosts, home: home, command: command)
         if let cached = Self.cache.withLock({ $0[key] }) { return cached }

@@ -56,14 +56,14 @@ public struct DangerousCommandFinding: Sendable, Hashable, CustomStringConvertib
     }
 
     /// The longest snippet kept, in characters.
-    public static let maxSnippetLength = 200
+    static let maxSnippetLength = 200
 
     /// What kind of danger.
     public var kind: Kind
     /// Why it is dangerous, in words (hosts and paths, never the whole command).
-    public var reason: String
+    var reason: String
     /// The simple command (or pipeline) it was found in, cut to `maxSnippetLength` characters.
-    public var snippet: String
+    var snippet: String
 
     /// Creates a finding; the snippet is cut to `maxSnippetLength` characters.
     /// - Parameters:

@@ -1,18 +1,18 @@
 /// Runs the stage's rules over the facts and turns their violations into findings with the policy's actions.
-public enum Evaluator {
+enum Evaluator {
     /// What one evaluation found.
-    public struct Outcome: Sendable {
+    struct Outcome: Sendable {
         /// Findings in report order.
-        public var findings: [Finding]
+        var findings: [Finding]
         /// Rules that ran, with the action the policy gives each (for JUnit and SARIF).
-        public var evaluatedRules: [(id: String, action: RuleAction)]
+        var evaluatedRules: [(id: String, action: RuleAction)]
 
         /// The decision: blocked when any finding blocks.
-        public var decision: Decision { Decision(findings: findings) }
+        var decision: Decision { Decision(findings: findings) }
     }
 
     /// Evaluates the facts' stage.
-    public static func evaluate(_ facts: Facts, policy: Policy) -> Outcome {
+    static func evaluate(_ facts: Facts, policy: Policy) -> Outcome {
         evaluate(facts, policy: policy, rules: RuleRegistry.rules(for: facts.stage))
     }
 

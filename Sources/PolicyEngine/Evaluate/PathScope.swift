@@ -2,7 +2,7 @@ import Foundation
 
 /// Lexical path arithmetic for scope checks: no filesystem access, so symlinks are not
 /// followed (the diff-side `workspace.symlink-escape` rule covers those).
-public enum PathScope {
+enum PathScope {
     /// Resolves `path` against `cwd` and normalises it lexically.
     ///
     /// `.` and empty segments are dropped, `..` removes the previous segment (never above `/`),
@@ -14,7 +14,7 @@ public enum PathScope {
     ///   - cwd: the absolute directory relative paths start from.
     ///   - home: the home directory, when known.
     /// - Returns: the normalised path.
-    public static func resolve(_ path: String, cwd: String, home: String? = nil) -> String {
+    static func resolve(_ path: String, cwd: String, home: String? = nil) -> String {
         if path.isEmpty { return normalize(cwd) }
         if let rest = homeRelativeRest(of: path) {
             if let home { return normalize(home + "/" + rest) }
@@ -34,7 +34,7 @@ public enum PathScope {
     ///   - path: an absolute path.
     ///   - root: an absolute directory.
     /// - Returns: `true` when `path` equals `root` or starts with `root/`.
-    public static func isInside(_ path: String, root: String) -> Bool {
+    static func isInside(_ path: String, root: String) -> Bool {
         let candidate = normalize(path)
         let base = normalize(root)
         guard candidate.hasPrefix("/"), base.hasPrefix("/") else { return false }
@@ -45,7 +45,7 @@ public enum PathScope {
     /// Normalises `.`, `..` and repeated slashes; keeps a relative path relative.
     /// - Parameter path: any path.
     /// - Returns: the normalised path (`/` for the root, `.` for an empty relative path).
-    public static func normalize(_ path: String) -> String {
+    static func normalize(_ path: String) -> String {
         let isAbsolute = path.hasPrefix("/")
         var parts: [Substring] = []
         for segment in path.split(separator: "/", omittingEmptySubsequences: true) {
@@ -79,7 +79,7 @@ public enum PathScope {
     /// Why writing `resolved` (an absolute path inside `root`) is forbidden under every tool: it is
     /// in a `.git` folder (hooks, attributes, `commondir` run or redirect code) or one of the gate's
     /// own files. `nil` otherwise.
-    public static func forbiddenWriteReason(_ resolved: String, root: String) -> String? {
+    static func forbiddenWriteReason(_ resolved: String, root: String) -> String? {
         let base = normalize(root)
         guard isInside(resolved, root: base) else { return nil }
         let inside = normalize(resolved).dropFirst(base == "/" ? 1 : base.count + 1)
@@ -92,13 +92,13 @@ public enum PathScope {
     }
 
     /// The most symbolic links followed when resolving one path on disk (as the kernel's 40).
-    public static let maxSymlinkHops = 40
+    static let maxSymlinkHops = 40
 
     /// Resolves `path` (absolute) on disk, link by link as the kernel does: each component that is
     /// a symbolic link is replaced by its target and `..` applies to the resolved directory, so two
     /// links that each look inside can together lead out. Components that do not exist are kept
     /// as written. `nil` after ``maxSymlinkHops`` links (a loop).
-    public static func resolveOnDisk(_ path: String) -> String? {
+    static func resolveOnDisk(_ path: String) -> String? {
         guard path.hasPrefix("/") else { return nil }
         var pending = path.split(separator: "/").map(String.init).reversed() as [String]
         var resolved: [String] = []

@@ -13,7 +13,7 @@ import Foundation
 /// an `Edit(…)` rule covers the other edit tools (`Write`, `MultiEdit`, `NotebookEdit`) and `Read`,
 /// since an Edit allow also grants Read; `Task` is the old name of `Agent`. For deny rules, a `Read(…)`
 /// deny also blocks the edit tools on that path and an `Edit(…)` deny blocks every edit tool.
-public enum PermissionCoverage {
+enum PermissionCoverage {
     // MARK: - Coverage
 
     /// Whether everything `granted` permits is also permitted by `allowed`.
@@ -29,7 +29,7 @@ public enum PermissionCoverage {
     ///   - context: Directories for resolving path anchors; without it, rules with different anchors
     ///     are not proven to cover each other.
     /// - Returns: `true` only when coverage is proven.
-    public static func isCovered(
+    static func isCovered(
         _ granted: PermissionRule, by allowed: PermissionRule, context: PermissionRule.PathContext? = nil
     ) -> Bool {
         guard granted.isValid, allowed.isValid else { return false }
@@ -72,7 +72,7 @@ public enum PermissionCoverage {
     ///   - allowed: The rules the policy allows.
     ///   - context: Directories for resolving path anchors.
     /// - Returns: `true` when some allowed rule provably covers the grant.
-    public static func isCovered(
+    static func isCovered(
         _ granted: PermissionRule, byAnyOf allowed: [PermissionRule], context: PermissionRule.PathContext? = nil
     ) -> Bool {
         allowed.contains { isCovered(granted, by: $0, context: context) }
@@ -92,7 +92,7 @@ public enum PermissionCoverage {
     ///   - context: Directories for resolving path anchors; without it, rules with different anchors
     ///     are assumed to meet.
     /// - Returns: `false` only when it is proven that no permitted call matches the deny rule.
-    public static func meets(
+    static func meets(
         _ granted: PermissionRule, deny: PermissionRule, context: PermissionRule.PathContext? = nil
     ) -> Bool {
         guard granted.isValid, deny.isValid else { return true }
@@ -140,7 +140,7 @@ public enum PermissionCoverage {
     ///   - denies: The rules the policy denies.
     ///   - context: Directories for resolving path anchors.
     /// - Returns: Every deny rule for which ``meets(_:deny:context:)`` is `true`.
-    public static func deniesMet(
+    static func deniesMet(
         by granted: PermissionRule, in denies: [PermissionRule], context: PermissionRule.PathContext? = nil
     ) -> [PermissionRule] {
         denies.filter { meets(granted, deny: $0, context: context) }

@@ -4,7 +4,7 @@ import Foundation
 /// be reported (`transcript.path-outside-workspace`, `transcript.dangerous-command`).
 ///
 /// Purely lexical: the name and location decide, contents are never read.
-public enum SecretFilePath {
+enum SecretFilePath {
     /// Dotenv variants that conventionally hold placeholders, not secrets.
     private static let dotenvTemplates: Set<String> = [".env.example", ".env.sample", ".env.template"]
     /// SSH private key file name stems.
@@ -17,7 +17,7 @@ public enum SecretFilePath {
     ///   - path: the path as written (absolute, relative, `~/…` or `$HOME/…`).
     ///   - home: the home directory, when known; `/root` and `/home/<user>` count as homes anyway.
     /// - Returns: why the file is secret (`"SSH private key"`, …), or `nil` when it is not.
-    public static func isSecretFile(_ path: String, home: String?) -> String? {
+    static func isSecretFile(_ path: String, home: String?) -> String? {
         guard !path.isEmpty else { return nil }
         let resolved = PathScope.resolve(path, cwd: "/", home: home)
         let parts = resolved.split(separator: "/").map(String.init)

@@ -15,11 +15,11 @@ public enum ToolCallJudgement {
     /// Where a call is judged: the checkout, the folder it runs in and the home folder.
     public struct Context: Sendable {
         /// The repository root: paths outside it are outside.
-        public var workspaceRoot: String
+        var workspaceRoot: String
         /// The call's working directory (relative paths of file tools are taken from it).
         public var cwd: String
         /// `~` and `$HOME`.
-        public var home: String?
+        var home: String?
 
         /// Creates a context.
         public init(workspaceRoot: String, cwd: String, home: String?) {

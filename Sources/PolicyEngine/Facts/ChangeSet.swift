@@ -6,7 +6,7 @@ public struct ChangeSet: Sendable, Equatable {
     /// The head commit, or `nil` for the working tree or a diff file.
     public var head: String?
     /// Changed files in diff order.
-    public var files: [ChangedFile]
+    var files: [ChangedFile]
 
     /// Creates a change set.
     public init(base: String? = nil, head: String? = nil, files: [ChangedFile] = []) {
@@ -18,5 +18,5 @@ public struct ChangeSet: Sendable, Equatable {
     /// Total added lines.
     public var addedLines: Int { files.reduce(0) { $0 + $1.addedLines } }
     /// Total removed lines.
-    public var removedLines: Int { files.reduce(0) { $0 + $1.removedLines } }
+    var removedLines: Int { files.reduce(0) { $0 + $1.removedLines } }
 }

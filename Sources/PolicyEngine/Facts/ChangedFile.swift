@@ -32,21 +32,21 @@ public struct ChangedFile: Sendable, Equatable, Codable {
     /// The path after the change (for a deletion: the deleted path).
     public var path: String
     /// The path before the change, when it differs (renames and copies).
-    public var oldPath: String?
+    var oldPath: String?
     /// What happened.
-    public var status: Status
+    var status: Status
     /// The mode before the change.
-    public var oldMode: Mode
+    var oldMode: Mode
     /// The mode after the change.
-    public var newMode: Mode
+    var newMode: Mode
     /// Whether git treats the content as binary (no lines are reported for it).
-    public var isBinary: Bool
+    var isBinary: Bool
     /// For a symlink after the change: where it points, exactly as stored.
-    public var symlinkTarget: String?
+    var symlinkTarget: String?
     /// Number of added lines.
     public var addedLines: Int
     /// Number of removed lines.
-    public var removedLines: Int
+    var removedLines: Int
 
     /// Creates a value.
     public init(path: String, oldPath: String? = nil, status: Status, oldMode: Mode = .regular,

@@ -6,11 +6,11 @@ public struct EnvironmentSetting: Sendable, Hashable {
     public var name: String
     /// The value after the job's known variables are substituted, with `$NAME` left for what only the
     /// pipeline knows. May be a secret: never print it.
-    public var value: String
+    var value: String
     /// The file it is set in.
     public var file: String
     /// The 1-based line, when known.
-    public var line: Int?
+    var line: Int?
 
     /// Creates a setting.
     public init(name: String, value: String, file: String, line: Int? = nil) {

@@ -12,53 +12,53 @@ public struct Facts: Sendable {
     /// The pipeline's context.
     public var ci: CIContext
     /// The agent invocation (pre stage), parsed from its argv.
-    public var invocation: AgentInvocation?
+    @_spi(Fuzzing) public var invocation: AgentInvocation?
     /// Where the invocation came from, for locations (`--claude-args`, `.gitlab-ci.yml:14`).
-    public var invocationSource: String?
+    var invocationSource: String?
     /// The agent's CI job, when the invocation came from a CI file.
     public var ciJob: CIJobFacts?
     /// `.claude/settings.json`, `.claude/settings.local.json` and `.mcp.json` as found in the repository.
-    public var repositorySettings: [ClaudeSettings]
+    var repositorySettings: [ClaudeSettings]
     /// Secrets found in the agent's arguments and CI configuration (already redacted).
-    public var configurationSecrets: [SecretFinding]
+    var configurationSecrets: [SecretFinding]
     /// The change under review (post stage).
-    public var changeSet: ChangeSet?
+    var changeSet: ChangeSet?
     /// Secrets in the change's added lines (post stage, already redacted).
-    public var changeSecrets: [SecretFinding]
+    var changeSecrets: [SecretFinding]
     /// The agent's transcript (post stage), when one was given.
     public var transcript: Transcript?
     /// Secrets found in the transcript's tool inputs and results (already redacted).
-    public var transcriptSecrets: [SecretFinding]
+    var transcriptSecrets: [SecretFinding]
     /// What `pre` recorded, when its state file was found.
     public var preState: PreState?
     /// Digests of `.git/config` and `.git/hooks` now.
-    public var gitMetadata: GitMetadata?
+    var gitMetadata: GitMetadata?
     /// The root (absolute) of the checkout the agent worked in, for path checks of the transcript: the
     /// repository root, or the agent job's own checkout when it ran in another job (see
     /// `PostStageCollector.agentWorkspaceRoot`).
-    public var workspaceRoot: String?
+    var workspaceRoot: String?
     /// The home folder of the job, for `~` in paths.
-    public var home: String?
+    var home: String?
     /// The agent's exit status, when the gate ran it (`run`).
     public var agentExitStatus: Int32?
     /// What changed in the `.git` metadata during the agent's run (one line per path), when the gate
     /// ran the agent and took snapshots before and after it.
-    public var gitMetadataChanges: [String]?
+    var gitMetadataChanges: [String]?
     /// Processes of the agent still running after it exited, when the gate ran it as its own user.
-    public var lingeringProcesses: Int?
+    var lingeringProcesses: Int?
     /// Pre stage: `@` imports of the agent's memory files that reach outside the checkout or into secrets.
-    public var memoryImports: [MemoryImport] = []
+    var memoryImports: [MemoryImport] = []
     /// Pre stage: the subagents the checkout (or the job's scripts) define.
-    public var subagents: [SubagentDefinition] = []
+    var subagents: [SubagentDefinition] = []
     /// Paths named by the transcript's file tools, as resolved lexically under `workspaceRoot`,
     /// mapped to where they lead on disk at post time (symbolic links followed); an empty string
     /// when resolving looped. Filled by the post collector; rules stay pure.
-    public var onDiskPaths: [String: String] = [:]
+    var onDiskPaths: [String: String] = [:]
     /// The package the agent is installed from (`AgentAdapter.packageID`), for the pinning check.
-    public var agentPackage = ClaudeArgumentParser.packageName
+    var agentPackage = ClaudeArgumentParser.packageName
     /// Pre: whether the agent will run with the gate's live PreToolUse hook (started by `run`/`agent` as
     /// root); `nil` when not known.
-    public var liveHook: Bool?
+    var liveHook: Bool?
 
     /// Creates facts.
     public init(stage: Stage, ci: CIContext = CIContext(), invocation: AgentInvocation? = nil, invocationSource: String? = nil,

@@ -22,7 +22,7 @@ public struct Finding: Sendable, Equatable, Codable, Hashable {
         /// Repository-relative path.
         public var path: String
         /// 1-based line, when the finding is about a line.
-        public var line: Int?
+        var line: Int?
 
         /// Creates a location.
         public init(path: String, line: Int? = nil) {
@@ -34,17 +34,17 @@ public struct Finding: Sendable, Equatable, Codable, Hashable {
     /// The governance rule id, e.g. `secrets.leak`.
     public var rule: String
     /// What to do.
-    public var action: Action
+    var action: Action
     /// What was seen and what is allowed; never contains a secret.
-    public var message: String
+    var message: String
     /// Where, when the finding is about a file.
-    public var location: Location?
+    var location: Location?
     /// For `secrets.leak` and `transcript.secret-exposure`: the secret rule's id.
-    public var secretRule: String?
+    var secretRule: String?
     /// Redacted evidence (a secret's preview and hash, a command snippet), safe to print.
-    public var evidence: String?
+    var evidence: String?
     /// Stable identity of the finding across runs.
-    public var fingerprint: String
+    var fingerprint: String
 
     /// Creates a finding.
     public init(rule: String, action: Action, message: String, location: Location? = nil, secretRule: String? = nil,
@@ -67,7 +67,7 @@ public struct Finding: Sendable, Equatable, Codable, Hashable {
     }
 
     /// Orders findings by action, path, line and rule, so every report lists them the same way.
-    public static func reportOrder(_ lhs: Finding, _ rhs: Finding) -> Bool {
+    static func reportOrder(_ lhs: Finding, _ rhs: Finding) -> Bool {
         let left = (lhs.action, lhs.location?.path ?? "", lhs.location?.line ?? 0, lhs.rule, lhs.fingerprint)
         let right = (rhs.action, rhs.location?.path ?? "", rhs.location?.line ?? 0, rhs.rule, rhs.fingerprint)
         if left.0 != right.0 { return left.0 < right.0 }

@@ -21,7 +21,7 @@ public enum PermissionMode: Sendable, Hashable, CustomStringConvertible, Codable
     case unknown(String)
 
     /// Every mode Claude Code knows, in the documented order.
-    public static let knownModes: [PermissionMode] = [.default, .acceptEdits, .plan, .auto, .dontAsk, .bypassPermissions]
+    static let knownModes: [PermissionMode] = [.default, .acceptEdits, .plan, .auto, .dontAsk, .bypassPermissions]
 
     /// Reads a mode from its command-line or settings spelling.
     /// - Parameter text: The value, e.g. `acceptEdits` or `manual`; surrounding whitespace is ignored.
@@ -52,7 +52,7 @@ public enum PermissionMode: Sendable, Hashable, CustomStringConvertible, Codable
     }
 
     /// Whether Claude Code knows this mode.
-    public var isKnown: Bool {
+    var isKnown: Bool {
         if case .unknown = self { return false }
         return true
     }

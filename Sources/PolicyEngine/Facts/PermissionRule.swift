@@ -44,7 +44,7 @@ public struct PermissionRule: Sendable, Hashable, CustomStringConvertible, TextC
     }
 
     /// Where a path pattern is anchored.
-    public enum PathAnchor: String, Sendable, Hashable, Codable {
+    enum PathAnchor: String, Sendable, Hashable, Codable {
         /// `//path`: the filesystem root.
         case filesystemRoot
         /// `~/path`: the home directory.
@@ -59,11 +59,11 @@ public struct PermissionRule: Sendable, Hashable, CustomStringConvertible, TextC
     /// A path pattern with its anchor.
     public struct PathPattern: Sendable, Hashable {
         /// Where the pattern is anchored.
-        public var anchor: PathAnchor
+        var anchor: PathAnchor
         /// The pattern after the anchor prefix (`src/**` for `./src/**`; empty for `~`).
         public var pattern: String
         /// The specifier as written.
-        public var raw: String
+        var raw: String
 
         /// Parses a path specifier.
         /// - Parameter raw: The text inside the parentheses, e.g. `//etc/**` or `src/**`.
@@ -88,7 +88,7 @@ public struct PermissionRule: Sendable, Hashable, CustomStringConvertible, TextC
         }
 
         /// True for a bare name without `/` (such as `.env`), which matches at any depth.
-        public var matchesAtAnyDepth: Bool {
+        var matchesAtAnyDepth: Bool {
             anchor == .workingDirectory && !raw.hasPrefix("./") && raw != "."
                 && !Self.trimmingTrailingSlashes(pattern).contains("/")
         }
@@ -104,12 +104,12 @@ public struct PermissionRule: Sendable, Hashable, CustomStringConvertible, TextC
     /// then rules with different anchors are never proven to cover each other, and are assumed to meet.
     public struct PathContext: Sendable, Hashable {
         /// The agent's working directory (absolute).
-        public var workingDirectory: String?
+        var workingDirectory: String?
         /// The home directory (absolute).
-        public var home: String?
+        var home: String?
         /// The directory `/path` rules are anchored to (absolute): the project root for project settings,
         /// the original working directory for command-line rules.
-        public var settingsSource: String?
+        var settingsSource: String?
 
         /// Creates a context.
         /// - Parameters:
@@ -138,16 +138,16 @@ public struct PermissionRule: Sendable, Hashable, CustomStringConvertible, TextC
     /// The rule text as given, without surrounding whitespace.
     public let text: String
     /// The tool name (`Bash`, `mcp__gitlab__get_issue`, `*`, …).
-    public let toolName: String
+    let toolName: String
     /// The text inside the parentheses, trimmed, if the rule has any.
-    public let specifier: String?
+    let specifier: String?
     /// What the specifier says.
     public let kind: Kind
 
     // MARK: - Tool names
 
     /// Built-in tool names of Claude Code v2.1.240.
-    public static let builtInToolNames: Set<String> = [
+    static let builtInToolNames: Set<String> = [
         "Agent", "Artifact", "AskUserQuestion", "Bash", "CronCreate", "CronDelete", "CronList", "Edit",
         "EndConversation", "EnterPlanMode", "EnterWorktree", "ExitPlanMode", "ExitWorktree", "Glob", "Grep",
         "ListAgents", "ListMcpResourcesTool", "LSP", "Monitor", "NotebookEdit", "PowerShell", "PushNotification",
@@ -158,7 +158,7 @@ public struct PermissionRule: Sendable, Hashable, CustomStringConvertible, TextC
     ]
 
     /// Legacy tool names still seen in older transcripts and configurations.
-    public static let legacyToolNames: Set<String> = [
+    static let legacyToolNames: Set<String> = [
         "Task", "MultiEdit", "LS", "NotebookRead", "KillShell", "BashOutput", "MCPSearch", "View",
     ]
 
@@ -213,7 +213,7 @@ public struct PermissionRule: Sendable, Hashable, CustomStringConvertible, TextC
     /// so `Bash(git diff *),Bash(git log *) Read` gives three rules.
     /// - Parameter list: One argument's text.
     /// - Returns: The rule texts, without empty pieces.
-    public static func splitList(_ list: String) -> [String] {
+    @_spi(Fuzzing) public static func splitList(_ list: String) -> [String] {
         var pieces: [String] = []
         var current = ""
         var depth = 0
@@ -316,19 +316,19 @@ public struct PermissionRule: Sendable, Hashable, CustomStringConvertible, TextC
     public var description: String { text }
 
     /// Whether the rule is well formed.
-    public var isValid: Bool {
+    var isValid: Bool {
         if case .invalid = kind { return false }
         return true
     }
 
     /// Whether the rule names an MCP tool or server (`mcp__…`).
-    public var isMCP: Bool {
+    @_spi(Fuzzing) public var isMCP: Bool {
         if case .mcp = kind { return true }
         return false
     }
 
     /// Whether the tool name is a built-in or legacy Claude Code tool, an `mcp__` name or `*`.
-    public var isKnownTool: Bool {
+    var isKnownTool: Bool {
         Self.builtInToolNames.contains(toolName) || Self.legacyToolNames.contains(toolName)
             || toolName.hasPrefix("mcp__") || toolName == "*"
     }
@@ -336,7 +336,7 @@ public struct PermissionRule: Sendable, Hashable, CustomStringConvertible, TextC
     /// True when a path rule is one Claude Code never consults: only `Read(path)` and `Edit(path)`
     /// are checked; `Write(path)`, `NotebookEdit(path)`, `MultiEdit(path)`, `Glob(path)`, `Grep(path)`
     /// are accepted with a startup warning and have no effect (#74567).
-    public var isIgnoredPathRule: Bool {
+    var isIgnoredPathRule: Bool {
         guard case .path = kind else { return false }
         return toolName != "Read" && toolName != "Edit"
     }
@@ -355,10 +355,10 @@ public struct PermissionRule: Sendable, Hashable, CustomStringConvertible, TextC
     ///   (``blanketPrograms``, versioned names such as `python3.12` included) followed only by options
     ///   before the first `*` (`Bash(sh *)`, `Bash(python -c *)`, `Bash(node:*)`, `Bash(python*)`,
     ///   `Bash(eval *)`); `Bash(python3 -m pytest *)` pins a module and is not blanket.
-    public var isBlanket: Bool { blanketReason != nil }
+    var isBlanket: Bool { blanketReason != nil }
 
     /// Why the rule is blanket (see ``isBlanket``), or `nil` when it is not.
-    public var blanketReason: String? {
+    var blanketReason: String? {
         switch kind {
         case .allTools:
             return "'*' allows every tool"
@@ -388,7 +388,7 @@ public struct PermissionRule: Sendable, Hashable, CustomStringConvertible, TextC
 
     /// Programs that run arbitrary code given to them, so a wildcard after them allows any command:
     /// shells, language interpreters and command runners.
-    public static let blanketPrograms: Set<String> = [
+    static let blanketPrograms: Set<String> = [
         // shells
         "sh", "bash", "zsh", "dash", "ksh", "mksh", "yash", "fish", "csh", "tcsh", "ash", "busybox", "pwsh", "powershell",
         // interpreters
@@ -458,7 +458,7 @@ public struct PermissionRule: Sendable, Hashable, CustomStringConvertible, TextC
     ///   - role: The list the rule sits in.
     ///   - context: Directories used to resolve path patterns.
     /// - Returns: Whether the call matches the rule.
-    public func matches(
+    @_spi(Fuzzing) public func matches(
         toolName calledTool: String,
         bashCommand: String? = nil,
         path: String? = nil,

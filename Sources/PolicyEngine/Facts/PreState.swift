@@ -4,27 +4,27 @@ public struct PreState: Sendable, Codable, Equatable {
     /// The format version.
     public var version = 1
     /// The commit the agent started from.
-    public var baseline: String
+    var baseline: String
     /// SHA-256 of `.git/config`.
-    public var gitConfigSHA256: String?
+    var gitConfigSHA256: String?
     /// SHA-256 of each file under `.git/hooks`, by name.
-    public var hooks: [String: String]
+    @_spi(Fuzzing) public var hooks: [String: String]
     /// The policy that decided `pre`.
-    public var policySource: String
+    var policySource: String
     /// Its digest.
-    public var policySHA256: String
+    var policySHA256: String
     /// The tools the agent was granted (`--allowedTools`), as written.
-    public var grants: [String]
+    var grants: [String]
     /// The permission mode it was started in.
-    public var permissionMode: String?
+    var permissionMode: String?
     /// The CI job `pre` ran in. Git metadata is compared only within the same job: a later job gets a
     /// fresh checkout whose `.git/config` the runner writes anew.
-    public var jobID: String?
+    var jobID: String?
     /// The repository's CI files the agent's job was read from (`--ci-config` and its local includes,
     /// taken or not, and where symbolic links among them lead): `post` protects them like `.gitlab-ci.yml`.
-    public var ciFiles: [String]?
+    var ciFiles: [String]?
     /// The local wildcard includes, as written: a file the change adds that they match is protected too.
-    public var ciFilePatterns: [String]?
+    var ciFilePatterns: [String]?
 
     /// Creates a state.
     public init(baseline: String, gitConfigSHA256: String?, hooks: [String: String], policySource: String,

@@ -49,9 +49,9 @@ public struct TranscriptProblem: Sendable, Hashable, CustomStringConvertible {
     /// What kind of problem this is.
     public var kind: Kind
     /// The 1-based line of the transcript where it was found, when it belongs to one line.
-    public var line: Int?
+    var line: Int?
     /// What was wrong, in words; never quotes transcript content.
-    public var reason: String
+    var reason: String
 
     /// Creates a problem.
     /// - Parameters:

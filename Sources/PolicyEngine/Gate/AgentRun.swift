@@ -13,15 +13,20 @@ extension Gate {
 
     /// `run` and `agent` before the agent starts: the policy from a trusted place (`agentPolicySource`)
     /// and pre on the agent's command line, with the live hook as the runner will give it.
-    /// - Parameter handingOff: `agent`: refuse to start when the hand-off could not be authenticated.
+    /// - Parameters:
+    ///   - handingOff: `agent`: refuse to start when the hand-off could not be authenticated.
+    ///   - agent: the agent (Claude Code unless told).
+    ///   - ciProvider: the CI system (GitLab unless told).
     /// - Throws: a one-line error when the policy, the key or the command line cannot be read.
     public static func startAgent(repository: String, explicitPolicy: PolicySource?, command: [String],
-                                  environment: [String: String], handingOff: Bool = false) throws -> AgentStart {
-        let source = try agentPolicySource(explicit: explicitPolicy, repository: repository, environment: environment)
+                                  environment: [String: String], handingOff: Bool = false,
+                                  agent: any AgentAdapter = ClaudeCode(), ciProvider: any CIProvider = GitLabCI()) throws -> AgentStart {
+        let source = try agentPolicySource(explicit: explicitPolicy, repository: repository, environment: environment,
+                                           ciProvider: ciProvider)
         let trusted = try TrustedInputs(source: source, repository: repository)
         if handingOff { try Handoff.requireKey(environment: environment, policy: trusted.policy) }
         let pre = try pre(repository: repository, policy: trusted.policy, invocation: .argv(command), environment: environment,
-                          liveHook: AgentSession.installsLiveHook)
+                          liveHook: AgentSession.installsLiveHook, agent: agent, ciProvider: ciProvider)
         return AgentStart(trusted: trusted, pre: pre)
     }
 

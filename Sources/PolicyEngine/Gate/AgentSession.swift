@@ -14,17 +14,17 @@ public struct AgentSession {
     /// What to run.
     public struct Request: Sendable {
         /// The checkout.
-        public var repository: String
+        var repository: String
         /// `claude …`.
-        public var command: [String]
+        @_spi(Fuzzing) public var command: [String]
         /// The gate's environment.
         public var environment: [String: String]
         /// `--agent-user`, overriding the policy's `agent.user`.
         public var user: String?
         /// How long the agent may run.
-        public var timeout: Duration?
+        var timeout: Duration?
         /// Folders of the checkout that are the gate's (left out of the commit).
-        public var gateFolder: String
+        var gateFolder: String
 
         /// Creates a request.
         public init(repository: String, command: [String], environment: [String: String], user: String?,
@@ -44,24 +44,24 @@ public struct AgentSession {
         public var base: String
         public var head: String
         /// The private repository holding `head` (it borrows the checkout's objects).
-        public var repository: String
+        var repository: String
         /// The transcript in the private folder, and its digest.
-        public var transcriptPath: String
-        public var transcriptSHA256: String
+        var transcriptPath: String
+        var transcriptSHA256: String
         /// How the agent ended.
-        public var exitStatus: Int32
-        public var lingeringProcesses: Int
+        var exitStatus: Int32
+        var lingeringProcesses: Int
         /// The `.git` metadata before and after, and what changed.
-        public var metadataBefore: GitMetadataSnapshot
-        public var metadataAfter: GitMetadataSnapshot
-        public var metadataChanges: [String]
+        var metadataBefore: GitMetadataSnapshot
+        var metadataAfter: GitMetadataSnapshot
+        var metadataChanges: [String]
         /// How it was isolated, and what the commit left out.
         public var isolation: AgentIsolation
-        public var skipped: [String]
+        var skipped: [String]
     }
 
     /// The private folder of this session; removed by `close()`.
-    public let privateFolder: PrivateFolder
+    let privateFolder: PrivateFolder
     private let runner: AgentRunner
 
     /// Creates a session with a fresh private folder.
@@ -90,7 +90,7 @@ public struct AgentSession {
 
     /// Whether `run` gives the agent the live hook: it does whenever the agent runs as a user of its own,
     /// which needs root (the hook's settings are mounted in a namespace only root can make).
-    public static var installsLiveHook: Bool { geteuid() == 0 }
+    static var installsLiveHook: Bool { geteuid() == 0 }
 
     /// Runs the agent and commits what it left. Call only after pre passed.
     /// - Throws: `RunnerError` or a git error (one line) when the agent cannot be run or its work read.
@@ -137,7 +137,7 @@ public struct AgentSession {
     }
 
     /// The post request for judging the work in this process (`run`).
-    public static func postRequest(for work: Work, checkout: String, environment: [String: String]) -> PostStageCollector.Request {
+    static func postRequest(for work: Work, checkout: String, environment: [String: String]) -> PostStageCollector.Request {
         var request = PostStageCollector.Request(repository: work.repository, base: work.base, head: work.head,
                                                  transcriptPath: work.transcriptPath, agentExitStatus: work.exitStatus,
                                                  environment: environment)

@@ -56,7 +56,7 @@ public enum Gate {
 
     /// Whether the gate's runner will give the agent the live hook: `run` and `agent` do when they run it
     /// as a user of its own (as root). For `pre` alone, whether the CI job starts the agent through them.
-    public static func liveHook(facts: Facts) -> Bool {
+    static func liveHook(facts: Facts) -> Bool {
         guard let job = facts.ciJob else { return false }
         return job.scriptLines.contains { line in
             ShellWords.commandsLeniently(in: line.text).contains { words in
@@ -110,7 +110,7 @@ public enum Gate {
 
     /// The policy post judges by when none is given: `.policy-gate.yml` of the base commit, so the
     /// change cannot loosen its own checks.
-    public static func postPolicySource(explicit: PolicySource?, request: PostStageCollector.Request) throws -> PolicySource {
+    static func postPolicySource(explicit: PolicySource?, request: PostStageCollector.Request) throws -> PolicySource {
         if let explicit { return explicit }
         return .reference(repository: request.repository, revision: try PostStageCollector.base(for: request))
     }
@@ -127,7 +127,7 @@ public enum Gate {
     }
 
     /// One report for `run`: pre's and post's findings, each rule once, and pre's invocation.
-    public static func combine(pre: GateReport, post: GateReport) -> GateReport {
+    static func combine(pre: GateReport, post: GateReport) -> GateReport {
         var combined = post
         combined.findings = (pre.findings + post.findings).sorted(by: Finding.reportOrder)
         combined.evaluatedRules = pre.evaluatedRules + post.evaluatedRules.filter { rule in
@@ -143,10 +143,10 @@ extension Gate {
     /// file or ref; else, in a GitLab pipeline, `.policy-gate.yml` of the merge request's target branch
     /// (the default branch outside merge requests), which must have been fetched; else the checkout's.
     /// - Throws: `RunnerError` when the target branch is not in the repository.
-    public static func agentPolicySource(explicit: PolicySource?, repository: String,
-                                         environment: [String: String]) throws -> PolicySource {
+    static func agentPolicySource(explicit: PolicySource?, repository: String, environment: [String: String],
+                                  ciProvider: any CIProvider = GitLabCI()) throws -> PolicySource {
         if let explicit { return explicit }
-        let ci = CIContext(environment: environment)
+        let ci = ciProvider.context(environment: environment)
         guard ci.isGitLabCI, let branch = ci.targetBranch ?? ci.defaultBranch else { return .automatic(repository: repository) }
         let git = try GitRepository(path: repository)
         for candidate in ["refs/policy-gate/policy", "refs/remotes/origin/\(branch)", "refs/heads/\(branch)"]

@@ -3,9 +3,9 @@ import Foundation
 
 /// The files the agent job hands to `post`, in one folder (`.policy-gate/` by default).
 public enum Handoff {
-    public static let bundleName = "agent.bundle"
-    public static let transcriptName = "transcript.jsonl"
-    public static let manifestName = "manifest.json"
+    static let bundleName = "agent.bundle"
+    static let transcriptName = "transcript.jsonl"
+    static let manifestName = "manifest.json"
 
     /// Writes the hand-off of `work` into `folder` (inside the checkout, after the agent is gone).
     /// - Throws: `RunnerError` when a file cannot be written or the key is missing while required.
@@ -33,7 +33,7 @@ public enum Handoff {
     /// The key that authenticates the hand-off; `nil` when the policy does without.
     /// - Throws: `RunnerError` when the policy requires it and it is not set.
     @discardableResult
-    public static func requireKey(environment: [String: String], policy: Policy) throws -> SymmetricKey? {
+    static func requireKey(environment: [String: String], policy: Policy) throws -> SymmetricKey? {
         let key = try HandoffManifest.key(from: environment)
         if key == nil && policy.agent.handoffAuthentication {
             throw RunnerError("\(HandoffManifest.keyVariable) is not set: the hand-off cannot be authenticated (create a masked CI/CD variable with openssl rand -hex 32, or set agent.handoff_authentication: none)")
@@ -44,9 +44,9 @@ public enum Handoff {
     /// A hand-off that `post` checked: its manifest is authentic (or the policy allows it unsigned),
     /// belongs to this pipeline, and the bundle and transcript beside it are the ones it names.
     public struct Verified: Sendable {
-        public var manifest: HandoffManifest
-        public var transcriptPath: String
-        public var authenticated: Bool
+        var manifest: HandoffManifest
+        var transcriptPath: String
+        var authenticated: Bool
     }
 
     /// Checks the hand-off in `folder`.

@@ -1,14 +1,14 @@
 /// The Markdown the annotator posts: the stage's summary note and the inline comment on a secret.
 /// Pure functions of the report; everything that came from the agent or the diff goes through
 /// `GitLabMarkdown.inline(_:)`.
-public enum AnnotationMarkdown {
+enum AnnotationMarkdown {
     /// Findings listed in the note's table; the rest are counted.
-    public static let maxTableRows = 100
+    static let maxTableRows = 100
 
     /// The hidden first line that identifies a stage's note: `<!-- policy-gate:stage=pre -->`.
     /// - Parameter stage: the stage.
     /// - Returns: the marker.
-    public static func stageMarker(_ stage: Facts.Stage) -> String {
+    static func stageMarker(_ stage: Facts.Stage) -> String {
         "<!-- policy-gate:stage=\(stage.rawValue) -->"
     }
 
@@ -16,14 +16,14 @@ public enum AnnotationMarkdown {
     /// fingerprint (hex only), since a fingerprint contains a path the agent chose.
     /// - Parameter fingerprint: the finding's fingerprint.
     /// - Returns: `<!-- policy-gate:finding=<32 hex digits> -->`.
-    public static func findingMarker(_ fingerprint: String) -> String {
+    static func findingMarker(_ fingerprint: String) -> String {
         "<!-- policy-gate:finding=\(SecretRedaction.hash(fingerprint).prefix(32)) -->"
     }
 
     /// The summary note of a stage: marker, verdict line, findings table, link to the job.
     /// - Parameter report: the stage's report.
     /// - Returns: the note body, without active quick actions or mentions.
-    public static func note(for report: GateReport) -> String {
+    static func note(for report: GateReport) -> String {
         let blocking = report.findings.filter { $0.action == .block }.count
         let warnings = report.findings.filter { $0.action == .warn }.count
         var lines = [stageMarker(report.stage)]
@@ -68,7 +68,7 @@ public enum AnnotationMarkdown {
     ///   - finding: a finding with a `secretRule`.
     ///   - report: the stage's report (for the stage and the job link).
     /// - Returns: the comment body, starting with the finding's marker.
-    public static func discussion(for finding: Finding, in report: GateReport) -> String {
+    static func discussion(for finding: Finding, in report: GateReport) -> String {
         var lines = [findingMarker(finding.fingerprint)]
         var headline = "\(emoji(finding.action == .block ? .block : .warn)) **policy-gate \(report.stage.rawValue): "
             + "a secret on this line** (\(finding.action.rawValue), rule \(GitLabMarkdown.inline(finding.rule, limit: 80))"

@@ -6,19 +6,19 @@ import Foundation
 ///
 /// It never throws and never changes the decision: what fails is returned in
 /// `AnnotationResult.problems`, for standard error and the audit record.
-public struct GitLabAnnotator: Sendable {
+struct GitLabAnnotator: Sendable {
     /// The label of a blocked stage.
-    public static let blockedLabel = "policy-gate::blocked"
+    static let blockedLabel = "policy-gate::blocked"
     /// The label of a stage that passed (warnings included).
-    public static let passedLabel = "policy-gate::passed"
+    static let passedLabel = "policy-gate::passed"
     /// New inline comments posted by one run; further secret findings are in the note only.
-    public static let maxInlineComments = 20
+    static let maxInlineComments = 20
 
     private let client: GitLabClient
 
     /// Creates an annotator that calls GitLab through `client`.
     /// - Parameter client: a client with an access token.
-    public init(client: GitLabClient) {
+    init(client: GitLabClient) {
         self.client = client
     }
 
@@ -32,7 +32,7 @@ public struct GitLabAnnotator: Sendable {
     ///   - transport: how requests are sent.
     ///   - limits: attempts, timeouts and bounds.
     /// - Returns: what was done and what failed.
-    public static func annotate(_ report: GateReport, environment: [String: String],
+    static func annotate(_ report: GateReport, environment: [String: String],
                                 transport: any Transport = URLSessionTransport(),
                                 limits: GitLabLimits = .standard) async -> AnnotationResult {
         let token: GitLabToken
@@ -58,7 +58,7 @@ public struct GitLabAnnotator: Sendable {
     /// Annotates the merge request of `report.ci` with the report.
     /// - Parameter report: the stage's report.
     /// - Returns: what was done and what failed.
-    public func annotate(_ report: GateReport) async -> AnnotationResult {
+    func annotate(_ report: GateReport) async -> AnnotationResult {
         let report = withoutToken(report)
         var result = AnnotationResult()
         guard let project = report.ci.projectID else {

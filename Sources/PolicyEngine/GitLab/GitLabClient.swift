@@ -8,9 +8,9 @@ import FoundationNetworking
 /// the total time. Every failure is a `GitLabError`, which cannot carry the token.
 public struct GitLabClient: Sendable {
     /// The API root, e.g. `https://gitlab.example.com/api/v4` (no trailing slash).
-    public let baseURL: URL
+    let baseURL: URL
     /// Attempts, timeouts and bounds.
-    public let limits: GitLabLimits
+    let limits: GitLabLimits
     private let token: GitLabToken
     private let transport: any Transport
     private let deadline: ContinuousClock.Instant
@@ -41,7 +41,7 @@ public struct GitLabClient: Sendable {
     /// Percent-encodes one path segment (a project path such as `group/project` becomes `group%2Fproject`).
     /// - Parameter text: the segment.
     /// - Returns: the encoded segment.
-    public static func segment(_ text: String) -> String {
+    static func segment(_ text: String) -> String {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
@@ -62,7 +62,7 @@ public struct GitLabClient: Sendable {
     ///   - query: query parameters.
     /// - Returns: the decoded reply.
     /// - Throws: `GitLabError`.
-    public func get<Reply: Decodable>(_ type: Reply.Type, _ path: String, query: [URLQueryItem] = []) async throws(GitLabError) -> Reply {
+    func get<Reply: Decodable>(_ type: Reply.Type, _ path: String, query: [URLQueryItem] = []) async throws(GitLabError) -> Reply {
         let url = try makeURL(path, query: query)
         return try decode(type, try await perform(.get, url: url, body: nil), request: label(.get, url))
     }
@@ -75,7 +75,7 @@ public struct GitLabClient: Sendable {
     ///   - query: query parameters (`per_page` and `page` are set here).
     /// - Returns: the items of all pages, in order.
     /// - Throws: `GitLabError`, of kind `.tooManyPages` past `limits.maxPages`.
-    public func getAll<Item: Decodable>(_ type: Item.Type, _ path: String, query: [URLQueryItem] = []) async throws(GitLabError) -> [Item] {
+    func getAll<Item: Decodable>(_ type: Item.Type, _ path: String, query: [URLQueryItem] = []) async throws(GitLabError) -> [Item] {
         var items: [Item] = []
         let walk = try await forEachPage(type, path, query: query) { page in
             items += page
@@ -88,7 +88,7 @@ public struct GitLabClient: Sendable {
     }
 
     /// How a walk over a list's pages ended.
-    public enum PageWalk: Sendable, Equatable {
+    enum PageWalk: Sendable, Equatable {
         /// The last page was read.
         case ended
         /// The caller asked to stop.
@@ -108,7 +108,7 @@ public struct GitLabClient: Sendable {
     ///   - body: called with each page; returns whether to go on.
     /// - Returns: how the walk ended.
     /// - Throws: `GitLabError`.
-    public func forEachPage<Item: Decodable>(_ type: Item.Type, _ path: String, query: [URLQueryItem] = [], maxPages: Int? = nil,
+    func forEachPage<Item: Decodable>(_ type: Item.Type, _ path: String, query: [URLQueryItem] = [], maxPages: Int? = nil,
                                              _ body: ([Item]) async -> Bool) async throws(GitLabError) -> PageWalk {
         var url = try makeURL(path, query: query.filter { $0.name != "per_page" && $0.name != "page" }
                               + [URLQueryItem(name: "per_page", value: "100")])
@@ -127,7 +127,7 @@ public struct GitLabClient: Sendable {
     ///   - maxBytes: the largest body accepted.
     /// - Returns: the body.
     /// - Throws: `GitLabError` (`.notFound` when there is no such file, `.invalidResponse` when it is too large).
-    public func getFile(_ path: String, maxBytes: Int) async throws(GitLabError) -> Data {
+    func getFile(_ path: String, maxBytes: Int) async throws(GitLabError) -> Data {
         let url = try makeURL(path, query: [])
         let response = try await perform(.get, url: url, body: nil, accept: "*/*")
         guard response.body.count <= maxBytes else {
@@ -156,7 +156,7 @@ public struct GitLabClient: Sendable {
     ///   - body: the JSON body.
     /// - Returns: the decoded reply.
     /// - Throws: `GitLabError`.
-    public func put<Reply: Decodable>(_ type: Reply.Type, _ path: String, body: some Encodable) async throws(GitLabError) -> Reply {
+    func put<Reply: Decodable>(_ type: Reply.Type, _ path: String, body: some Encodable) async throws(GitLabError) -> Reply {
         let url = try makeURL(path, query: [])
         return try decode(type, try await perform(.put, url: url, body: try encode(body, request: label(.put, url))),
                           request: label(.put, url))

@@ -11,7 +11,7 @@ public enum GitLabCredentials: Sendable {
     case unavailable(reason: String)
 
     /// The variables searched, in order.
-    public static let variables = ["POLICY_GATE_GITLAB_TOKEN", "GITLAB_TOKEN"]
+    static let variables = ["POLICY_GATE_GITLAB_TOKEN", "GITLAB_TOKEN"]
 
     /// Reads the token from `POLICY_GATE_GITLAB_TOKEN`, else `GITLAB_TOKEN`.
     /// - Parameter environment: the job's environment.

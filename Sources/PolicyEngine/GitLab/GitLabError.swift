@@ -38,11 +38,11 @@ public struct GitLabError: Error, Sendable, CustomStringConvertible {
     /// The kind of failure.
     public let kind: Kind
     /// `METHOD /path` of the call, relative to the API root, without query (never a header).
-    public let request: String
+    let request: String
     /// The HTTP status, when a reply arrived.
-    public let status: Int?
+    let status: Int?
     /// What the server or the network said, redacted.
-    public let detail: String
+    let detail: String
 
     /// Creates an error; every text is redacted with `token` here, once.
     /// - Parameters:
@@ -59,7 +59,7 @@ public struct GitLabError: Error, Sendable, CustomStringConvertible {
     }
 
     /// Whether later calls with the same token would fail the same way (so the annotator stops).
-    public var stopsAnnotation: Bool {
+    var stopsAnnotation: Bool {
         [.unauthorized, .outOfTime, .cancelled, .configuration].contains(kind)
     }
 

@@ -4,21 +4,21 @@ import Foundation
 /// that keep every loop finite.
 public struct GitLabLimits: Sendable {
     /// Attempts per request, the first included.
-    public var maxAttempts: Int
+    var maxAttempts: Int
     /// Seconds to wait for one reply.
-    public var requestTimeout: TimeInterval
+    var requestTimeout: TimeInterval
     /// Seconds for everything one client does; no request starts, and no retry waits, past it.
-    public var totalTime: TimeInterval
+    var totalTime: TimeInterval
     /// The first back-off, in seconds; it doubles on every retry.
-    public var initialBackoff: TimeInterval
+    var initialBackoff: TimeInterval
     /// The longest back-off, in seconds.
-    public var maxBackoff: TimeInterval
+    var maxBackoff: TimeInterval
     /// The longest wait a server may ask for (`Retry-After`, `RateLimit-Reset`) before the client gives up.
-    public var maxRetryAfter: TimeInterval
+    var maxRetryAfter: TimeInterval
     /// Pages read from one list before the client gives up (100 items a page).
-    public var maxPages: Int
+    var maxPages: Int
     /// Redirects followed for one request (same host only, GET only).
-    public var maxRedirects: Int
+    var maxRedirects: Int
 
     /// Creates limits.
     /// - Parameters:
@@ -54,7 +54,7 @@ public struct GitLabLimits: Sendable {
     ///   - now: the current time, for the reset and date forms.
     ///   - jitter: a number in `0...1`; the back-off is `d/2 + d/2 * jitter` for the doubled delay `d`.
     /// - Returns: the wait in seconds, never negative.
-    public func retryDelay(after response: TransportResponse?, attempt: Int, now: Date, jitter: Double) -> TimeInterval {
+    func retryDelay(after response: TransportResponse?, attempt: Int, now: Date, jitter: Double) -> TimeInterval {
         if let response {
             if let retryAfter = response.header("Retry-After") {
                 if let seconds = TimeInterval(retryAfter), seconds.isFinite {

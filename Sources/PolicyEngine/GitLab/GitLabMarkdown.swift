@@ -7,7 +7,7 @@ import Foundation
 /// some HTML. Text the agent wrote (finding messages, paths, evidence) therefore goes through
 /// `inline(_:)`, which keeps it on one line, escapes Markdown and HTML, and breaks mentions; the
 /// whole body then goes through `neutralizingQuickActions(_:)`, so no line of it can start a command.
-public enum GitLabMarkdown {
+enum GitLabMarkdown {
     /// U+200B ZERO WIDTH SPACE: after `@` it ends the name GitLab would read as a mention. A mark
     /// before `@` would not do: GitLab reads `@name` after any character that is not a word character.
     static let mentionBreak = "\u{200B}"
@@ -26,7 +26,7 @@ public enum GitLabMarkdown {
     ///   - text: untrusted text.
     ///   - limit: the most characters of `text` kept; longer text ends with `…`.
     /// - Returns: text that renders as itself and can neither act nor leave its table cell.
-    public static func inline(_ text: String, limit: Int = 300) -> String {
+    static func inline(_ text: String, limit: Int = 300) -> String {
         var source = Substring(text)
         var clipped = false
         if source.count > limit {
@@ -64,7 +64,7 @@ public enum GitLabMarkdown {
     /// marker) with one, so GitLab runs no quick action from it. The text renders the same.
     /// - Parameter body: a whole note body.
     /// - Returns: the body without active quick actions.
-    public static func neutralizingQuickActions(_ body: String) -> String {
+    static func neutralizingQuickActions(_ body: String) -> String {
         var lines: [Substring] = []
         for line in body.split(separator: "\n", omittingEmptySubsequences: false) {
             let lead = line.prefix { $0 == " " || $0 == "\t" || $0 == ">" }
@@ -82,7 +82,7 @@ public enum GitLabMarkdown {
     /// with `/` and a command word.
     /// - Parameter body: a note body.
     /// - Returns: `true` when GitLab could read a command in it.
-    public static func containsQuickAction(_ body: String) -> Bool {
+    static func containsQuickAction(_ body: String) -> Bool {
         body.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).contains { line in
             let rest = line.drop { $0 == " " || $0 == "\t" || $0 == ">" }
             guard rest.first == "/", let next = rest.dropFirst().first else { return false }
@@ -95,7 +95,7 @@ public enum GitLabMarkdown {
     ///   - title: the link text (escaped here).
     ///   - url: the target, e.g. `CI_JOB_URL`.
     /// - Returns: `[title](url)` with the URL's parentheses, spaces and angle brackets percent-encoded.
-    public static func link(_ title: String, to url: String) -> String? {
+    static func link(_ title: String, to url: String) -> String? {
         guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), ["http", "https"].contains(scheme),
               parsed.host != nil else { return nil }
         var safe = ""

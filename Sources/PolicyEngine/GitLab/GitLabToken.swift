@@ -4,7 +4,7 @@ import Foundation
 /// neither `Codable` nor `Equatable`, so it cannot reach a message, a report or a test log by accident.
 public struct GitLabToken: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// What replaces the token wherever it appears in text.
-    public static let placeholder = "[REDACTED]"
+    static let placeholder = "[REDACTED]"
 
     let value: String
 
@@ -31,7 +31,7 @@ public struct GitLabToken: Sendable, CustomStringConvertible, CustomDebugStringC
     /// `text` with every occurrence of the token (as is, and percent-encoded) replaced by `placeholder`.
     /// - Parameter text: any text that may echo the token (a server's error body, an error description).
     /// - Returns: the text without the token.
-    public func redact(_ text: String) -> String {
+    func redact(_ text: String) -> String {
         var result = text.replacingOccurrences(of: value, with: Self.placeholder)
         if let encoded = value.addingPercentEncoding(withAllowedCharacters: .alphanumerics), encoded != value {
             result = result.replacingOccurrences(of: encoded, with: Self.placeholder)

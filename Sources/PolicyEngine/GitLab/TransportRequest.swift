@@ -12,19 +12,19 @@ public struct TransportRequest: Sendable, CustomStringConvertible, CustomReflect
         case put = "PUT"
 
         /// Whether sending the request twice has the same effect as sending it once.
-        public var isIdempotent: Bool { self != .post }
+        var isIdempotent: Bool { self != .post }
     }
 
     /// The method.
-    public var method: Method
+    var method: Method
     /// The full URL, query included.
-    public var url: URL
+    @_spi(Fuzzing) public var url: URL
     /// Header fields. Never printed.
-    public var headers: [String: String]
+    var headers: [String: String]
     /// The body, for POST and PUT.
-    public var body: Data?
+    var body: Data?
     /// Seconds the transport may wait for the reply.
-    public var timeout: TimeInterval
+    var timeout: TimeInterval
 
     /// Creates a request.
     /// - Parameters:

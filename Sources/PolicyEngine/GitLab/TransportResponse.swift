@@ -3,11 +3,11 @@ import Foundation
 /// The reply to a `TransportRequest`.
 public struct TransportResponse: Sendable {
     /// The HTTP status code.
-    public var status: Int
+    var status: Int
     /// Header fields, names in lower case.
-    public var headers: [String: String]
+    var headers: [String: String]
     /// The body.
-    public var body: Data
+    var body: Data
 
     /// Creates a reply.
     /// - Parameters:
@@ -23,7 +23,7 @@ public struct TransportResponse: Sendable {
     /// The value of a header field, by case-insensitive name; `nil` when absent or blank.
     /// - Parameter name: the field name.
     /// - Returns: the trimmed value, or `nil`.
-    public func header(_ name: String) -> String? {
+    func header(_ name: String) -> String? {
         guard let value = headers[name.lowercased()]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
         return value
     }

@@ -26,7 +26,7 @@ extension DiffVisitor {
     }
 
     /// Hands the lines of an `addedLines` call to `addedLine` one by one.
-    public func addEachLine(of content: UnsafeBufferPointer<UInt8>, firstLine: Int) throws {
+    func addEachLine(of content: UnsafeBufferPointer<UInt8>, firstLine: Int) throws {
         var lineStart = 0
         var lineNumber = firstLine
         while lineStart < content.count {

@@ -46,18 +46,18 @@ public final class GitRepository {
     }
 
     /// The working directory, with a trailing `/`, or `nil` for a bare repository.
-    public var workingDirectory: String? {
+    var workingDirectory: String? {
         git_repository_workdir(handle).map { String(cString: $0) }
     }
 
     /// The `.git` directory, with a trailing `/`.
-    public var gitDirectory: String {
+    var gitDirectory: String {
         String(cString: git_repository_path(handle))
     }
 
     /// Resolves any revision (`HEAD`, `main~2`, a short SHA, a tag) to a full commit SHA.
     /// - Throws: `NativeError` when it does not name a commit.
-    public func resolveCommit(_ revision: String) throws(NativeError) -> String {
+    func resolveCommit(_ revision: String) throws(NativeError) -> String {
         let commit = try peelToCommit(revision)
         defer { git_object_free(commit) }
         return GitRepository.hex(git_object_id(commit))
@@ -65,7 +65,7 @@ public final class GitRepository {
 
     /// The best common ancestor of two revisions.
     /// - Throws: `NativeError` when either does not resolve or they share no history.
-    public func mergeBase(_ first: String, _ second: String) throws(NativeError) -> String {
+    func mergeBase(_ first: String, _ second: String) throws(NativeError) -> String {
         let one = try peelToCommit(first)
         defer { git_object_free(one) }
         let two = try peelToCommit(second)
@@ -80,9 +80,9 @@ public final class GitRepository {
         /// Full SHA.
         public var id: String
         /// Parents' full SHAs, first parent first (none for a root commit).
-        public var parents: [String]
+        var parents: [String]
         /// The raw message bytes, as stored.
-        public var message: [UInt8]
+        var message: [UInt8]
     }
 
     /// Every commit reachable from `head` and not from `base` (`git rev-list base..head`), parents before
@@ -118,7 +118,7 @@ public final class GitRepository {
 
     /// The bytes of a file as stored in a commit.
     /// - Throws: `NativeError` when the revision or path does not exist.
-    public func fileContents(at revision: String, path: String) throws(NativeError) -> [UInt8] {
+    func fileContents(at revision: String, path: String) throws(NativeError) -> [UInt8] {
         let commit = try peelToCommit(revision)
         defer { git_object_free(commit) }
         var tree: OpaquePointer?
@@ -412,7 +412,7 @@ public final class GitRepository {
     }
 
     /// The libgit2 version, e.g. `1.5.1`.
-    public static var libraryVersion: String {
+    static var libraryVersion: String {
         var major: Int32 = 0, minor: Int32 = 0, revision: Int32 = 0
         git_libgit2_version(&major, &minor, &revision)
         return "\(major).\(minor).\(revision)"
@@ -469,13 +469,13 @@ public final class GitRepository {
 /// already read that blob.
 public final class WholeFileCounts: Sendable {
     /// One blob's outcome.
-    public struct Entry: Sendable {
+    struct Entry: Sendable {
         /// Lines the file adds (of its converted text, for binary or UTF-16/32 content).
-        public var lines: Int
+        var lines: Int
         /// Whether the content counted as binary (or was too large to convert).
-        public var isBinary: Bool
+        var isBinary: Bool
         /// Whether the content needed conversion (a NUL byte or a byte-order mark).
-        public var converted = false
+        var converted = false
     }
 
     let counts = Locked<[String: Entry]>([:])

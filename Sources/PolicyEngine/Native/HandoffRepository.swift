@@ -9,18 +9,18 @@ import Glibc
 ///
 /// The gate never writes into the agent's `.git` and never runs git there: no hooks, no filter
 /// drivers, no attributes and nothing from its config take part. Files are stored byte for byte.
-public final class HandoffRepository {
+final class HandoffRepository {
     private let handle: OpaquePointer
     private let source: OpaquePointer
 
     /// What the working tree held that is not in the commit, one line each (nested repositories,
     /// devices, sockets, `.git` entries), for the audit record.
-    public private(set) var skipped: [String] = []
+    private(set) var skipped: [String] = []
 
     /// Creates the repository at `path` (a folder that does not exist yet) borrowing the objects of
     /// the repository at `sourcePath`.
     /// - Throws: `NativeError` when either cannot be opened, or a loose object of the agent's is damaged.
-    public init(at path: String, borrowingObjectsOf sourcePath: String) throws(NativeError) {
+    init(at path: String, borrowingObjectsOf sourcePath: String) throws(NativeError) {
         LibGit2Session.start()
         var opened: OpaquePointer?
         try GitRepository.check(git_repository_open_ext(&opened, sourcePath, UInt32(GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue), nil),
@@ -52,7 +52,7 @@ public final class HandoffRepository {
     }
 
     /// Opens a hand-off repository made earlier in this run.
-    public init(openingExisting path: String) throws(NativeError) {
+    init(openingExisting path: String) throws(NativeError) {
         var first: OpaquePointer?
         try GitRepository.check(git_repository_open_bare(&first, path), "git_repository_open_bare")
         var second: OpaquePointer?
@@ -73,7 +73,7 @@ public final class HandoffRepository {
     }
 
     /// The full SHA of a revision of the agent's repository (`HEAD`).
-    public func resolveAgentCommit(_ revision: String) throws(NativeError) -> String {
+    func resolveAgentCommit(_ revision: String) throws(NativeError) -> String {
         var object: OpaquePointer?
         try GitRepository.check(git_revparse_single(&object, source, revision), "git_revparse_single")
         defer { git_object_free(object) }
@@ -88,7 +88,7 @@ public final class HandoffRepository {
     /// read raw. `.git` entries at any depth, nested repositories and the folders in `excluding`
     /// (relative to the root) are left out.
     /// - Returns: the new commit's SHA.
-    public func commitWorkingTree(_ worktree: String, parent: String, base: String, excluding: Set<String>,
+    func commitWorkingTree(_ worktree: String, parent: String, base: String, excluding: Set<String>,
                                   message: String) throws(NativeError) -> String {
         let tracked = try trackedPaths(parent).union(try trackedPaths(base))
         var trackedFolders = Set<String>()
@@ -127,7 +127,7 @@ public final class HandoffRepository {
 
     /// A git bundle (version 2) holding the commits from `base` (excluded, its prerequisite) to `head`,
     /// with `head` as its `HEAD`, as `git fetch` reads it.
-    public func bundle(base: String, head: String) throws(NativeError) -> Data {
+    func bundle(base: String, head: String) throws(NativeError) -> Data {
         var walk: OpaquePointer?
         try GitRepository.check(git_revwalk_new(&walk, handle), "git_revwalk_new")
         defer { git_revwalk_free(walk) }

@@ -7,16 +7,16 @@ public struct NativeError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The library that failed.
-    public let library: Library
+    let library: Library
     /// The C function that failed, e.g. `git_repository_open_ext`.
-    public let function: String
+    let function: String
     /// The library's numeric error code.
-    public let code: Int
+    let code: Int
     /// The library's message.
-    public let message: String
+    let message: String
     /// For a PCRE2 compile error: the byte offset in the pattern where compilation failed. For a PCRE2
     /// match error from a windowed search: the byte offset in the subject where the failed search began.
-    public let offset: Int?
+    let offset: Int?
 
     /// Creates an error value.
     public init(library: Library, function: String, code: Int, message: String, offset: Int? = nil) {

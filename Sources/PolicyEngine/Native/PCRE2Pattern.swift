@@ -15,9 +15,9 @@ public final class PCRE2Pattern: @unchecked Sendable {
     /// Limits that bound the work of one match, so that a pathological pattern fails instead of hanging.
     public struct Limits: Sendable, Equatable {
         /// PCRE2's match limit (calls of the internal match function).
-        public var matchLimit: UInt32
+        var matchLimit: UInt32
         /// PCRE2's depth limit (backtracking depth).
-        public var depthLimit: UInt32
+        var depthLimit: UInt32
 
         /// Creates limits.
         public init(matchLimit: UInt32 = 10_000_000, depthLimit: UInt32 = 100_000) {
@@ -29,9 +29,9 @@ public final class PCRE2Pattern: @unchecked Sendable {
     /// The source text of the pattern.
     public let source: String
     /// Number of capture groups in the pattern.
-    public let captureCount: Int
+    let captureCount: Int
     /// The match and depth limits every match runs under.
-    public let limits: Limits
+    let limits: Limits
     private let code: OpaquePointer
     private let matchContext: OpaquePointer
     /// Whether the JIT compilation has been attempted; it is done on first use, so loading a large
@@ -91,7 +91,7 @@ public final class PCRE2Pattern: @unchecked Sendable {
     /// - Returns: byte ranges of group 0 and every capture group (`nil` for a group that did not take part),
     ///   or `nil` when there is no match.
     /// - Throws: `NativeError` when a limit is hit or matching fails; "no match" is never used for an error.
-    public func firstMatch(in subject: UnsafeBufferPointer<UInt8>, from start: Int) throws(NativeError) -> [Range<Int>?]? {
+    func firstMatch(in subject: UnsafeBufferPointer<UInt8>, from start: Int) throws(NativeError) -> [Range<Int>?]? {
         try firstMatch(in: subject, from: start, context: matchContext)
     }
 
@@ -100,7 +100,7 @@ public final class PCRE2Pattern: @unchecked Sendable {
     /// near its keywords instead of over the whole text.
     /// - Throws: `NativeError` when a limit is hit (its `offset` is where in the subject the failed search
     ///   began), or what `body` throws.
-    public func forEachMatch(in subject: UnsafeBufferPointer<UInt8>, startingIn windows: [Range<Int>],
+    func forEachMatch(in subject: UnsafeBufferPointer<UInt8>, startingIn windows: [Range<Int>],
                              _ body: ([Range<Int>?]) throws -> Void) throws {
         guard let context = pcre2_match_context_copy_8(matchContext) else {
             throw NativeError(library: .pcre2, function: "pcre2_match_context_copy", code: -1, message: "out of memory")
@@ -180,7 +180,7 @@ public final class PCRE2Pattern: @unchecked Sendable {
     ///   - subject: UTF-8 bytes (invalid sequences allowed).
     ///   - body: receives the byte ranges of group 0 and each capture group.
     /// - Throws: `NativeError` when a limit is hit, or what `body` throws.
-    public func forEachMatch(in subject: UnsafeBufferPointer<UInt8>, _ body: ([Range<Int>?]) throws -> Void) throws {
+    func forEachMatch(in subject: UnsafeBufferPointer<UInt8>, _ body: ([Range<Int>?]) throws -> Void) throws {
         var start = 0
         while start <= subject.count, let groups = try firstMatch(in: subject, from: start), let whole = groups[0] {
             try body(groups)
@@ -190,7 +190,7 @@ public final class PCRE2Pattern: @unchecked Sendable {
 
     /// Whether the pattern matches anywhere in `text`.
     /// - Throws: `NativeError` when a limit is hit.
-    public func matches(_ text: String) throws(NativeError) -> Bool {
+    @_spi(Fuzzing) public func matches(_ text: String) throws(NativeError) -> Bool {
         let bytes = Array(text.utf8)
         let result: Result<Bool, NativeError> = bytes.withUnsafeBufferPointer { buffer in
             Result { () throws(NativeError) in try firstMatch(in: buffer, from: 0) != nil }
@@ -199,7 +199,7 @@ public final class PCRE2Pattern: @unchecked Sendable {
     }
 
     /// The PCRE2 library version, e.g. `10.42 2022-12-11`.
-    public static var libraryVersion: String {
+    static var libraryVersion: String {
         var buffer = [UInt8](repeating: 0, count: 64)
         let length = buffer.withUnsafeMutableBytes { pcre2_config_8(UInt32(PCRE2_CONFIG_VERSION), $0.baseAddress) }
         guard length > 1 else { return "unknown" }
@@ -207,10 +207,10 @@ public final class PCRE2Pattern: @unchecked Sendable {
     }
 
     /// The JIT stack a search is retried with when PCRE2's default one overflows: 8 MiB.
-    public static let largeJITStack = 8 << 20
+    static let largeJITStack = 8 << 20
 
     /// Whether `error` says a search ran out of JIT stack even after the retry.
-    public static func isJITStackError(_ error: NativeError) -> Bool {
+    static func isJITStackError(_ error: NativeError) -> Bool {
         error.library == .pcre2 && error.code == Int(PCRE2_ERROR_JIT_STACKLIMIT)
     }
 

@@ -10,19 +10,19 @@ public struct Policy: Sendable {
         public var deny: [PermissionRule]
         /// `required`: the agent runs as a user of its own (the gate must be root); `none`: it may run as
         /// the gate's user, and the record says it was not isolated.
-        public var isolationRequired: Bool
+        var isolationRequired: Bool
         /// The agent's user (`NAME`, `UID` or `UID:GID`), when not the default 65532:65532.
         public var user: String?
         /// Variables of the job the agent receives besides the built-in allow-list (its API key).
         public var environment: [String]
         /// Whether `post` insists on a hand-off manifest authenticated with `POLICY_GATE_HANDOFF_KEY`.
-        public var handoffAuthentication: Bool
+        var handoffAuthentication: Bool
         /// `required`: a run without the gate's live PreToolUse hook blocks (`agent.live-enforcement`);
         /// `preferred`: it warns.
-        public var liveEnforcementRequired: Bool
+        var liveEnforcementRequired: Bool
         /// `agent.extra_options`: claude options accepted although the gate does not judge them (they pass
         /// `ci.widening-option`), and options the pinned CLI lacks, with the arity to read them by.
-        public var extraOptions: [String: ClaudeArgumentParser.Arity] = [:]
+        var extraOptions: [String: ClaudeArgumentParser.Arity] = [:]
     }
 
     /// `workspace:` — what the change may touch.
@@ -42,7 +42,7 @@ public struct Policy: Sendable {
         /// `built-in` (`builtInRules`), or a gitleaks TOML path relative to the policy file.
         public var rules: String
         /// The `rules` value that names the embedded rule set.
-        public static let builtInRules = "built-in"
+        static let builtInRules = "built-in"
         /// A fingerprint file relative to the policy file, if any.
         public var ignore: String?
         /// Whether inline allow markers on lines the change adds suppress findings.
@@ -56,7 +56,7 @@ public struct Policy: Sendable {
     }
 
     /// Where the policy came from.
-    public var origin: PolicyOrigin
+    var origin: PolicyOrigin
     /// `origin` as reports show it: `built-in`, a path, or `REV:path`.
     public var source: String { origin.description }
     /// SHA-256 of the policy text, for the audit record.

@@ -6,7 +6,7 @@ import Yams
 /// and every pattern compiled now so a bad one fails the load rather than a later check.
 public enum PolicyLoader {
     /// Name used for the embedded default policy in messages.
-    public static let builtInName = "built-in"
+    static let builtInName = "built-in"
 
     /// The default policy shipped in `rules/policy.yml`.
     public static func builtIn() throws(PolicyError) -> Policy {

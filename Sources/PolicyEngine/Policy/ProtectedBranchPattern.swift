@@ -16,7 +16,7 @@ public struct ProtectedBranchPattern: Sendable, Hashable, CustomStringConvertibl
     }
 
     /// Whether the pattern contains a wildcard.
-    public var isWildcard: Bool { pattern.contains("*") }
+    var isWildcard: Bool { pattern.contains("*") }
 
     /// The pattern as written.
     public var description: String { pattern }
@@ -24,7 +24,7 @@ public struct ProtectedBranchPattern: Sendable, Hashable, CustomStringConvertibl
     /// Whether `branch` is matched by this pattern.
     /// - Parameter branch: A branch name without `refs/heads/`.
     /// - Returns: `true` for an exact match, or for a wildcard match of the whole name.
-    public func matches(_ branch: String) -> Bool {
+    @_spi(Fuzzing) public func matches(_ branch: String) -> Bool {
         guard isWildcard else { return branch == pattern }
         let pieces = pattern.split(separator: "*", omittingEmptySubsequences: false).map { Array($0.unicodeScalars) }
         let name = Array(branch.unicodeScalars)

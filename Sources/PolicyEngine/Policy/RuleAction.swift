@@ -5,7 +5,7 @@ public enum RuleAction: String, Sendable, Codable, CaseIterable {
     case off
 
     /// The finding action for this setting, or `nil` when the rule is off.
-    public var findingAction: Finding.Action? {
+    var findingAction: Finding.Action? {
         switch self {
         case .block: .block
         case .warn: .warn

@@ -10,7 +10,7 @@ public struct WorkspaceGlob: Sendable {
     /// The pattern as written.
     public let text: String
     /// Whether it was written with a leading `!`.
-    public let isNegated: Bool
+    let isNegated: Bool
     private let regex: PCRE2Pattern
 
     /// Compiles a pattern.
@@ -30,7 +30,7 @@ public struct WorkspaceGlob: Sendable {
     }
 
     /// Whether a repository-relative path matches.
-    public func matches(_ path: String) -> Bool {
+    @_spi(Fuzzing) public func matches(_ path: String) -> Bool {
         // A glob translated by `translate` has no unbounded nesting, so a limit error cannot happen;
         // if it ever did, treating the path as matching is the safe side for both lists.
         (try? regex.matches(path)) ?? true
@@ -93,7 +93,7 @@ public struct WorkspaceGlobList: Sendable {
     }
 
     /// The pattern that decides for `path` when it matches (not negated), else `nil`.
-    public func match(_ path: String) -> WorkspaceGlob? {
+    func match(_ path: String) -> WorkspaceGlob? {
         for pattern in patterns.reversed() where pattern.matches(path) {
             return pattern.isNegated ? nil : pattern
         }

@@ -3,7 +3,7 @@ import Foundation
 /// The JSON audit record: a versioned, documented record of one stage's decision (`docs/audit-record.md`).
 public enum AuditRecordReporter {
     /// The schema version of the record.
-    public static let schemaVersion = 1
+    static let schemaVersion = 1
 
     struct Record: Encodable {
         struct PolicyInfo: Encodable {
@@ -65,7 +65,7 @@ public enum AuditRecordReporter {
     }
 
     /// The severity word for an action.
-    public static func severity(_ action: Finding.Action) -> String {
+    static func severity(_ action: Finding.Action) -> String {
         switch action {
         case .block: "high"
         case .warn: "medium"

@@ -1,7 +1,7 @@
 import Foundation
 
 /// GitLab's Code Quality report (the Code Climate subset GitLab reads), shown in the MR widget on every tier.
-public enum CodeQualityReporter {
+enum CodeQualityReporter {
     struct Issue: Encodable {
         struct Location: Encodable {
             struct Lines: Encodable { var begin: Int }
@@ -19,7 +19,7 @@ public enum CodeQualityReporter {
     }
 
     /// Code Quality severity for an action.
-    public static func severity(_ action: Finding.Action) -> String {
+    static func severity(_ action: Finding.Action) -> String {
         switch action {
         case .block: "major"
         case .warn: "minor"
@@ -29,7 +29,7 @@ public enum CodeQualityReporter {
 
     /// Renders the issues. Fingerprints hash rule, path, evidence and an occurrence index (no line
     /// numbers, so an issue keeps its identity when lines move) and are unique per issue.
-    public static func render(_ report: GateReport) throws -> String {
+    static func render(_ report: GateReport) throws -> String {
         var occurrences: [String: Int] = [:]
         let issues = report.findings.map { finding in
             let path = finding.location?.path ?? ".gitlab-ci.yml"

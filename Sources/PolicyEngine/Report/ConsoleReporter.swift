@@ -3,9 +3,9 @@ public enum ConsoleReporter {
     /// Options for the console.
     public struct Style: Sendable {
         /// Use ANSI colours.
-        public var color: Bool
+        var color: Bool
         /// Wrap the findings in a collapsible GitLab log section.
-        public var gitLabSections: Bool
+        var gitLabSections: Bool
         /// Seconds since the epoch, for the GitLab section markers.
         public var timestamp: Int
 

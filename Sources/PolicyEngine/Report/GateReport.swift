@@ -5,13 +5,13 @@ public struct GateReport: Sendable {
     /// The findings, in report order.
     public var findings: [Finding]
     /// Every rule evaluated, with its action (for JUnit and SARIF, which list passing rules too).
-    public var evaluatedRules: [(id: String, action: RuleAction)]
+    var evaluatedRules: [(id: String, action: RuleAction)]
     /// The policy file and its digest.
-    public var policySource: String
+    var policySource: String
     /// SHA-256 of the policy text.
-    public var policySHA256: String
+    var policySHA256: String
     /// Digests and identities of the inputs (base and head commits, transcript digest, invocation source).
-    public var inputs: [String: String]
+    var inputs: [String: String]
     /// The pipeline's context.
     public var ci: CIContext
     /// Problems that did not change the decision (an annotation that failed), for the audit record.
@@ -35,7 +35,7 @@ public struct GateReport: Sendable {
     public var decision: Decision { Decision(findings: findings) }
 
     /// Descriptors of the evaluated rules.
-    public var ruleDescriptors: [RuleDescriptor] {
+    var ruleDescriptors: [RuleDescriptor] {
         evaluatedRules.map { entry in
             let description = RuleRegistry.rule(id: entry.id)?.description
             return RuleDescriptor(id: entry.id, summary: description?.title ?? entry.id, detail: description?.rationale ?? "")

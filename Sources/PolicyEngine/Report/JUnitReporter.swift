@@ -1,8 +1,8 @@
 /// JUnit XML with one test case per evaluated rule, so the MR's test widget shows the gate.
 /// A rule with blocking findings fails; warnings pass with their text in `system-out`; rules set to `off` are skipped.
-public enum JUnitReporter {
+enum JUnitReporter {
     /// Renders the XML.
-    public static func render(_ report: GateReport) -> String {
+    static func render(_ report: GateReport) -> String {
         let suite = "policy-gate \(report.stage.rawValue)"
         let failures = report.evaluatedRules.filter { rule in
             report.findings.contains { $0.rule == rule.id && $0.action == .block }

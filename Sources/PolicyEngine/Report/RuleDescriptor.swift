@@ -5,7 +5,7 @@ public struct RuleDescriptor: Sendable, Equatable {
     /// One-line summary.
     public var summary: String
     /// Longer explanation (why it matters).
-    public var detail: String
+    var detail: String
 
     /// Creates a descriptor.
     public init(id: String, summary: String, detail: String = "") {

@@ -4,7 +4,7 @@ import Foundation
 /// with the redacted value only.
 public enum SecretDetectionReporter {
     /// The schema version written.
-    public static let schemaVersion = "15.2.4"
+    static let schemaVersion = "15.2.4"
 
     struct Document: Encodable {
         var version = SecretDetectionReporter.schemaVersion

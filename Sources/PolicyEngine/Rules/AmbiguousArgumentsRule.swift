@@ -1,8 +1,8 @@
 /// Pre stage. The claude command line reads in a way its author likely did not mean: a prompt swallowed by
 /// a variadic option or taken as an optional value (`--debug task`), extra positional words, a repeated
 /// option, a value that is not a number. Each parse warning of `Facts.invocation` is one finding.
-public enum AmbiguousArgumentsRule: PolicyRule {
-    public static let description = RuleDescription(
+enum AmbiguousArgumentsRule: PolicyRule {
+    static let description = RuleDescription(
         id: "ci.ambiguous-arguments",
         title: "The claude command line is read differently than it looks",
         rationale: """
@@ -17,7 +17,7 @@ public enum AmbiguousArgumentsRule: PolicyRule {
             RuleExample("an extra positional word", violations: 1) { try .pre("-p 'fix it' extra") },
         ])
 
-    public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
+    static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
         guard let invocation = facts.invocation else { return [] }
         let location = facts.invocationSource.map { Finding.Location(path: $0) }
         return invocation.warnings.enumerated().map { index, warning in

@@ -1,7 +1,7 @@
 /// Pre stage. A literal secret in the agent's command line or its CI job (prompt, flags, script,
 /// variables). Reads `Facts.configurationSecrets`, which the collector fills with the secret scanner.
-public enum ConfigurationSecretRule: PolicyRule {
-    public static let description = RuleDescription(
+enum ConfigurationSecretRule: PolicyRule {
+    static let description = RuleDescription(
         id: "ci.secret-in-config",
         title: "A literal secret in the agent's arguments or CI configuration",
         rationale: """
@@ -19,7 +19,7 @@ public enum ConfigurationSecretRule: PolicyRule {
             },
         ])
 
-    public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
+    static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
         facts.configurationSecrets.map { secret in
             Violation("secret of rule '\(secret.ruleID)' written literally in the configuration\(secret.summary)",
                       location: .init(path: secret.path, line: secret.line), secretRule: secret.ruleID, evidence: secret.redacted,

@@ -1,7 +1,7 @@
 /// Pre stage. `--debug`, `--debug-file` or debug environment variables: the agent writes a debug log
 /// that can end up in job artifacts. Reads `Facts.invocation` and `Facts.ciJob`.
-public enum DebugLoggingRule: PolicyRule {
-    public static let description = RuleDescription(
+enum DebugLoggingRule: PolicyRule {
+    static let description = RuleDescription(
         id: "ci.debug-logging",
         title: "The agent writes a debug log",
         rationale: """
@@ -15,7 +15,7 @@ public enum DebugLoggingRule: PolicyRule {
             RuleExample("--debug-file", violations: 1) { try .pre("-p task --debug-file /tmp/log") },
         ])
 
-    public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
+    static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
         guard let invocation = facts.invocation else { return [] }
         let location = facts.invocationSource.map { Finding.Location(path: $0) }
         if invocation.debug || invocation.debugFile != nil {

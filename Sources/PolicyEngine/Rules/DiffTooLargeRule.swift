@@ -1,7 +1,7 @@
 /// Post stage. More files or lines changed than `workspace.max_changed_files` / `max_changed_lines`.
 /// Reads `Facts.changeSet`.
-public enum DiffTooLargeRule: PolicyRule {
-    public static let description = RuleDescription(
+enum DiffTooLargeRule: PolicyRule {
+    static let description = RuleDescription(
         id: "diff.too-large",
         title: "The change is larger than a reviewer can check",
         rationale: """
@@ -19,7 +19,7 @@ public enum DiffTooLargeRule: PolicyRule {
             },
         ])
 
-    public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
+    static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
         guard let change = facts.changeSet else { return [] }
         var violations: [Violation] = []
         if change.files.count > policy.workspace.maxChangedFiles {

@@ -4,8 +4,8 @@
 /// `agent.environment`. `PATH` and `SHELL` may be set, but not to the checkout. Under `policy-gate run`
 /// the job's variables off the list never reach the agent, so only the command's own prefix and
 /// `PATH`/`SHELL` are judged there. Reads `Facts.invocation`, `Facts.ciJob` and `Facts.workspaceRoot`.
-public enum EnvironmentNotAllowedRule: PolicyRule {
-    public static let description = RuleDescription(
+enum EnvironmentNotAllowedRule: PolicyRule {
+    static let description = RuleDescription(
         id: "environment.not-allowed",
         title: "The job configures the agent through its environment",
         rationale: """
@@ -57,7 +57,7 @@ public enum EnvironmentNotAllowedRule: PolicyRule {
             },
         ])
 
-    public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
+    static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
         let allowed = Set(AgentEnvironment.runtime + AgentEnvironment.pipelineContext + policy.agent.environment)
         var settings: [(setting: EnvironmentSetting, fromJob: Bool)] = []
         if let job = facts.ciJob { settings += job.environment.map { ($0, true) } }

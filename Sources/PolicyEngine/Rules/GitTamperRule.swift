@@ -2,8 +2,8 @@
 /// snapshots the agent runner took before and after it (`Facts.gitMetadataChanges`), or, when `pre`
 /// and `post` ran in the same job, `.git/config` or a file under `.git/hooks` differs from the digests
 /// `pre` recorded (`Facts.preState`, `Facts.gitMetadata`).
-public enum GitTamperRule: PolicyRule {
-    public static let description = RuleDescription(
+enum GitTamperRule: PolicyRule {
+    static let description = RuleDescription(
         id: "workspace.git-tamper",
         title: "Git configuration or hooks changed during the run",
         rationale: """
@@ -41,7 +41,7 @@ public enum GitTamperRule: PolicyRule {
                  policySHA256: "", grants: [], permissionMode: nil)
     }
 
-    public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
+    static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
         var violations = (facts.gitMetadataChanges ?? []).map { change in
             Violation("\(change) during the agent's run", location: .init(path: String(change.prefix { $0 != " " })))
         }

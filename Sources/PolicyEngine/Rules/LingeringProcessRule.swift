@@ -1,7 +1,7 @@
 /// Post stage. Processes of the agent's user were still running after the agent exited (the runner
 /// killed them before reading anything). Reads `Facts.lingeringProcesses`.
-public enum LingeringProcessRule: PolicyRule {
-    public static let description = RuleDescription(
+enum LingeringProcessRule: PolicyRule {
+    static let description = RuleDescription(
         id: "agent.lingering-process",
         title: "The agent left processes running after it exited",
         rationale: """
@@ -24,7 +24,7 @@ public enum LingeringProcessRule: PolicyRule {
             RuleExample("the agent did not run under the gate", violations: 0) { .post([]) },
         ])
 
-    public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
+    static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
         guard let count = facts.lingeringProcesses, count > 0 else { return [] }
         return [Violation("\(count) process(es) of the agent were still running after it exited; the gate killed them",
                           fingerprint: "lingering")]

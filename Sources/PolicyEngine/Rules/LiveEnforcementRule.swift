@@ -2,8 +2,8 @@
 /// `policy-gate run` or `policy-gate agent` as root, so nothing refuses a call before it runs and the
 /// policy is judged only after the fact. Warns by default; `agent.live_enforcement: required` makes it
 /// block. Reads `Facts.liveHook`.
-public enum LiveEnforcementRule: PolicyRule {
-    public static let description = RuleDescription(
+enum LiveEnforcementRule: PolicyRule {
+    static let description = RuleDescription(
         id: "agent.live-enforcement",
         title: "The agent runs without the policy enforced live",
         rationale: """
@@ -25,7 +25,7 @@ public enum LiveEnforcementRule: PolicyRule {
             },
         ])
 
-    public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
+    static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
         guard facts.liveHook == false else { return [] }
         return [Violation("the agent is not started by policy-gate run or policy-gate agent as root, so no call is refused before it runs; the policy is judged only after the run",
                           fingerprint: "no-live-hook")]

@@ -1,8 +1,8 @@
 /// Pre stage. An `@path` import in the agent's memory files (`CLAUDE.md`, `CLAUDE.local.md`,
 /// `.claude/rules/*.md`, followed through their own imports) that reaches outside the checkout or into
 /// a file that holds secrets. Reads `Facts.memoryImports`.
-public enum MemoryImportRule: PolicyRule {
-    public static let description = RuleDescription(
+enum MemoryImportRule: PolicyRule {
+    static let description = RuleDescription(
         id: "memory.import",
         title: "CLAUDE.md imports a file outside the checkout or a secret",
         rationale: """
@@ -20,7 +20,7 @@ public enum MemoryImportRule: PolicyRule {
             },
         ])
 
-    public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
+    static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
         facts.memoryImports.map { item in
             Violation("\(item.file) imports @\(item.target) (\(item.reason)) into the agent's context",
                       location: .init(path: item.file, line: item.line),

@@ -1,6 +1,6 @@
 /// Post stage. A changed path (old or new) that no `workspace.writable` pattern covers. Reads `Facts.changeSet`.
-public enum OutsideScopeRule: PolicyRule {
-    public static let description = RuleDescription(
+enum OutsideScopeRule: PolicyRule {
+    static let description = RuleDescription(
         id: "workspace.outside-scope",
         title: "The change touches a path outside the writable scope",
         rationale: """
@@ -20,7 +20,7 @@ public enum OutsideScopeRule: PolicyRule {
             },
         ])
 
-    public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
+    static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
         guard let files = facts.changeSet?.files else { return [] }
         return files.compactMap { file in
             for path in [file.path, file.oldPath].compactMap({ $0 }) where policy.workspace.writable.match(path) == nil {

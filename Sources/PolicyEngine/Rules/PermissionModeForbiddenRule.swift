@@ -1,8 +1,8 @@
 /// Pre stage. Checks the agent's effective permission mode (the flag, else a repository settings
 /// file's `defaultMode`, else Claude's `-p` default) against `agent.permission_modes`, and rejects
 /// bypass in every spelling. Reads `Facts.invocation` and `Facts.repositorySettings`.
-public enum PermissionModeForbiddenRule: PolicyRule {
-    public static let description = RuleDescription(
+enum PermissionModeForbiddenRule: PolicyRule {
+    static let description = RuleDescription(
         id: "permission-mode.forbidden",
         title: "The agent runs in a permission mode the policy does not allow",
         rationale: """
@@ -39,7 +39,7 @@ public enum PermissionModeForbiddenRule: PolicyRule {
             },
         ])
 
-    public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
+    static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
         guard let invocation = facts.invocation else { return [] }
         var violations: [Violation] = []
         let location = facts.invocationSource.map { Finding.Location(path: $0) }

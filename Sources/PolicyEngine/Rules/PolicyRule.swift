@@ -11,15 +11,15 @@ public struct RuleDescription: Sendable {
     /// Stable id, `area.what`.
     public var id: String
     /// One-line title.
-    public var title: String
+    var title: String
     /// Why a security team cares.
-    public var rationale: String
+    var rationale: String
     /// Stages the rule runs in.
-    public var stages: [Facts.Stage]
+    var stages: [Facts.Stage]
     /// The action when the policy does not override it.
     public var defaultAction: RuleAction
     /// Examples: facts that trigger the rule and facts that do not. They are also its tests.
-    public var examples: [RuleExample]
+    var examples: [RuleExample]
 
     /// Creates a description.
     public init(id: String, title: String, rationale: String, stages: [Facts.Stage], defaultAction: RuleAction,
@@ -38,15 +38,15 @@ public struct RuleExample: Sendable {
     /// What the example shows.
     public var name: String
     /// Builds the facts.
-    public var facts: @Sendable () throws -> Facts
+    var facts: @Sendable () throws -> Facts
     /// Policy YAML overriding the default policy, if any.
-    public var policyYAML: String?
+    var policyYAML: String?
     /// Violations expected (0: the example must pass).
-    public var expectedViolations: Int
+    var expectedViolations: Int
     /// Where the example is written, so a failing one points at itself.
     public var file: String
     /// The line of the example.
-    public var line: Int
+    var line: Int
 
     /// Creates an example.
     public init(_ name: String, violations: Int, policy: String? = nil, file: String = #fileID, line: Int = #line,
@@ -60,5 +60,5 @@ public struct RuleExample: Sendable {
     }
 
     /// Whether the example triggers the rule.
-    public var triggers: Bool { expectedViolations > 0 }
+    var triggers: Bool { expectedViolations > 0 }
 }

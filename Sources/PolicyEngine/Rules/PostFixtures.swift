@@ -23,7 +23,7 @@ extension Facts {
     /// One stream-json transcript of a run: init, the given tool calls (name, input JSON, is_error), result.
     /// Calls at the indices in `refusedByHook` / `refusedByRules` carry the CLI's record of a refusal by a
     /// PreToolUse hook / by its permission rules, as 2.1.332 writes it.
-    public static func streamJSON(_ calls: [(name: String, input: String, isError: Bool)], complete: Bool = true,
+    static func streamJSON(_ calls: [(name: String, input: String, isError: Bool)], complete: Bool = true,
                                   refusedByHook: Set<Int> = [], refusedByRules: Set<Int> = []) -> [String] {
         var lines = [#"{"type":"system","subtype":"init","cwd":"/builds/acme/app","session_id":"s","tools":["Bash","Read","Edit","Write"],"mcp_servers":[],"model":"m","permissionMode":"acceptEdits","claude_code_version":"2.1.240"}"#]
         for (index, call) in calls.enumerated() {
@@ -41,7 +41,7 @@ extension Facts {
 
 extension ChangedFile {
     /// A modified regular file.
-    public static func modified(_ path: String, added: Int = 1) -> ChangedFile {
+    static func modified(_ path: String, added: Int = 1) -> ChangedFile {
         ChangedFile(path: path, status: .modified, addedLines: added)
     }
 }

@@ -2,8 +2,8 @@
 /// pipeline (not a merge request) on a branch that GitLab reports protected or that matches
 /// `branches.protected` (GitLab's wildcard semantics). An MR *targeting* a protected branch is the
 /// normal flow and passes. Reads `Facts.ci`.
-public enum ProtectedBranchTargetRule: PolicyRule {
-    public static let description = RuleDescription(
+enum ProtectedBranchTargetRule: PolicyRule {
+    static let description = RuleDescription(
         id: "branch.protected-target",
         title: "The agent works on, or commits to, a protected branch",
         rationale: """
@@ -31,7 +31,7 @@ public enum ProtectedBranchTargetRule: PolicyRule {
             },
         ])
 
-    public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
+    static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
         guard let branch = facts.ci.workingBranch else { return [] }
         let pattern = policy.protectedBranches.first { $0.matches(branch) }
         guard pattern != nil || facts.ci.refIsProtected else { return [] }

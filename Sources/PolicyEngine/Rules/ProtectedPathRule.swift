@@ -1,8 +1,8 @@
 /// Post stage. A change to a path in `workspace.protected` (gitignore semantics), checked on both the
 /// old and the new path of renames and deletions, and to the CI files `pre` read the agent's job from
 /// (its local includes, and new files their wildcards match). Reads `Facts.changeSet` and `Facts.preState`.
-public enum ProtectedPathRule: PolicyRule {
-    public static let description = RuleDescription(
+enum ProtectedPathRule: PolicyRule {
+    static let description = RuleDescription(
         id: "workspace.protected-path",
         title: "The change touches a protected path",
         rationale: """
@@ -30,7 +30,7 @@ public enum ProtectedPathRule: PolicyRule {
             },
         ])
 
-    public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
+    static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
         guard let files = facts.changeSet?.files else { return [] }
         let ciFiles = Set((facts.preState?.ciFiles ?? []).map { $0.lowercased() })
         let ciPatterns = (facts.preState?.ciFilePatterns ?? []).map { pattern in

@@ -6,8 +6,8 @@
 /// `local`, `--strict-mcp-config` for `.mcp.json`) are not reported, unless the command line names them
 /// (`--settings FILE`, `--mcp-config FILE` inside the repository). Skills and custom commands whose front
 /// matter has `allowed-tools` or `hooks` count as settings (``RepositorySkills``). Reads `Facts.repositorySettings`.
-public enum RepositorySettingsGrantsRule: PolicyRule {
-    public static let description = RuleDescription(
+enum RepositorySettingsGrantsRule: PolicyRule {
+    static let description = RuleDescription(
         id: "settings.repo-grants",
         title: "Repository settings widen what the agent may do",
         rationale: """
@@ -68,7 +68,7 @@ public enum RepositorySettingsGrantsRule: PolicyRule {
             },
         ])
 
-    public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
+    static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
         var violations: [Violation] = []
         for settings in facts.repositorySettings where settings.isLoaded(by: facts.invocation) {
             func add(_ what: String, key: String) {

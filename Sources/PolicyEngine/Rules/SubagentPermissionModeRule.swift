@@ -1,8 +1,8 @@
 /// Pre stage. A subagent (`.claude/agents/*.md` in the checkout, or written by the job before claude
 /// starts) whose frontmatter sets a `permissionMode` the policy does not allow. Its `tools` only narrow
 /// what the session may use, so they are not judged. Reads `Facts.subagents`.
-public enum SubagentPermissionModeRule: PolicyRule {
-    public static let description = RuleDescription(
+enum SubagentPermissionModeRule: PolicyRule {
+    static let description = RuleDescription(
         id: "subagent.permission-mode",
         title: "A subagent runs in a permission mode the policy does not allow",
         rationale: """
@@ -23,7 +23,7 @@ public enum SubagentPermissionModeRule: PolicyRule {
             },
         ])
 
-    public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
+    static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
         facts.subagents.compactMap { agent in
             guard let raw = agent.permissionMode else { return nil }
             let mode = PermissionMode(parsing: raw)

@@ -1,6 +1,6 @@
 /// Post stage. A gitlink (submodule) added, moved, or pointed at another commit. Reads `Facts.changeSet`.
-public enum SubmoduleRule: PolicyRule {
-    public static let description = RuleDescription(
+enum SubmoduleRule: PolicyRule {
+    static let description = RuleDescription(
         id: "workspace.submodule",
         title: "A submodule is added or moved",
         rationale: """
@@ -15,7 +15,7 @@ public enum SubmoduleRule: PolicyRule {
             },
         ])
 
-    public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
+    static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
         guard let files = facts.changeSet?.files else { return [] }
         return files.compactMap { file in
             guard file.newMode == .gitlink || file.oldMode == .gitlink else { return nil }

@@ -1,7 +1,7 @@
 /// Post stage. An added or changed symlink whose target is absolute or, resolved lexically from the
 /// link's folder, leaves the repository. Reads `Facts.changeSet`.
-public enum SymlinkEscapeRule: PolicyRule {
-    public static let description = RuleDescription(
+enum SymlinkEscapeRule: PolicyRule {
+    static let description = RuleDescription(
         id: "workspace.symlink-escape",
         title: "A symlink points outside the repository",
         rationale: """
@@ -23,7 +23,7 @@ public enum SymlinkEscapeRule: PolicyRule {
             },
         ])
 
-    public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
+    static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
         guard let files = facts.changeSet?.files else { return [] }
         return files.compactMap { file in
             guard file.newMode == .symlink, file.status != .deleted else { return nil }

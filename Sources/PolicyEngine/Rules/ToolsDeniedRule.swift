@@ -1,7 +1,7 @@
 /// Pre stage. A grant (from `--allowedTools` or the repository's settings) that could permit a call an
 /// `agent.tools.deny` entry forbids. Reads `Facts.invocation` and `Facts.repositorySettings`.
-public enum ToolsDeniedRule: PolicyRule {
-    public static let description = RuleDescription(
+enum ToolsDeniedRule: PolicyRule {
+    static let description = RuleDescription(
         id: "tools.denied",
         title: "A granted tool meets the policy's deny list",
         rationale: """
@@ -16,7 +16,7 @@ public enum ToolsDeniedRule: PolicyRule {
             RuleExample("web access is denied", violations: 1) { try .pre("-p task --allowedTools WebFetch") },
         ])
 
-    public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
+    static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
         guard let invocation = facts.invocation else { return [] }
         return invocation.allowedTools.compactMap { grant in
             let met = PermissionCoverage.deniesMet(by: grant, in: policy.agent.deny)

@@ -1,7 +1,7 @@
 /// Pre stage. Each `--allowedTools` grant must be covered by an `agent.tools.allow` entry of the policy
 /// (coverage must be proven; when unsure it is not covered). Reads `Facts.invocation`.
-public enum ToolsNotAllowedRule: PolicyRule {
-    public static let description = RuleDescription(
+enum ToolsNotAllowedRule: PolicyRule {
+    static let description = RuleDescription(
         id: "tools.not-allowed",
         title: "A granted tool is not covered by the policy's allow list",
         rationale: """
@@ -19,7 +19,7 @@ public enum ToolsNotAllowedRule: PolicyRule {
             RuleExample("a second MCP server", violations: 1) { try .pre("-p task --allowedTools mcp__slack") },
         ])
 
-    public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
+    static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
         guard let invocation = facts.invocation else { return [] }
         return invocation.allowedTools.compactMap { grant in
             guard !PermissionCoverage.isCovered(grant, byAnyOf: policy.agent.allow) else { return nil }

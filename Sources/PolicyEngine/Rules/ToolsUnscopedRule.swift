@@ -2,8 +2,8 @@
 /// every tool (`*`), every MCP server (`mcp__*`), any web host, or file access anchored outside the
 /// project (`//`, `~/`). Plain file tools are scoped by the workspace and are not reported.
 /// Reads `Facts.invocation`.
-public enum ToolsUnscopedRule: PolicyRule {
-    public static let description = RuleDescription(
+enum ToolsUnscopedRule: PolicyRule {
+    static let description = RuleDescription(
         id: "tools.unscoped",
         title: "A blanket grant gives the agent any command, server or host",
         rationale: """
@@ -28,7 +28,7 @@ public enum ToolsUnscopedRule: PolicyRule {
 
     private static let workspaceScopedTools: Set<String> = ["Read", "Edit", "Write", "MultiEdit", "NotebookEdit", "Glob", "Grep", "LS"]
 
-    public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
+    static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
         guard let invocation = facts.invocation else { return [] }
         return invocation.allowedTools.compactMap { grant in
             let reason: String

@@ -1,8 +1,8 @@
 /// Post stage. Bash calls that send data out, fetch and run code, push elsewhere or force-push, or
 /// delete outside the workspace, found by analysing each part of compound commands. Refused calls are
 /// skipped (they never ran). Reads `Facts.transcript` and `Facts.transcriptSecrets`.
-public enum TranscriptDangerousCommandRule: PolicyRule {
-    public static let description = RuleDescription(
+enum TranscriptDangerousCommandRule: PolicyRule {
+    static let description = RuleDescription(
         id: "transcript.dangerous-command",
         title: "The agent ran a command that reaches the network, exfiltrates or destroys",
         rationale: """
@@ -22,7 +22,7 @@ public enum TranscriptDangerousCommandRule: PolicyRule {
             },
         ])
 
-    public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
+    static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
         guard let transcript = facts.transcript else { return [] }
         let denied = TranscriptAudit.deniedCallIDs(transcript)
         let analyzer = BashCommandAnalyzer(workspaceRoot: facts.workspaceRoot ?? "/", allowedHosts: policy.transcript.allowedHosts,

@@ -3,8 +3,8 @@
 /// after its last result; or the run failed: the agent exited non-zero or was killed, or the CLI wrote an
 /// error result (`is_error`, an `error_*` subtype, a `terminal_reason` other than `completed`) or an
 /// API-error message. Reads `Facts.transcript` and `Facts.agentExitStatus`.
-public enum TranscriptIncompleteRule: PolicyRule {
-    public static let description = RuleDescription(
+enum TranscriptIncompleteRule: PolicyRule {
+    static let description = RuleDescription(
         id: "transcript.incomplete",
         title: "The agent's run is not fully recorded, or it failed",
         rationale: """
@@ -39,7 +39,7 @@ public enum TranscriptIncompleteRule: PolicyRule {
             },
         ])
 
-    public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
+    static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
         var violations: [Violation] = []
         if let status = facts.agentExitStatus, status != 0 {
             violations.append(Violation(status > 128 ? "the agent was killed by signal \(status - 128)" : "the agent exited with status \(status)",

@@ -4,8 +4,8 @@
 /// outside the repository or held in a variable that cannot be resolved; writes into `.git/` or the
 /// gate's own files under every tool. Paths are resolved against the transcript's working
 /// directory (`~`, `$HOME`, `..`, globs that could climb). Reads `Facts.transcript`.
-public enum TranscriptPathOutsideWorkspaceRule: PolicyRule {
-    public static let description = RuleDescription(
+enum TranscriptPathOutsideWorkspaceRule: PolicyRule {
+    static let description = RuleDescription(
         id: "transcript.path-outside-workspace",
         title: "The agent read or wrote outside the repository, or read a secret file",
         rationale: """
@@ -44,7 +44,7 @@ public enum TranscriptPathOutsideWorkspaceRule: PolicyRule {
     /// The kinds of tool that name files.
     static let fileKinds: Set<ToolKind> = [.fileRead, .fileWrite, .fileSearch]
 
-    public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
+    static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
         guard let transcript = facts.transcript, let root = facts.workspaceRoot else { return [] }
         let denied = TranscriptAudit.deniedCallIDs(transcript)
         let cwd = transcript.initEvent?.cwd ?? root

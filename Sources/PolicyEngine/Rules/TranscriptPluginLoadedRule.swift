@@ -5,8 +5,8 @@ import Foundation
 /// `name@marketplace`). A plugin's hooks run outside the tool calls the transcript records, so post cannot
 /// judge what they did; pre reports the flag or setting that loaded it, this catches one pre never saw
 /// (user settings, a command line changed after pre). Reads `Facts.transcript`.
-public enum TranscriptPluginLoadedRule: PolicyRule {
-    public static let description = RuleDescription(
+enum TranscriptPluginLoadedRule: PolicyRule {
+    static let description = RuleDescription(
         id: "transcript.plugin-loaded",
         title: "The agent's session loaded a plugin",
         rationale: """
@@ -30,7 +30,7 @@ public enum TranscriptPluginLoadedRule: PolicyRule {
         return lines
     }
 
-    public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
+    static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
         guard let transcript = facts.transcript, let initEvent = transcript.initEvent else { return [] }
         return initEvent.plugins.filter { !$0.hasSuffix("@builtin") }.map { source in
             Violation("the session loaded the plugin '\(source)', whose hooks and servers the transcript does not show",

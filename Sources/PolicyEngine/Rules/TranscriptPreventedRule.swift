@@ -2,8 +2,8 @@
 /// source of the refusal. Nothing happened, so they are not actions taken and no other rule counts them;
 /// but an agent that keeps trying what the policy forbids may be steered by an injection, and a team
 /// that treats any attempt as hostile sets this rule to block. Reads `Facts.transcript`.
-public enum TranscriptPreventedRule: PolicyRule {
-    public static let description = RuleDescription(
+enum TranscriptPreventedRule: PolicyRule {
+    static let description = RuleDescription(
         id: "transcript.prevented",
         title: "The live policy refused a call before it ran",
         rationale: """
@@ -25,7 +25,7 @@ public enum TranscriptPreventedRule: PolicyRule {
             },
         ])
 
-    public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
+    static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
         guard let transcript = facts.transcript else { return [] }
         return transcript.toolCalls.filter(\.wasRefusedByHook).map { call in
             Violation("\(call.name) call refused before it ran by the live policy (the gate's PreToolUse hook)",

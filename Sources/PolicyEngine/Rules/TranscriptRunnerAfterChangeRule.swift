@@ -5,8 +5,8 @@
 /// transcript cannot show. Runs after ordinary source or test edits are recorded (informational),
 /// naming the runner and the files. Follows the transcript's Write, Edit, MultiEdit, NotebookEdit
 /// calls and Bash writes in order. Reads `Facts.transcript`.
-public enum TranscriptRunnerAfterChangeRule: PolicyRule {
-    public static let description = RuleDescription(
+enum TranscriptRunnerAfterChangeRule: PolicyRule {
+    static let description = RuleDescription(
         id: "transcript.runner-definition-changed",
         title: "The agent ran an allowed runner after changing what it runs",
         rationale: """
@@ -37,7 +37,7 @@ public enum TranscriptRunnerAfterChangeRule: PolicyRule {
             },
         ])
 
-    public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
+    static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
         guard let transcript = facts.transcript, let root = facts.workspaceRoot else { return [] }
         let denied = TranscriptAudit.deniedCallIDs(transcript)
         let cwd = transcript.initEvent?.cwd ?? root

@@ -1,8 +1,8 @@
 /// Post stage. A secret inside a tool call's input or result (a key echoed in a command, a token in a
 /// file the agent read): it is now in the transcript, the model's context and possibly the provider's
 /// logs. Reads `Facts.transcriptSecrets`, filled by the collector with the secret scanner.
-public enum TranscriptSecretExposureRule: PolicyRule {
-    public static let description = RuleDescription(
+enum TranscriptSecretExposureRule: PolicyRule {
+    static let description = RuleDescription(
         id: "transcript.secret-exposure",
         title: "A secret appeared in the agent's tool calls",
         rationale: """
@@ -19,7 +19,7 @@ public enum TranscriptSecretExposureRule: PolicyRule {
             },
         ])
 
-    public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
+    static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
         facts.transcriptSecrets.map { secret in
             Violation("secret of rule '\(secret.ruleID)' in a tool call's input or output\(secret.summary)",
                       location: .init(path: secret.path, line: secret.line), secretRule: secret.ruleID, evidence: secret.redacted,

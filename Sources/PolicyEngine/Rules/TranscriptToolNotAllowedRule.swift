@@ -2,8 +2,8 @@
 /// command of a Bash call must be allowed (Claude's read-only built-ins always are), other tools must
 /// match an allow entry and no deny entry. Refused calls are reported as information with their count.
 /// Reads `Facts.transcript`.
-public enum TranscriptToolNotAllowedRule: PolicyRule {
-    public static let description = RuleDescription(
+enum TranscriptToolNotAllowedRule: PolicyRule {
+    static let description = RuleDescription(
         id: "transcript.tool-not-allowed",
         title: "The agent used a tool the policy does not allow",
         rationale: """
@@ -27,7 +27,7 @@ public enum TranscriptToolNotAllowedRule: PolicyRule {
             },
         ])
 
-    public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
+    static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
         guard let transcript = facts.transcript else { return [] }
         let denied = TranscriptAudit.deniedCallIDs(transcript)
         let analyzer = BashCommandAnalyzer(workspaceRoot: facts.workspaceRoot ?? "/", allowedHosts: policy.transcript.allowedHosts,

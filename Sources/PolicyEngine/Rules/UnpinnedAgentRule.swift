@@ -1,8 +1,8 @@
 /// Pre stage. The agent's CI job installs the agent's package (`Facts.agentPackage`) without a pinned version (`npm install -g
 /// @anthropic-ai/claude-code`, `npx @anthropic-ai/claude-code`, the install script without a
 /// version) or runs on an image without a digest. Reads `Facts.ciJob`.
-public enum UnpinnedAgentRule: PolicyRule {
-    public static let description = RuleDescription(
+enum UnpinnedAgentRule: PolicyRule {
+    static let description = RuleDescription(
         id: "ci.unpinned-agent",
         title: "The agent is installed without a pinned version",
         rationale: """
@@ -26,7 +26,7 @@ public enum UnpinnedAgentRule: PolicyRule {
             },
         ])
 
-    public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
+    static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
         guard let job = facts.ciJob else { return [] }
         var violations: [Violation] = []
         for line in job.scriptLines {

@@ -1,17 +1,17 @@
 /// What a rule reports: the evaluator adds the rule id and the policy's action to make a `Finding`.
 public struct Violation: Sendable, Equatable {
     /// What was seen and what is allowed; lowercase, no final period, never a secret.
-    public var message: String
+    var message: String
     /// Where, if about a file.
-    public var location: Finding.Location?
+    var location: Finding.Location?
     /// The secret rule, for secret findings.
-    public var secretRule: String?
+    var secretRule: String?
     /// Redacted evidence.
-    public var evidence: String?
+    var evidence: String?
     /// A stable identity, when the message alone would not be one.
-    public var fingerprint: String?
+    var fingerprint: String?
     /// Information only (e.g. calls the agent was refused): reported, never blocking.
-    public var isInformational = false
+    var isInformational = false
 
     /// Creates a violation.
     public init(_ message: String, location: Finding.Location? = nil, secretRule: String? = nil, evidence: String? = nil,

@@ -9,8 +9,8 @@ import Foundation
 /// verified with 2.1.332), set a permission mode the policy does not allow, or come from a file the gate
 /// cannot read (a literal path outside the repository: the job script could write it; a `$VARIABLE` left
 /// unresolved is a CI/CD variable of the project, which a merge request cannot set). `agent.extra_options` lets a listed option through.
-public enum WideningOptionRule: PolicyRule {
-    public static let description = RuleDescription(
+enum WideningOptionRule: PolicyRule {
+    static let description = RuleDescription(
         id: "ci.widening-option",
         title: "A claude option widens the session in a way the gate does not judge",
         rationale: """
@@ -59,7 +59,7 @@ public enum WideningOptionRule: PolicyRule {
         "--input-format": "lets stdin send control requests, such as a new permission mode",
     ]
 
-    public static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
+    static func evaluate(_ facts: Facts, policy: Policy) -> [Violation] {
         guard let invocation = facts.invocation else { return [] }
         let location = facts.invocationSource.map { Finding.Location(path: $0) }
         let accepted = policy.agent.extraOptions

@@ -3,11 +3,11 @@
 /// A GitLab job's environment holds `CI_JOB_TOKEN`, the project's masked variables and the gate's own
 /// key. The agent gets only what claude needs to run, the pipeline context that is not secret, and
 /// the variables the policy names (`agent.environment`), such as its API key.
-public struct AgentEnvironment: Sendable, Equatable {
+struct AgentEnvironment: Sendable, Equatable {
     /// The variables the agent starts with.
-    public var variables: [String: String]
+    var variables: [String: String]
     /// Their names, sorted, for the audit record (never the values).
-    public var names: [String] { variables.keys.sorted() }
+    var names: [String] { variables.keys.sorted() }
 
     /// What every agent gets from the job when set: the search path, locale and terminal.
     static let runtime = ["PATH", "LANG", "LANGUAGE", "TZ", "TERM", "NO_COLOR", "SHELL"]
@@ -32,7 +32,7 @@ public struct AgentEnvironment: Sendable, Equatable {
     ///   - home: the agent's fresh home folder.
     ///   - temporary: the agent's fresh temporary folder.
     /// - Throws: `RunnerError` when the policy names one of the gate's own variables.
-    public static func make(job: [String: String], allowed: [String], home: String, temporary: String)
+    static func make(job: [String: String], allowed: [String], home: String, temporary: String)
         throws(RunnerError) -> AgentEnvironment {
         if let own = allowed.first(where: { $0.hasPrefix(gatePrefix) }) {
             throw RunnerError("agent.environment names \(own): the gate's own variables never reach the agent")

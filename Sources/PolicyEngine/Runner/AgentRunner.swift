@@ -11,28 +11,28 @@ import Glibc
 ///
 /// The transcript goes through a pipe to a file in the gate's private folder: no process of the agent
 /// holds a descriptor of that file, so none can rewrite what was already written.
-public struct AgentRunner {
+struct AgentRunner {
     /// What to run and how.
-    public struct Configuration: Sendable {
+    struct Configuration: Sendable {
         /// The agent command, `claude …`.
-        public var command: [String]
+        var command: [String]
         /// The checkout the agent works in.
-        public var checkout: String
+        var checkout: String
         /// The user to run as; `nil` runs it as the gate's own user (the policy's `agent.isolation: none`).
-        public var user: AgentUser?
+        var user: AgentUser?
         /// The gate's environment.
-        public var environment: [String: String]
+        var environment: [String: String]
         /// Variables the policy lets through (`agent.environment`).
-        public var allowedVariables: [String]
+        var allowedVariables: [String]
         /// How long the agent may run.
-        public var timeout: Duration?
+        var timeout: Duration?
         /// The gate's private folder (root-owned, 0700).
-        public var privateFolder: PrivateFolder
+        var privateFolder: PrivateFolder
         /// The policy enforced inside the agent, when the agent runs as a user of its own.
-        public var liveHook: LiveHook?
+        var liveHook: LiveHook?
 
         /// Creates a configuration.
-        public init(command: [String], checkout: String, user: AgentUser?, environment: [String: String],
+        init(command: [String], checkout: String, user: AgentUser?, environment: [String: String],
                     allowedVariables: [String], timeout: Duration?, privateFolder: PrivateFolder) {
             self.command = command
             self.checkout = checkout
@@ -45,24 +45,24 @@ public struct AgentRunner {
     }
 
     /// How the run went.
-    public struct Outcome: Sendable {
+    struct Outcome: Sendable {
         /// The agent's exit status: 128 + signal when killed by one, -1 when its time ran out.
-        public var exitStatus: Int32
+        var exitStatus: Int32
         /// The transcript, in the private folder.
-        public var transcriptPath: String
+        var transcriptPath: String
         /// Its SHA-256, computed as it was written.
-        public var transcriptSHA256: String
+        var transcriptSHA256: String
         /// Processes of the agent's user still running after it exited (all killed).
-        public var lingeringProcesses: Int
+        var lingeringProcesses: Int
         /// How it was isolated.
-        public var isolation: AgentIsolation
+        var isolation: AgentIsolation
     }
 
     /// Lines about the run for the job log (tool names and event types only: inputs may hold secrets).
-    public var log: @Sendable (String) -> Void
+    var log: @Sendable (String) -> Void
 
     /// Creates a runner.
-    public init(log: @escaping @Sendable (String) -> Void) {
+    init(log: @escaping @Sendable (String) -> Void) {
         self.log = log
     }
 
@@ -71,7 +71,7 @@ public struct AgentRunner {
 
     /// Runs the agent and returns once every process of it is gone.
     /// - Throws: `RunnerError` when it cannot be started, isolated, or stopped.
-    public func run(_ configuration: Configuration) async throws(RunnerError) -> Outcome {
+    func run(_ configuration: Configuration) async throws(RunnerError) -> Outcome {
         let workspace = try await AgentWorkspace.prepare(configuration)
         defer { workspace.remove() }
         let transcriptPath = configuration.privateFolder.path + "/transcript.jsonl"

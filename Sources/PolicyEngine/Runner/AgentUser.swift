@@ -7,9 +7,9 @@ import Glibc
 /// No passwd entry is needed for numeric ids (distroless images have none).
 public struct AgentUser: Sendable, Equatable, CustomStringConvertible {
     /// The user id.
-    public var uid: UInt32
+    var uid: UInt32
     /// The group id.
-    public var gid: UInt32
+    var gid: UInt32
 
     /// 65532, the "nonroot" id of distroless images: unused by Debian and by GitLab's images.
     public static let standard = AgentUser(uid: 65532, gid: 65532)

@@ -6,30 +6,30 @@ import Foundation
 /// the git metadata before and after, how the agent ended and how it was isolated.
 public struct HandoffManifest: Sendable, Codable, Equatable {
     /// The format.
-    public var format = "policy-gate-handoff/v1"
+    var format = "policy-gate-handoff/v1"
     /// `CI_PIPELINE_ID` of the agent job.
-    public var pipelineID: String
+    var pipelineID: String
     /// `CI_JOB_ID` and `CI_JOB_NAME` of the agent job.
-    public var jobID: String
-    public var jobName: String
+    var jobID: String
+    var jobName: String
     /// The commit the agent started from and the gate's commit of what it left.
     public var base: String
     public var head: String
     /// SHA-256 of the bundle and of the transcript, hex.
-    public var bundleSHA256: String
-    public var transcriptSHA256: String
+    var bundleSHA256: String
+    var transcriptSHA256: String
     /// Digests of the git metadata before and after, and what changed, one line per path.
-    public var metadataBefore: String
-    public var metadataAfter: String
-    public var metadataChanges: [String]
+    var metadataBefore: String
+    var metadataAfter: String
+    var metadataChanges: [String]
     /// The agent's exit status (128 + signal when killed; -1 when its time ran out).
     public var agentExitStatus: Int32
     /// Processes of the agent still running after it exited, which the gate killed.
-    public var lingeringProcesses: Int
+    var lingeringProcesses: Int
     /// How the agent was isolated.
     public var isolation: AgentIsolation
     /// What the commit left out (nested repositories, devices).
-    public var skipped: [String]
+    var skipped: [String]
 
     /// Creates a manifest.
     public init(pipelineID: String, jobID: String, jobName: String, base: String, head: String, bundleSHA256: String,
@@ -81,12 +81,12 @@ public struct HandoffManifest: Sendable, Codable, Equatable {
 
     /// The environment variable holding the hand-off key: a masked CI/CD variable of at least 32
     /// characters that the agent's environment never receives.
-    public static let keyVariable = "POLICY_GATE_HANDOFF_KEY"
+    static let keyVariable = "POLICY_GATE_HANDOFF_KEY"
     static let minimumKeyLength = 32
 
     /// The key from the environment, checked for length.
     /// - Throws: `RunnerError` when it is set but too short.
-    public static func key(from environment: [String: String]) throws(RunnerError) -> SymmetricKey? {
+    static func key(from environment: [String: String]) throws(RunnerError) -> SymmetricKey? {
         guard let text = environment[keyVariable], !text.isEmpty else { return nil }
         guard text.utf8.count >= minimumKeyLength else {
             throw RunnerError("\(keyVariable) is shorter than \(minimumKeyLength) characters; create one with: openssl rand -hex 32")
@@ -95,7 +95,7 @@ public struct HandoffManifest: Sendable, Codable, Equatable {
     }
 
     /// The signed file's bytes (unsigned when `key` is nil: the policy turned authentication off).
-    public func sealed(with key: SymmetricKey?) throws -> Data {
+    func sealed(with key: SymmetricKey?) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let payload = try encoder.encode(self)
@@ -108,7 +108,7 @@ public struct HandoffManifest: Sendable, Codable, Equatable {
     /// Reads and checks a manifest file: its MAC when `key` is given, else it must say it is unsigned
     /// only when the caller allows that.
     /// - Throws: `RunnerError` (one line) when it is unreadable, unsigned, or fails verification.
-    public static func open(_ data: Data, key: SymmetricKey?, path: String) throws(RunnerError) -> HandoffManifest {
+    static func open(_ data: Data, key: SymmetricKey?, path: String) throws(RunnerError) -> HandoffManifest {
         guard let envelope = try? JSONDecoder().decode(Envelope.self, from: data),
               let payload = Data(base64Encoded: envelope.payload) else {
             throw RunnerError("\(path): not a policy-gate hand-off manifest")
@@ -149,10 +149,10 @@ public struct AgentIsolation: Sendable, Codable, Equatable {
     /// The names of the variables the agent received (never their values).
     public var environment: [String]
     /// Whether set-user-id programs were kept from raising the agent's privileges.
-    public var noNewPrivileges: Bool
+    var noNewPrivileges: Bool
     /// Whether the policy was enforced live, by the PreToolUse hook in managed settings (absent in
     /// records of runners that predate it).
-    public var liveHook: Bool?
+    var liveHook: Bool?
 
     enum CodingKeys: String, CodingKey {
         case mode, user, environment

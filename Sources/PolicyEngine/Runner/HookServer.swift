@@ -7,9 +7,9 @@ import Foundation
 /// The history is append-only: a call the agent's own code sends here (it runs as the agent's user, so it
 /// can connect) can add an event but never remove one, and the transcript audit after the run does not
 /// rest on it.
-public final class HookServer: @unchecked Sendable {
+final class HookServer: @unchecked Sendable {
     /// The socket's path.
-    public let path: String
+    let path: String
     private let descriptor: Int32
     private let policy: Policy
     private let scanner: SecretScanner
@@ -21,7 +21,7 @@ public final class HookServer: @unchecked Sendable {
 
     /// Starts serving at `path`.
     /// - Throws: `RunnerError` when the socket cannot be made.
-    public init(path: String, group: UInt32, policy: Policy, scanner: SecretScanner, checkout: String) throws(RunnerError) {
+    init(path: String, group: UInt32, policy: Policy, scanner: SecretScanner, checkout: String) throws(RunnerError) {
         guard let descriptor = UnixSocket.listen(at: path, group: group) else {
             throw RunnerError("\(path): cannot create the live hook's socket")
         }
@@ -60,13 +60,13 @@ public final class HookServer: @unchecked Sendable {
     }
 
     /// The agent's home folder, for `~` (known once the runner made it, before the agent starts).
-    public var home: String? {
+    var home: String? {
         get { lock.withLock { agentHome } }
         set { lock.withLock { agentHome = newValue } }
     }
 
     /// Stops serving and removes the socket.
-    public func stop() {
+    func stop() {
         UnixSocket.shutDown(descriptor)
         _ = stopped.wait(timeout: .now() + 5)
         UnixSocket.close(descriptor)

@@ -14,20 +14,20 @@ import Glibc
 /// made (an unprivileged container, which is the job's alone), the settings go into the real folder as a
 /// drop-in file for the run, and a second run on the host that finds one there refuses to start. The
 /// folder also holds the runner's socket, which the hook asks (`HookServer`).
-public final class LiveHook: @unchecked Sendable {
+final class LiveHook: @unchecked Sendable {
     /// Where the CLI reads managed settings on Linux.
-    public static let managedFolder = "/etc/claude-code"
+    static let managedFolder = "/etc/claude-code"
     /// The CLI's time limit for the hook (it lets a call through when it passes) and the hook's own
     /// budget, well below it (the hook blocks when its budget passes).
-    public static let cliTimeoutSeconds = 30
-    public static let hookBudgetSeconds = 20
+    static let cliTimeoutSeconds = 30
+    static let hookBudgetSeconds = 20
 
     /// This run's folder: root-owned, 0755, outside the checkout.
-    public let folder: String
+    let folder: String
     /// The hook's command line, as the settings name it.
-    public let command: String
+    let command: String
     /// The runner's side of the hook, holding the policy, the secret rules and the run's history.
-    public let server: HookServer
+    let server: HookServer
 
     /// Starts the runner's socket and writes the settings.
     /// - Parameters:
@@ -37,7 +37,7 @@ public final class LiveHook: @unchecked Sendable {
     ///   - gate: the absolute path of this executable.
     ///   - group: the agent's group, the only one besides root that may connect.
     /// - Throws: `RunnerError` when the folder, the socket or the settings cannot be made.
-    public init(policy: Policy, repository: String, checkout: String, gate: String, group: UInt32) throws(RunnerError) {
+    init(policy: Policy, repository: String, checkout: String, gate: String, group: UInt32) throws(RunnerError) {
         var template = Array("/tmp/policy-gate-hook.XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else {
             throw RunnerError("/tmp: cannot create the live hook's folder (\(String(cString: strerror(errno))))")
@@ -82,13 +82,13 @@ public final class LiveHook: @unchecked Sendable {
     }
 
     /// The drop-in written when no mount namespace can be made; removed by `remove()`.
-    public static let dropIn = managedFolder + "/managed-settings.d/zz-policy-gate.json"
+    static let dropIn = managedFolder + "/managed-settings.d/zz-policy-gate.json"
     private var wroteDropIn = false
 
     /// The command that runs `arguments` (the agent, already wrapped in `setpriv`) in a mount namespace
     /// of its own where `/etc/claude-code` is this folder (`unshare` and `mount` are util-linux's); or,
     /// where the system allows no namespace, `arguments` as they are after installing the drop-in.
-    public func wrap(_ arguments: [String]) throws(RunnerError) -> (executable: String, arguments: [String]) {
+    func wrap(_ arguments: [String]) throws(RunnerError) -> (executable: String, arguments: [String]) {
         guard let unshare = ["/usr/bin/unshare", "/bin/unshare"].first(where: FileManager.default.isExecutableFile(atPath:)),
               Self.canMakeMountNamespace(unshare) else {
             try installDropIn()
@@ -112,14 +112,14 @@ public final class LiveHook: @unchecked Sendable {
 
     /// `claude …` with `--include-hook-events`, so every decision of the hook is in the transcript. Other
     /// commands are left as they are.
-    public static func withHookEvents(_ command: [String]) -> [String] {
+    static func withHookEvents(_ command: [String]) -> [String] {
         guard let program = command.first, URL(fileURLWithPath: program).lastPathComponent == "claude",
               !command.contains("--include-hook-events") else { return command }
         return [program, "--include-hook-events"] + command.dropFirst()
     }
 
     /// Stops the server and removes the folder, and the drop-in when this run wrote it.
-    public func remove() {
+    func remove() {
         server.stop()
         if wroteDropIn { try? FileManager.default.removeItem(atPath: Self.dropIn) }
         try? FileManager.default.removeItem(atPath: folder)
@@ -155,7 +155,7 @@ public final class LiveHook: @unchecked Sendable {
     }
 
     /// This executable's absolute path.
-    public static func gateExecutable() -> String? {
+    static func gateExecutable() -> String? {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")).flatMap { $0.hasPrefix("/") ? $0 : nil }
     }
 

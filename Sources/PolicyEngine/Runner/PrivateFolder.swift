@@ -5,13 +5,13 @@ import Glibc
 
 /// The gate's own folder for one run: created fresh, owned by the gate's user, mode 0700, outside the
 /// checkout. The agent's user cannot list, read or write it.
-public final class PrivateFolder: @unchecked Sendable {
+final class PrivateFolder: @unchecked Sendable {
     /// Its absolute path.
-    public let path: String
+    let path: String
 
     /// Creates a new folder under `parent` (default: `$TMPDIR` or `/tmp`).
     /// - Throws: `RunnerError` when it cannot be created.
-    public init(under parent: String? = nil) throws(RunnerError) {
+    init(under parent: String? = nil) throws(RunnerError) {
         let base = parent ?? ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         var template = Array((base + "/policy-gate.XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else {
@@ -22,7 +22,7 @@ public final class PrivateFolder: @unchecked Sendable {
     }
 
     /// Removes the folder and everything in it.
-    public func remove() {
+    func remove() {
         try? FileManager.default.removeItem(atPath: path)
     }
 }

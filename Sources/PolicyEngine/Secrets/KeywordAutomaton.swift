@@ -8,7 +8,7 @@
 /// next state's row offset, so no multiplication sits between two lookups, and says whether that
 /// state ends a keyword; and a long text is scanned as two halves in one loop, so two lookups are in
 /// flight at once.
-public struct KeywordAutomaton: Sendable {
+struct KeywordAutomaton: Sendable {
     /// The class of each byte value; class 0 holds every byte that occurs in no keyword.
     private let byteClasses: [UInt8]
     private let classCount: Int
@@ -22,11 +22,11 @@ public struct KeywordAutomaton: Sendable {
     private let outputOffsets: [Int32]
     private let outputRules: [Int32]
     /// Number of rules the automaton was built for.
-    public let ruleCount: Int
+    let ruleCount: Int
 
     /// Builds the automaton.
     /// - Parameter keywordsPerRule: for each rule index, its keywords (any case; ASCII letters are folded).
-    public init(keywordsPerRule: [[String]]) {
+    init(keywordsPerRule: [[String]]) {
         ruleCount = keywordsPerRule.count
         // Byte classes first: one per folded byte that some keyword uses, and class 0 for all the
         // others. The trie and its failure links are then built over classes, not 256 byte values,
@@ -112,7 +112,7 @@ public struct KeywordAutomaton: Sendable {
     ///   - hits: one flag per rule; flags already set stay set.
     /// - Returns: how many flags this call newly set.
     @discardableResult
-    public func markRules(in text: UnsafeBufferPointer<UInt8>, hits: inout [Bool]) -> Int {
+    func markRules(in text: UnsafeBufferPointer<UInt8>, hits: inout [Bool]) -> Int {
         var newlySet = 0
         forEachHit(in: text) { rule, _ in
             if !hits[rule] {
@@ -128,7 +128,7 @@ public struct KeywordAutomaton: Sendable {
 
     /// Calls `body` with the rule index and the end offset (exclusive) of every keyword occurrence, in
     /// increasing order of end offset.
-    public func forEachHit(in text: UnsafeBufferPointer<UInt8>, _ body: (Int, Int) -> Void) {
+    func forEachHit(in text: UnsafeBufferPointer<UInt8>, _ body: (Int, Int) -> Void) {
         let count = text.count
         guard count >= Self.splitThreshold else {
             scan(text, from: 0, to: count, reportAfter: 0, body)

@@ -3,13 +3,13 @@ public struct ScanFragment: Sendable {
     /// Repository-relative path of the file.
     public var path: String
     /// The commit the lines belong to, when known.
-    public var commit: String?
+    var commit: String?
     /// The lines joined with `\n` (no trailing newline required).
-    public var bytes: [UInt8]
+    var bytes: [UInt8]
     /// The 1-based line number of the first line.
-    public var firstLine: Int
+    var firstLine: Int
     /// Where the text comes from when it is not a file's content: `file name`, `commit message`.
-    public var origin: String?
+    var origin: String?
 
     /// Creates a fragment.
     public init(path: String, commit: String? = nil, bytes: [UInt8], firstLine: Int, origin: String? = nil) {

@@ -6,7 +6,7 @@ import Dispatch
 /// memory stays flat however large the input is. The first scan error is kept and rethrown by
 /// `finish()`: a fragment that could not be checked is never counted as clean.
 /// `submit` may be called from several threads at once (one per git reader).
-public final class ScanPipeline: Sendable {
+final class ScanPipeline: Sendable {
     private let scanner: SecretScanner
     private let queue = DispatchQueue(label: "policy-gate.scan", attributes: .concurrent)
     private let group = DispatchGroup()
@@ -22,11 +22,11 @@ public final class ScanPipeline: Sendable {
     }
 
     /// Totals of what was scanned.
-    public struct Statistics: Sendable, Equatable {
+    struct Statistics: Sendable, Equatable {
         /// Fragments scanned.
-        public var fragments = 0
+        var fragments = 0
         /// Bytes scanned.
-        public var bytes = 0
+        var bytes = 0
     }
 
     private final class Shared: Sendable {
@@ -39,19 +39,19 @@ public final class ScanPipeline: Sendable {
     ///   - scanner: the scanner to run.
     ///   - workers: batches scanned at once (default: the number of cores).
     ///   - batchLimit: bytes per batch.
-    public init(scanner: SecretScanner, workers: Int = ProcessInfoCores.count, batchLimit: Int = 512 * 1024) {
+    init(scanner: SecretScanner, workers: Int = ProcessInfoCores.count, batchLimit: Int = 512 * 1024) {
         self.scanner = scanner
         self.slots = DispatchSemaphore(value: max(1, workers) * 2)
         self.batchLimit = batchLimit
     }
 
     /// What has been submitted so far.
-    public var statistics: Statistics {
+    var statistics: Statistics {
         pending.withLock { $0.statistics }
     }
 
     /// Queues a fragment; blocks while too many batches are waiting.
-    public func submit(_ fragment: ScanFragment) {
+    func submit(_ fragment: ScanFragment) {
         let full: [ScanFragment]? = pending.withLock { state in
             state.statistics.fragments += 1
             state.statistics.bytes += fragment.bytes.count
@@ -71,7 +71,7 @@ public final class ScanPipeline: Sendable {
 
     /// Waits for every batch and returns all findings sorted by path, line and rule.
     /// - Throws: the first error any batch hit.
-    public func finish() throws -> [SecretFinding] {
+    func finish() throws -> [SecretFinding] {
         let rest = pending.withLock { state in
             defer {
                 state.batch = []
@@ -120,9 +120,9 @@ public final class ScanPipeline: Sendable {
 }
 
 /// The number of cores this process may use.
-public enum ProcessInfoCores {
+enum ProcessInfoCores {
     /// Active processor count, at least 1.
-    public static var count: Int {
+    static var count: Int {
         max(1, ProcessInfo.processInfo.activeProcessorCount)
     }
 }

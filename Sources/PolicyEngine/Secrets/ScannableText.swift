@@ -4,9 +4,9 @@ import Foundation
 /// nor a NUL byte hides content from the scanner: UTF-32 and UTF-16 (with a byte-order mark, or
 /// recognised by where their zero bytes fall) are decoded to UTF-8; anything else with a NUL byte is
 /// binary and becomes its printable runs, one per line, as `strings` prints them.
-public enum ScannableText {
+enum ScannableText {
     /// What a blob's content becomes.
-    public enum Outcome: Equatable {
+    enum Outcome: Equatable {
         /// The content is plain text already: scan it as it is.
         case plain
         /// Scan these bytes instead (decoded text, or a binary's printable runs).
@@ -17,13 +17,13 @@ public enum ScannableText {
 
     /// Binary and UTF-16/32 blobs up to this size are converted and scanned; larger ones are reported
     /// as unscanned (a converted copy is held in memory, one per reader thread).
-    public static let binaryLimit = 32 << 20
+    static let binaryLimit = 32 << 20
 
     /// Shortest printable run kept from a binary blob (`strings` uses 4; no secret is shorter than 8).
     static let minimumRun = 8
 
     /// Decides how `content` is scanned.
-    public static func prepare(_ content: UnsafeBufferPointer<UInt8>) -> Outcome {
+    static func prepare(_ content: UnsafeBufferPointer<UInt8>) -> Outcome {
         guard let encoding = wideEncoding(content) ?? (hasNUL(content) ? "binary" : nil) else { return .plain }
         guard content.count <= binaryLimit else { return .tooLarge }
         switch encoding {
@@ -34,7 +34,7 @@ public enum ScannableText {
     }
 
     /// Whether the content needs `prepare` at all: a byte-order mark or a NUL byte anywhere.
-    public static func needsConversion(_ content: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func needsConversion(_ content: UnsafeBufferPointer<UInt8>) -> Bool {
         hasBOM(content) || hasNUL(content)
     }
 

@@ -16,19 +16,19 @@ public struct SecretAllowlist: Sendable {
     /// Free text.
     public var description: String
     /// How the criteria combine.
-    public var condition: Condition
+    var condition: Condition
     /// Commit SHAs (lowercase, full).
     public var commits: Set<String>
     /// Patterns searched in the file path.
-    public var paths: [PCRE2Pattern]
+    var paths: [PCRE2Pattern]
     /// What `regexes` are searched in.
-    public var regexTarget: RegexTarget
+    var regexTarget: RegexTarget
     /// Patterns searched in the target.
-    public var regexes: [PCRE2Pattern]
+    var regexes: [PCRE2Pattern]
     /// Lowercase words; a secret containing one is allowed.
-    public var stopwords: [String]
+    var stopwords: [String]
     /// For a global allowlist: the rule ids it applies to instead of all rules.
-    public var targetRules: [String]
+    var targetRules: [String]
     /// All stopwords in one automaton: gitleaks' generic rule alone has over a thousand of them.
     private let stopwordMatcher: KeywordAutomaton?
 
@@ -50,7 +50,7 @@ public struct SecretAllowlist: Sendable {
     /// Whether this allowlist can skip a whole fragment before any pattern runs:
     /// an OR list with a matching commit or path, or an AND list made only of commits and paths, all matching.
     /// - Throws: `NativeError` when a path pattern hits a match limit.
-    public func allowsFragment(path: String, commit: String?) throws -> Bool {
+    func allowsFragment(path: String, commit: String?) throws -> Bool {
         switch condition {
         case .or:
             if commitAllowed(commit) { return true }
@@ -65,7 +65,7 @@ public struct SecretAllowlist: Sendable {
 
     /// Whether a finding is allowed, with gitleaks' semantics for both conditions.
     /// - Throws: `NativeError` when a pattern hits a match limit.
-    public func allowsFinding(path: String, commit: String?, secret: String, match: String, line: String) throws -> Bool {
+    func allowsFinding(path: String, commit: String?, secret: String, match: String, line: String) throws -> Bool {
         let target: String
         switch regexTarget {
         case .secret: target = secret

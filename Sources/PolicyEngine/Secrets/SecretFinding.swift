@@ -9,30 +9,30 @@ public struct SecretFinding: Sendable, Equatable, Codable, Hashable {
     /// Repository-relative path.
     public var path: String
     /// 1-based line where the match starts.
-    public var line: Int
+    var line: Int
     /// 1-based line where the match ends.
-    public var endLine: Int
+    var endLine: Int
     /// 1-based column (in bytes) where the match starts.
-    public var column: Int
+    var column: Int
     /// The commit, when scanning commits.
-    public var commit: String?
+    var commit: String?
     /// First characters of the secret, an ellipsis and a short hash: safe to print.
-    public var redacted: String
+    var redacted: String
     /// SHA-256 of the secret in hex. Kept in memory to link findings of one secret; never encoded,
     /// since a full unsalted hash of a weak password can be reversed by guessing.
-    public var secretHash: String
+    var secretHash: String
     /// Shannon entropy of the secret.
-    public var entropy: Double
+    var entropy: Double
     /// The rule's tags.
-    public var tags: [String]
+    var tags: [String]
     /// Whether the line carried a `gitleaks:allow` or `policy-gate:allow` marker that was not honoured.
-    public var hasAllowMarker: Bool
+    var hasAllowMarker: Bool
     /// Where the secret was when not in a file's content: `file name` or `commit message`.
-    public var origin: String?
+    var origin: String?
     /// How the secret was encoded in the text (`base64`, `base64, then hex`, `joined` for string literals
     /// joined by the code, …); `nil` when it was plain.
     /// The line and column point at the encoded text.
-    public var encoding: String?
+    var encoding: String?
 
     /// The rule's description as a message tail (`: GitLab personal access token`), without a final period.
     public var summary: String {
@@ -42,7 +42,7 @@ public struct SecretFinding: Sendable, Equatable, Codable, Hashable {
     }
 
     /// Where the secret was, for messages: `in an added line`, `in a commit message (base64-encoded)`.
-    public var place: String {
+    var place: String {
         var text = origin.map { "in a \($0)" } ?? "in an added line"
         if encoding == "joined" {
             text += " (cut into string literals joined again)"
@@ -53,7 +53,7 @@ public struct SecretFinding: Sendable, Equatable, Codable, Hashable {
     }
 
     /// gitleaks' fingerprint: `commit:path:rule:line`, or `path:rule:line` without a commit.
-    public var fingerprint: String {
+    var fingerprint: String {
         let tail = "\(path):\(ruleID):\(line)"
         return commit.map { "\($0):\(tail)" } ?? tail
     }

@@ -8,7 +8,7 @@ public enum SecretRedaction {
     /// The first 4 characters, `…`, and the first 8 hex digits of the hash (`glpa…#1a2b3c4d`).
     /// Secrets shorter than 12 characters show no prefix at all: 4 characters of a short password
     /// would give too much of it away.
-    public static func redact(_ secret: String, hash: String? = nil) -> String {
+    static func redact(_ secret: String, hash: String? = nil) -> String {
         let digest = (hash ?? SecretRedaction.hash(secret)).prefix(8)
         let prefix = secret.count >= 12 ? String(secret.prefix(4)) : ""
         return "\(prefix)…#\(digest)"

@@ -5,9 +5,9 @@ public struct SecretRule: Sendable {
         /// The id of the other rule.
         public var ruleID: String
         /// Maximum distance in lines, if any.
-        public var withinLines: Int?
+        var withinLines: Int?
         /// Maximum distance in columns, if any.
-        public var withinColumns: Int?
+        var withinColumns: Int?
 
         /// Creates a requirement.
         public init(ruleID: String, withinLines: Int? = nil, withinColumns: Int? = nil) {
@@ -22,33 +22,33 @@ public struct SecretRule: Sendable {
     /// Human text copied into findings.
     public var description: String
     /// The pattern that finds the secret; `nil` for a path-only rule.
-    public var regex: PCRE2Pattern?
+    var regex: PCRE2Pattern?
     /// The capture group holding the secret; 0 means the first non-empty group, or the whole match.
-    public var secretGroup: Int
+    var secretGroup: Int
     /// Minimum Shannon entropy of the secret; a finding at or below it is dropped. 0 disables the check.
-    public var entropy: Double
+    var entropy: Double
     /// Lowercase prefilter words: the rule runs only on text containing one of them. Empty means always.
-    public var keywords: [String]
+    var keywords: [String]
     /// A pattern the file path must match.
     public var path: PCRE2Pattern?
     /// Tags copied into findings.
-    public var tags: [String]
+    var tags: [String]
     /// Rule-level allowlists.
-    public var allowlists: [SecretAllowlist]
+    var allowlists: [SecretAllowlist]
     /// Rules that must also match for this one to be reported.
-    public var required: [Requirement]
+    var required: [Requirement]
     /// Whether the rule only serves other rules' `required` lists.
-    public var skipReport: Bool
+    var skipReport: Bool
     /// Lines that must produce a finding of this rule (checked by tests and `check`).
-    public var truePositives: [String]
+    var truePositives: [String]
     /// Lines that must not produce a finding of this rule.
-    public var falsePositives: [String]
+    var falsePositives: [String]
     /// Line of the rule in its file, for messages.
-    public var sourceLine: Int
+    var sourceLine: Int
 
     /// Whether the pattern is written to match across lines (`\n`, `[\s\S]`, or dot-all), so a match can
     /// start well before its keyword.
-    public var spansLines: Bool {
+    var spansLines: Bool {
         guard let source = regex?.source else { return false }
         return source.containsBytes("\\n") || source.containsBytes("[\\s\\S]") || source.containsBytes("(?s")
     }

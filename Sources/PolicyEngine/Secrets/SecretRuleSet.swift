@@ -5,7 +5,7 @@ public struct SecretRuleSet: Sendable {
     /// The rules, sorted by id.
     public let rules: [SecretRule]
     /// Allowlists that apply to every rule (or to their `targetRules`).
-    public let globalAllowlists: [SecretAllowlist]
+    let globalAllowlists: [SecretAllowlist]
     /// The keyword prefilter over all rules.
     let automaton: KeywordAutomaton
     /// Indices of rules without keywords: they run on every fragment.

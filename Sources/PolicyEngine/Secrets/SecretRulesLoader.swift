@@ -4,7 +4,7 @@ import Foundation
 /// layered on the default set or on another file, compiled with PCRE2.
 public enum SecretRulesLoader {
     /// Name used for the embedded default rule file in messages.
-    public static let builtInName = "built-in rules/secrets.toml"
+    static let builtInName = "built-in rules/secrets.toml"
 
     /// The project's default rule set (embedded in the binary from `rules/secrets.toml`).
     /// - Throws: `SecretRulesError` if the embedded file is broken (a build defect, never silently ignored).

@@ -1,14 +1,14 @@
 /// A secret rule could not finish on some text (a pattern hit PCRE2's match or depth limit), so that
 /// text was not checked. One line naming the file, the line, the rule and the limit; never the text.
-public struct SecretScanError: Error, Sendable, Equatable, CustomStringConvertible {
+@_spi(Fuzzing) public struct SecretScanError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The scanned file, as the fragment names it.
     public var path: String
     /// 1-based line where the failed search began.
-    public var line: Int
+    var line: Int
     /// The rule whose pattern failed, or `nil` for an allowlist pattern.
     public var ruleID: String?
     /// PCRE2's words, with the limits in force.
-    public var reason: String
+    var reason: String
 
     /// Creates an error.
     public init(path: String, line: Int, ruleID: String?, reason: String) {

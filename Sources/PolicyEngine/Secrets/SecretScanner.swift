@@ -9,9 +9,9 @@ public struct SecretScanner: Sendable {
     public struct Options: Sendable {
         /// Whether `gitleaks:allow` / `policy-gate:allow` on a line suppresses its findings. When false the
         /// finding stays and records that a marker was there.
-        public var honoursInlineAllowMarkers: Bool
+        var honoursInlineAllowMarkers: Bool
         /// Fingerprints (`commit:path:rule:line` or `path:rule:line`) of accepted findings.
-        public var ignoredFingerprints: Set<String>
+        var ignoredFingerprints: Set<String>
 
         /// Creates options.
         public init(honoursInlineAllowMarkers: Bool = true, ignoredFingerprints: Set<String> = []) {
@@ -21,9 +21,9 @@ public struct SecretScanner: Sendable {
     }
 
     /// The rules.
-    public let ruleSet: SecretRuleSet
+    let ruleSet: SecretRuleSet
     /// The options.
-    public let options: Options
+    let options: Options
 
     /// Creates a scanner.
     public init(ruleSet: SecretRuleSet, options: Options = Options()) {
@@ -34,7 +34,7 @@ public struct SecretScanner: Sendable {
     /// Scans one fragment.
     /// - Returns: the findings, in the order they were found.
     /// - Throws: `SecretScanError` when a pattern hits PCRE2's match or depth limit: the text could not be checked.
-    public func scan(_ fragment: ScanFragment) throws -> [SecretFinding] {
+    @_spi(Fuzzing) public func scan(_ fragment: ScanFragment) throws -> [SecretFinding] {
         do {
             return try scanUnchecked(fragment)
         } catch let error as NativeError {
@@ -61,7 +61,7 @@ public struct SecretScanner: Sendable {
     }
 
     /// Scans text lines as if they were one fragment (for samples and tests).
-    public func scan(lines: String, path: String = "sample.txt") throws -> [SecretFinding] {
+    @_spi(Fuzzing) public func scan(lines: String, path: String = "sample.txt") throws -> [SecretFinding] {
         try scan(ScanFragment(path: path, bytes: Array(lines.utf8), firstLine: 1))
     }
 
@@ -70,7 +70,7 @@ public struct SecretScanner: Sendable {
     /// For messages that quote their input (an unknown rule id, a permission mode, a job name, a
     /// command): a token pasted into the wrong place must not reach a log.
     /// - Returns: the scrubbed text, or a placeholder when the text could not be checked.
-    public func redactingSecrets(in text: String) -> String {
+    func redactingSecrets(in text: String) -> String {
         let candidates: [Candidate]
         do {
             // Also with dots as spaces, so that a token in a file name (`<token>.txt`) ends as at a space.

@@ -1,7 +1,7 @@
 /// Shannon entropy as gitleaks computes it: counts per Unicode scalar, divided by the UTF-8 byte length.
-public enum ShannonEntropy {
+enum ShannonEntropy {
     /// Bits per symbol of `text`; 0 for an empty string.
-    public static func of(_ text: String) -> Double {
+    static func of(_ text: String) -> Double {
         let length = Double(text.utf8.count)
         guard length > 0 else { return 0 }
         if text.utf8.allSatisfy({ $0 < 0x80 }) {

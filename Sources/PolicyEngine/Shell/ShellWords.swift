@@ -16,17 +16,17 @@ public enum ShellWords {
     /// One simple command found in a script.
     public struct Command: Sendable, Hashable {
         /// The command's words after quote removal, without redirections; expansions are left as text.
-        public var words: [String]
+        var words: [String]
         /// The 1-based line of the script on which the command starts.
-        public var line: Int
+        var line: Int
         /// The control operator that ended the command (`;`, `&&`, `||`, `|`, `|&`, `&`, `;;`, `(`,
         /// `)` or `"\n"`), or `nil` at the end of the script.
-        public var terminator: String?
+        var terminator: String?
         /// The redirections attached to the command, in order.
-        public var redirections: [Redirection]
+        var redirections: [Redirection]
         /// The raw bodies of the `$(…)` and backquote substitutions that appear in the command's words,
         /// so a caller can look for commands nested inside them.
-        public var substitutions: [String]
+        var substitutions: [String]
 
         /// Creates a command value.
         /// - Parameters:
@@ -53,15 +53,15 @@ public enum ShellWords {
     /// A redirection such as `2>&1`, `> out.json` or `<<EOF`.
     public struct Redirection: Sendable, Hashable {
         /// The explicit file descriptor before the operator (`2` in `2>&1`), if any.
-        public var fileDescriptor: Int?
+        var fileDescriptor: Int?
         /// The operator: `<`, `>`, `>>`, `>|`, `<>`, `<&`, `>&`, `&>`, `&>>`, `<<`, `<<-` or `<<<`.
-        public var operation: String
+        var operation: String
         /// The target word after quote removal (the delimiter for a here-document).
-        public var target: String
+        var target: String
         /// A here-document's body (`<<`, `<<-`), or the word of a here-string (`<<<`).
-        public var hereDocument: String?
+        var hereDocument: String?
         /// Whether the here-document's delimiter was quoted, so the shell expands nothing in its body.
-        public var hereDocumentIsLiteral = false
+        var hereDocumentIsLiteral = false
 
         /// Creates a redirection value.
         /// - Parameters:
@@ -80,7 +80,7 @@ public enum ShellWords {
         }
 
         /// Whether the redirection writes to the file it names.
-        public var writesFile: Bool {
+        var writesFile: Bool {
             switch operation {
             case ">", ">>", ">|", "&>", "&>>", "<>": return true
             case ">&": return !(target == "-" || (!target.isEmpty && target.allSatisfy(\.isNumber)))
@@ -137,7 +137,7 @@ public enum ShellWords {
     ///   - source: A name for the input, used in error messages.
     /// - Returns: One array of words per simple command, in order.
     /// - Throws: ``ShellWordsError`` for unterminated quotes or syntax errors.
-    public static func commands(in script: String, source: String = "script") throws(ShellWordsError) -> [[String]] {
+    static func commands(in script: String, source: String = "script") throws(ShellWordsError) -> [[String]] {
         try parse(script, source: source).map(\.words).filter { !$0.isEmpty }
     }
 
@@ -146,7 +146,7 @@ public enum ShellWords {
     /// ignored. Never throws.
     /// - Parameter script: the text.
     /// - Returns: One array of words per simple command, in order.
-    public static func commandsLeniently(in script: String) -> [[String]] {
+    static func commandsLeniently(in script: String) -> [[String]] {
         var result: [Command] = []
         flatten(ShellParser.parse(script).list, lines: LineTable(""), into: &result)
         return result.map(\.words).filter { !$0.isEmpty }
@@ -252,7 +252,7 @@ public enum ShellWordsError: Error, CustomStringConvertible, Equatable, Sendable
     case notASimpleCommand(operator: String, source: String, line: Int)
 
     /// The 1-based line of the input at which the problem starts.
-    public var line: Int {
+    var line: Int {
         switch self {
         case .unterminated(_, _, let line, _), .unexpectedToken(_, _, _, let line, _), .notASimpleCommand(_, _, let line):
             return line
@@ -260,7 +260,7 @@ public enum ShellWordsError: Error, CustomStringConvertible, Equatable, Sendable
     }
 
     /// The reason alone, without the source and position.
-    public var reason: String {
+    var reason: String {
         switch self {
         case .unterminated(let construct, _, _, _):
             return "unterminated \(construct) (the shell would stop with a syntax error)"

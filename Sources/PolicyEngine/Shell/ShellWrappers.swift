@@ -3,9 +3,9 @@ import Foundation
 /// The one table of wrapper commands: programs that run the command given after their own
 /// options (`timeout 60 npm test` runs `npm test`). Permission coverage, CI script reading and
 /// the transcript audit all skip wrappers through it, so they cannot disagree on what runs.
-public enum ShellWrappers {
+enum ShellWrappers {
     /// Who is looking through the wrappers; each sees through a different set.
-    public enum Reader: Int, Comparable, Sendable {
+    enum Reader: Int, Comparable, Sendable {
         /// Claude Code matching a `Bash(…)` permission rule: only the wrappers it strips, and
         /// `xargs` only when it has no options.
         case permissionRules
@@ -15,7 +15,7 @@ public enum ShellWrappers {
         /// What finally runs: every wrapper in the table.
         case everything
 
-        public static func < (lhs: Reader, rhs: Reader) -> Bool { lhs.rawValue < rhs.rawValue }
+        static func < (lhs: Reader, rhs: Reader) -> Bool { lhs.rawValue < rhs.rawValue }
     }
 
     /// How one wrapper reads its own arguments.
@@ -61,32 +61,32 @@ public enum ShellWrappers {
     ]
 
     /// What was skipped before the command.
-    public struct Prefix: Sendable {
+    struct Prefix: Sendable {
         /// The words, with `env -S` strings split into their own words.
-        public var words: [String]
+        var words: [String]
         /// The index of the command's first word (`words.count` when there is none).
-        public var index: Int
+        var index: Int
         /// `NAME=value` words seen before the command, leading and `env`'s.
-        public var environment: [String: String] = [:]
+        var environment: [String: String] = [:]
         /// The wrappers skipped, in order.
-        public var wrappers: [String] = []
+        var wrappers: [String] = []
         /// Whether `xargs` was among them (so some arguments come from stdin).
-        public var viaXargs: Bool { wrappers.contains("xargs") }
+        var viaXargs: Bool { wrappers.contains("xargs") }
         /// Whether an `env -S` string was split into words (only `everything` splits one; the
         /// others stop at that `env`).
-        public var splitString = false
+        var splitString = false
         /// False when a wrapper runs no command (`command -v x`), or its command cannot be read.
-        public var runsCommand = true
+        var runsCommand = true
     }
 
     /// The file name part of a command word (`/usr/bin/curl` → `curl`).
-    public static func basename(_ text: String) -> String {
+    static func basename(_ text: String) -> String {
         guard let slash = text.utf8.lastIndex(of: UInt8(ascii: "/")) else { return text }
         return String(text[text.utf8.index(after: slash)...])
     }
 
     /// `NAME=value` split into its parts, when `NAME` is a valid shell variable name.
-    public static func assignment(_ word: String) -> (name: String, value: String)? {
+    static func assignment(_ word: String) -> (name: String, value: String)? {
         guard let equals = word.firstIndex(of: "=") else { return nil }
         let name = word[..<equals]
         guard let first = name.unicodeScalars.first, first == "_" || ("a"..."z").contains(first) || ("A"..."Z").contains(first),
@@ -96,7 +96,7 @@ public enum ShellWrappers {
     }
 
     /// Whether `word` is `NAME=value`.
-    public static func isAssignment(_ word: String) -> Bool { assignment(word) != nil }
+    static func isAssignment(_ word: String) -> Bool { assignment(word) != nil }
 
     /// Skips wrappers (and, when asked, leading assignments) from `start`.
     /// - Parameters:
@@ -106,7 +106,7 @@ public enum ShellWrappers {
     ///   - assignments: whether leading `NAME=value` words are skipped too.
     /// - Returns: the prefix; when a wrapper runs no command (`command -v x`, `sudo -l`) its
     ///   `index` is that wrapper's and `runsCommand` is false.
-    public static func skip(_ words: [String], from start: Int = 0, reader: Reader, assignments: Bool = true) -> Prefix {
+    static func skip(_ words: [String], from start: Int = 0, reader: Reader, assignments: Bool = true) -> Prefix {
         var prefix = Prefix(words: words, index: start)
         wrappers: while prefix.index < prefix.words.count {
             let word = prefix.words[prefix.index]

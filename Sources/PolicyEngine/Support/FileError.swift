@@ -4,9 +4,9 @@ public struct FileError<Kind: FileErrorKind>: Error, Sendable, Equatable, Custom
     /// The file (or `built-in`).
     public var file: String
     /// 1-based line, when known.
-    public var line: Int?
+    var line: Int?
     /// What is wrong, and what to do about it.
-    public var reason: String
+    var reason: String
 
     /// Creates an error.
     public init(file: String, line: Int?, reason: String) {

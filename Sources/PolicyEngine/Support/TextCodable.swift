@@ -1,6 +1,6 @@
 /// A value written as one string in JSON (`"Bash(npm test:*)"`, `"release/*"`): decoded with `init(_:)`
 /// and encoded as `codingText`.
-public protocol TextCodable: Codable {
+protocol TextCodable: Codable {
     /// Creates the value from its text.
     init(_ text: String)
     /// The text it is written as.

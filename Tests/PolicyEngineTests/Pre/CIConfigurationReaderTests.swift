@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
-@testable import PolicyEngine
+@_spi(Fuzzing) @testable import PolicyEngine
 
 @Suite("CIConfigurationReader")
 struct CIConfigurationReaderTests {

@@ -1,5 +1,5 @@
 import Testing
-import PolicyEngine
+@_spi(Fuzzing) @testable import PolicyEngine
 
 @Suite("ClaudeArgumentParser")
 struct ClaudeArgumentParserTests {

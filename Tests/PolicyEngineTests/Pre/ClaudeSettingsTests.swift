@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import PolicyEngine
+@_spi(Fuzzing) @testable import PolicyEngine
 
 @Suite("ClaudeSettings")
 struct ClaudeSettingsTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
-@testable import PolicyEngine
+@_spi(Fuzzing) @testable import PolicyEngine
 
 /// `agent.extra_options` and the classification of the pinned CLI's options behind `ci.widening-option`.
 @Suite struct ExtraOptionsTests {

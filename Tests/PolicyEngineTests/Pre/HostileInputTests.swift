@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import PolicyEngine
+@_spi(Fuzzing) @testable import PolicyEngine
 
 /// Bad input gives a clear error, never a crash (DESIGN.md section 8).
 @Suite("Hostile input")

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import PolicyEngine
+@_spi(Fuzzing) @testable import PolicyEngine
 
 @Suite("ProtectedBranchPattern")
 struct ProtectedBranchPatternTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
-@testable import PolicyEngine
+@_spi(Fuzzing) @testable import PolicyEngine
 
 /// The real stages and rules, driven through a second agent (`ToyAgent`): its shell tool is `run_shell`,
 /// its grants `--allow run_shell:npm`, its settings `.toy/settings.json`.

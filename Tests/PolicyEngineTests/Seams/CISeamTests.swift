@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
-@testable import PolicyEngine
+@_spi(Fuzzing) @testable import PolicyEngine
 
 /// The real stages, driven through a second CI system (`ToyCI`) running the second agent (`ToyAgent`).
 @Suite struct CISeamTests {
@@ -81,5 +81,16 @@ import TestSupport
         #expect(revision == main)
         request.ciProvider = GitLabCI()
         #expect(throws: PostStageCollector.CollectError.self) { try PostStageCollector.base(for: request) }
+    }
+
+    @Test func runAndAgentStartThroughBothSeams() throws {
+        let scratch = try ScratchDirectory()
+        try GitCLI.repository(in: scratch)
+        let start = try Gate.startAgent(repository: scratch.path, explicitPolicy: nil,
+                                        command: ["toy", "--mode", "bypassPermissions", "--prompt", "fix"],
+                                        environment: ["TOYCI_BRANCH": "main"], agent: ToyAgent(), ciProvider: ToyCI())
+        let rules = Set(start.pre.report.findings.map(\.rule))
+        #expect(rules.isSuperset(of: ["permission-mode.forbidden", "branch.protected-target"]))
+        #expect(start.pre.report.decision == .block)
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-@testable import PolicyEngine
+@_spi(Fuzzing) @testable import PolicyEngine
 
 /// A second agent, made up, to show what an `AgentAdapter` must say: `toy [--mode M] [--allow TOOL:PROGRAM]…
 /// [--prompt TEXT]`, settings in `.toy/settings.json` (`{"allow": ["run_shell:npm"]}`), a transcript of

@@ -1,5 +1,5 @@
 import Foundation
-@testable import PolicyEngine
+@_spi(Fuzzing) @testable import PolicyEngine
 
 /// A second CI system, made up, to show what a `CIProvider` must say. Its environment is `TOYCI_*`; its
 /// configuration is a text file of `job NAME`, `image REF` and `run COMMAND` lines; its annotations are

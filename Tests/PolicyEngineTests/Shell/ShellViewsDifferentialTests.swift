@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import PolicyEngine
+@_spi(Fuzzing) @testable import PolicyEngine
 import TestSupport
 
 /// The strict view (``ShellWords``, for CI scripts and `--claude-args`) and the lenient view (the

@@ -1,4 +1,4 @@
-@testable import PolicyEngine
+@_spi(Fuzzing) @testable import PolicyEngine
 
 /// A `DiffVisitor` that records everything, for asserting on what a diff reader reports.
 final class DiffRecorder: DiffVisitor {

@@ -1,5 +1,5 @@
 import Testing
-@testable import PolicyEngine
+@_spi(Fuzzing) @testable import PolicyEngine
 
 /// An invalid document and what the parser must say about it.
 struct TOMLErrorCase: Sendable, CustomTestStringConvertible {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
-@testable import PolicyEngine
+@_spi(Fuzzing) @testable import PolicyEngine
 
 /// Facts about a gitleaks-format file, from Python's tomllib, written by `scripts/make_gitleaks_fixture.py`.
 struct TOMLGitleaksExpectation: Decodable {

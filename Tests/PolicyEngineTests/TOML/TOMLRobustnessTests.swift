@@ -1,5 +1,5 @@
 import Testing
-@testable import PolicyEngine
+@_spi(Fuzzing) @testable import PolicyEngine
 
 /// Malformed input must produce errors, never traps.
 @Suite("Robustness")

@@ -1,5 +1,5 @@
 import Testing
-@testable import PolicyEngine
+@_spi(Fuzzing) @testable import PolicyEngine
 
 @Suite("Keys, tables and arrays")
 struct TOMLStructureTests {

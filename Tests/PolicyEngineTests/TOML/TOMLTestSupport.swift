@@ -1,4 +1,4 @@
-@testable import PolicyEngine
+@_spi(Fuzzing) @testable import PolicyEngine
 
 /// Helpers shared by the TOML tests.
 enum TOMLTestSupport {

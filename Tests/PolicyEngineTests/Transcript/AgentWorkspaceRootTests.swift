@@ -1,5 +1,5 @@
 import Testing
-@testable import PolicyEngine
+@_spi(Fuzzing) @testable import PolicyEngine
 
 /// Which folder the transcript's paths are judged against when post runs in another job's checkout.
 @Suite struct AgentWorkspaceRootTests {

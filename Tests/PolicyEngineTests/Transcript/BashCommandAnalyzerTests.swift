@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import PolicyEngine
+@_spi(Fuzzing) @testable import PolicyEngine
 
 /// One command and the finding kinds it must produce (empty: none).
 struct BashCase: Sendable, CustomTestStringConvertible {

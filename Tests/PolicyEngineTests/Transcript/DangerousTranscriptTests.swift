@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import PolicyEngine
+@_spi(Fuzzing) @testable import PolicyEngine
 
 /// A tool call in `dangerous-stream.jsonl` and what the audit must make of it.
 struct AuditExpectation: Sendable, CustomTestStringConvertible {

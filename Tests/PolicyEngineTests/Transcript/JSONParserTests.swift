@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import PolicyEngine
+@_spi(Fuzzing) @testable import PolicyEngine
 
 @Suite("JSONParser and JSONValue")
 struct JSONParserTests {

@@ -1,5 +1,5 @@
 import Testing
-import PolicyEngine
+@_spi(Fuzzing) @testable import PolicyEngine
 
 /// A path and whether it names a credential file.
 struct SecretPathCase: Sendable, CustomTestStringConvertible {

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import PolicyEngine
+@_spi(Fuzzing) @testable import PolicyEngine
 import TestSupport
 
 /// A small deterministic generator (SplitMix64), so failures reproduce.

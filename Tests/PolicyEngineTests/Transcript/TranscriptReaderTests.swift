@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import PolicyEngine
+@_spi(Fuzzing) @testable import PolicyEngine
 
 /// A variation of the spec's sample transcript and what reading it must give.
 struct SampleVariant: Sendable, CustomTestStringConvertible {

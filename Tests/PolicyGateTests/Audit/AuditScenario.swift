@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-import PolicyEngine
+@_spi(Fuzzing) @testable import PolicyEngine
 
 /// Merged merge requests spread over three projects of the fake group, each set up to earn one
 /// known verdict, so an audit's rows can be checked one by one.

@@ -1,6 +1,6 @@
 import FlyingFox
 import Foundation
-import PolicyEngine
+@_spi(Fuzzing) @testable import PolicyEngine
 import TestSupport
 
 /// A fake GitLab for the audit: a group of projects with merged merge requests, their pipelines,

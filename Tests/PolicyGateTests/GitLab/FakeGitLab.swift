@@ -4,7 +4,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
-import PolicyEngine
+@_spi(Fuzzing) @testable import PolicyEngine
 import TestSupport
 
 /// A fake GitLab on 127.0.0.1 and a free port: a real HTTP server (FlyingFox) in front of

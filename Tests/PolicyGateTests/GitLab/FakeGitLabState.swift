@@ -1,6 +1,6 @@
 import FlyingFox
 import Foundation
-import PolicyEngine
+@_spi(Fuzzing) @testable import PolicyEngine
 
 /// What the fake GitLab holds and what it was sent: one project, one merge request, its notes,
 /// discussions, labels and the commit statuses. It answers with the documented REST v4 shapes,

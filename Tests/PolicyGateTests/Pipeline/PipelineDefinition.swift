@@ -1,5 +1,5 @@
 import Foundation
-import PolicyEngine
+@_spi(Fuzzing) @testable import PolicyEngine
 import TestSupport
 import Yams
 

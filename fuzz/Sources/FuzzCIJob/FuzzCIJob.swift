@@ -1,5 +1,5 @@
 import CFuzzerDriver
-import PolicyEngine
+@_spi(Fuzzing) import PolicyEngine
 
 /// GitLab CI job extractor: YAML, anchors and merge keys, `!reference`, `extends`, `default:`, scripts, claude commands.
 @_cdecl("LLVMFuzzerTestOneInput")

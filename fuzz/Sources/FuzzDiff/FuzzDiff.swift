@@ -1,5 +1,5 @@
 import CFuzzerDriver
-import PolicyEngine
+@_spi(Fuzzing) import PolicyEngine
 
 /// Unified diff reader, change collector (long-line windows) and secret scanner with the built-in rules.
 private let scanner = SecretScanner(ruleSet: try! SecretRulesLoader.builtIn())

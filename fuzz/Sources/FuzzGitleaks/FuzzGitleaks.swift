@@ -1,5 +1,5 @@
 import CFuzzerDriver
-import PolicyEngine
+@_spi(Fuzzing) import PolicyEngine
 
 /// gitleaks TOML rule loader (TOML reader, config schema, PCRE2 compilation) and a scan with the result.
 @_cdecl("LLVMFuzzerTestOneInput")

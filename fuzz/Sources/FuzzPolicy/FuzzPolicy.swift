@@ -1,5 +1,5 @@
 import CFuzzerDriver
-import PolicyEngine
+@_spi(Fuzzing) import PolicyEngine
 
 /// Policy YAML loader (schema, node budget, patterns compiled at load).
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -1,6 +1,6 @@
 import Foundation
 import CFuzzerDriver
-import PolicyEngine
+@_spi(Fuzzing) import PolicyEngine
 
 /// `.claude/settings.json` and `.mcp.json` readers.
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -1,5 +1,5 @@
 import CFuzzerDriver
-import PolicyEngine
+@_spi(Fuzzing) import PolicyEngine
 
 /// Shell word splitting and parsing, the claude argument parser, permission rules and the Bash analyzer.
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -1,6 +1,6 @@
 import Foundation
 import CFuzzerDriver
-import PolicyEngine
+@_spi(Fuzzing) import PolicyEngine
 
 /// Transcript reader (JSON Lines, object and array forms) and the fields the audit reads.
 @_cdecl("LLVMFuzzerTestOneInput")

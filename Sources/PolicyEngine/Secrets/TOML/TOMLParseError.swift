@@ -1,23 +1,23 @@
 /// Why a TOML document was rejected, and where.
 ///
 /// `description` reads `line 12, column 5: <reason>`, ready to be prefixed with a file name.
-public struct TOMLParseError: Error, Sendable, Equatable, CustomStringConvertible {
+struct TOMLParseError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The 1-based line of the offending text.
-    public let line: Int
+    let line: Int
     /// The 1-based column of the offending text, counted in Unicode scalars.
-    public let column: Int
+    let column: Int
     /// A human-readable explanation, without position.
-    public let reason: String
+    let reason: String
 
     /// Creates an error at `line`/`column` (both 1-based).
-    public init(line: Int, column: Int, reason: String) {
+    init(line: Int, column: Int, reason: String) {
         self.line = line
         self.column = column
         self.reason = reason
     }
 
     /// `line <line>, column <column>: <reason>`.
-    public var description: String {
+    var description: String {
         "line \(line), column \(column): \(reason)"
     }
 }

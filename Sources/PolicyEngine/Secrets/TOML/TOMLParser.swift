@@ -8,11 +8,11 @@
 ///
 /// Arrays and inline tables may nest at most 128 levels deep, and a key may have at most 128
 /// dotted components; deeper input is rejected with an error rather than exhausting the stack.
-public enum TOMLParser {
+enum TOMLParser {
     /// Parses `text` as a TOML document and returns its root table.
     ///
     /// - Throws: `TOMLParseError` with the line and column of the first problem found.
-    public static func parse(_ text: String) throws(TOMLParseError) -> TOMLTable {
+    static func parse(_ text: String) throws(TOMLParseError) -> TOMLTable {
         var reader = TOMLReader(text)
         return try reader.parseDocument()
     }

@@ -3,35 +3,35 @@
 ///
 /// Equality compares contents only: two tables are equal when they hold the same keys with
 /// equal values, regardless of key order and source lines (as TOML tables are unordered).
-public struct TOMLTable: Sendable, Equatable {
+struct TOMLTable: Sendable, Equatable {
     /// The keys, in source order.
-    public let keys: [String]
+    let keys: [String]
 
     /// The 1-based line where this table started: its `[header]` or `[[header]]`, the `{` of
     /// an inline table, the key that implicitly created it, or 1 for the root table.
-    public let line: Int
+    let line: Int
 
     private let values: [TOMLValue]
     private let lines: [Int]
     private let positions: [String: Int]
 
     /// Creates an empty table starting on line 1.
-    public init() {
+    init() {
         self.init(line: 1, keys: [], values: [], lines: [], positions: [:])
     }
 
     /// The number of keys.
-    public var count: Int {
+    var count: Int {
         keys.count
     }
 
     /// Whether the table has no keys.
-    public var isEmpty: Bool {
+    var isEmpty: Bool {
         keys.isEmpty
     }
 
     /// The value stored under `key`, or `nil` if there is none.
-    public subscript(key: String) -> TOMLValue? {
+    subscript(key: String) -> TOMLValue? {
         positions[key].map { values[$0] }
     }
 
@@ -39,7 +39,7 @@ public struct TOMLTable: Sendable, Equatable {
     ///
     /// For a sub-table this is the line of the header (or dotted key) that defined it; for an
     /// array of tables, the line of its first `[[header]]`.
-    public func line(of key: String) -> Int? {
+    func line(of key: String) -> Int? {
         positions[key].map { lines[$0] }
     }
 
@@ -55,7 +55,7 @@ public struct TOMLTable: Sendable, Equatable {
 
     /// Tables are equal when they hold the same keys with equal values; key order and source
     /// lines are ignored.
-    public static func == (lhs: TOMLTable, rhs: TOMLTable) -> Bool {
+    static func == (lhs: TOMLTable, rhs: TOMLTable) -> Bool {
         guard lhs.keys.count == rhs.keys.count else { return false }
         for (position, key) in lhs.keys.enumerated() {
             guard let other = rhs[key], other == lhs.values[position] else { return false }

@@ -2,7 +2,7 @@
 ///
 /// Equality is structural. Floats compare with IEEE semantics, so a document holding `nan`
 /// is not equal to itself; tables compare as unordered key/value sets (see `TOMLTable`).
-public enum TOMLValue: Sendable, Equatable {
+enum TOMLValue: Sendable, Equatable {
     /// A basic, literal, multi-line basic or multi-line literal string, escapes resolved.
     case string(String)
     /// A decimal, hexadecimal, octal or binary integer.
@@ -20,43 +20,43 @@ public enum TOMLValue: Sendable, Equatable {
     case table(TOMLTable)
 
     /// The string payload, or `nil` if this is not a string.
-    public var stringValue: String? {
+    var stringValue: String? {
         if case .string(let value) = self { value } else { nil }
     }
 
     /// The integer payload, or `nil` if this is not an integer.
-    public var integerValue: Int64? {
+    var integerValue: Int64? {
         if case .integer(let value) = self { value } else { nil }
     }
 
     /// The float payload, or `nil` if this is not a float. Integers are not converted.
-    public var floatValue: Double? {
+    var floatValue: Double? {
         if case .float(let value) = self { value } else { nil }
     }
 
     /// The boolean payload, or `nil` if this is not a boolean.
-    public var booleanValue: Bool? {
+    var booleanValue: Bool? {
         if case .boolean(let value) = self { value } else { nil }
     }
 
     /// The raw date-time text, or `nil` if this is not a date-time.
-    public var dateTimeValue: String? {
+    var dateTimeValue: String? {
         if case .dateTime(let value) = self { value } else { nil }
     }
 
     /// The elements, or `nil` if this is not an array.
-    public var arrayValue: [TOMLValue]? {
+    var arrayValue: [TOMLValue]? {
         if case .array(let value) = self { value } else { nil }
     }
 
     /// The table, or `nil` if this is not a table.
-    public var tableValue: TOMLTable? {
+    var tableValue: TOMLTable? {
         if case .table(let value) = self { value } else { nil }
     }
 
     /// The TOML name of this value's type ("string", "integer", "float", "boolean",
     /// "date-time", "array" or "table"), for error messages.
-    public var typeName: String {
+    var typeName: String {
         switch self {
         case .string: "string"
         case .integer: "integer"
