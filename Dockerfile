@@ -28,9 +28,12 @@ COPY Tests ./Tests
 # The Swift runtime and Foundation are linked in (--static-swift-stdlib); libgit2 and PCRE2 stay
 # shared libraries from Debian, so the runtime images install the packages the -dev ones belong to.
 # What stays dynamic: libgit2 (and what it pulls in), libpcre2-8, libstdc++ and glibc. Stripping
-# takes the binary from about 99 MB to 66 MB.
+# takes the binary from about 99 MB to 66 MB. policy-gate-hook, the live hook's client under the runner,
+# links only the C library and the Swift runtime: the runner installs it when it is next to the gate.
 RUN swift build -c release --product policy-gate --static-swift-stdlib \
- && install -D -s -m 0755 "$(swift build -c release --show-bin-path)/policy-gate" /out/policy-gate
+ && swift build -c release --product policy-gate-hook --static-swift-stdlib \
+ && install -D -s -m 0755 "$(swift build -c release --show-bin-path)/policy-gate" /out/policy-gate \
+ && install -D -s -m 0755 "$(swift build -c release --show-bin-path)/policy-gate-hook" /out/policy-gate-hook
 
 # ---- agent: policy-gate on Node.js, for jobs that install Claude Code and run it under the gate -----
 # util-linux's setpriv switches the agent to its own user; the job itself stays root so the gate can.
@@ -39,7 +42,7 @@ RUN export DEBIAN_FRONTEND=noninteractive \
  && apt-get update -q \
  && apt-get install -y -q --no-install-recommends libgit2-1.5 libpcre2-8-0 libcurl4 git ca-certificates util-linux \
  && rm -rf /var/lib/apt/lists/*
-COPY --from=build /out/policy-gate /usr/local/bin/policy-gate
+COPY --from=build /out/policy-gate /out/policy-gate-hook /usr/local/bin/
 RUN policy-gate --version
 CMD ["policy-gate", "--help"]
 
@@ -52,7 +55,7 @@ RUN export DEBIAN_FRONTEND=noninteractive \
  && apt-get update -q \
  && apt-get install -y -q --no-install-recommends libgit2-1.5 libpcre2-8-0 libcurl4 libstdc++6 git ca-certificates \
  && rm -rf /var/lib/apt/lists/*
-COPY --from=build /out/policy-gate /usr/local/bin/policy-gate
+COPY --from=build /out/policy-gate /out/policy-gate-hook /usr/local/bin/
 RUN policy-gate --version
 # No ENTRYPOINT: GitLab runs a job's script through a shell in the job's image. The user stays root,
 # as GitLab's checkout in the build folder belongs to root and the gate's jobs run git in it.

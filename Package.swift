@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "policy-gate", targets: ["policy-gate"]),
+        .executable(name: "policy-gate-hook", targets: ["policy-gate-hook"]),
         .library(name: "PolicyEngine", targets: ["PolicyEngine"]),
     ],
     dependencies: [
@@ -41,6 +42,7 @@ let package = Package(
                 "CPCRE2",
                 "CZlib",
                 "CProcessControl",
+                "HookClient",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Yams", package: "Yams"),
@@ -48,10 +50,14 @@ let package = Package(
             ],
             swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]
         ),
+        // The live hook's client under the runner: Glibc only, so a call costs little more than a process start.
+        .target(name: "HookClient"),
+        .executableTarget(name: "policy-gate-hook", dependencies: ["HookClient"]),
         .executableTarget(
             name: "policy-gate",
             dependencies: [
                 "PolicyEngine",
+                "HookClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -61,7 +67,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PolicyEngineTests",
-            dependencies: ["PolicyEngine", "TestSupport"],
+            dependencies: ["PolicyEngine", "HookClient", "TestSupport"],
             exclude: ["Fixtures"]
         ),
         .testTarget(

@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # The real claude under the runner and the live hook: one test at a time, since two real runs side by
 # side have starved each other's scripted model past its time limit.
-agents='LiveHookRealClaudeTests|RealClaudeUnderTheRunnerTests|AgentIsolationTests'
+agents='LiveHookRealClaudeTests|RealClaudeUnderTheRunnerTests|AgentIsolationTests|HookSocketAttackTests|LiveHookDropInTests'
 gitlab='GitLabAnnotatorTests|StatusCheckResponderTests|MergeRequestAuditTests|AuditCommandTests|AnnotateCommandTests'
 gitlab+='|PipelineEndToEndTests'
 swift build --build-tests

@@ -88,25 +88,9 @@ struct AuditCommand: AsyncParsableCommand {
                                    since: AuditQuery.parseDate(since) ?? Date(),
                                    until: until.flatMap { AuditQuery.parseDate($0, endOfDay: true) },
                                    selection: label.map { .label($0) } ?? author.map { .author($0) } ?? .all, jobName: job)
-            let token: GitLabToken
-            switch GitLabCredentials(environment: environment) {
-            case .token(let found, _): token = found
-            case .unavailable(let reason): throw AuditError(reason.replacingOccurrences(of: "api scope", with: "read_api scope"))
-            }
-            guard let api = gitlabURL ?? environment["CI_API_V4_URL"], !api.isEmpty else {
-                throw ValidationError("give --gitlab-url (the API root, e.g. https://gitlab.example.com/api/v4) or set CI_API_V4_URL")
-            }
-            let key = try publicKey.map { path in
-                guard let data = FileManager.default.contents(atPath: path) else {
-                    throw AttestationError(.invalid, "\(path): cannot read the public key")
-                }
-                return try Ed25519PEM.publicKey(pem: String(decoding: data, as: UTF8.self), source: path)
-            }
-            let limits = GitLabLimits(maxAttempts: 8, requestTimeout: 30, totalTime: TimeInterval(maxMinutes * 60),
-                                      initialBackoff: 1, maxBackoff: 30, maxRetryAfter: 300, maxPages: 1_000)
-            let client = try GitLabClient(baseURL: api, token: token, limits: limits)
-            let audit = MergeRequestAudit(client: client, query: query, publicKey: key, requireAttestation: requireAttestation,
-                                          concurrency: concurrency)
+            let audit = try MergeRequestAudit.connect(query: query, environment: environment, gitlabURL: gitlabURL,
+                                                      publicKeyPath: publicKey, requireAttestation: requireAttestation,
+                                                      concurrency: concurrency, maxMinutes: maxMinutes)
             try await audit.checkAccess()
             let output = try AuditOutput(reports: try parsedReports(), query: query)
             let started = Date()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HookClient
 import PolicyEngine
 
 /// `policy-gate hook …`: the gate as Claude Code's hook, judging each call before it runs.
@@ -37,15 +38,11 @@ struct PreToolUseCommand: ParsableCommand {
     var timeBudget: Double = 10
 
     func run() throws {
+        // Under the runner the hook is a thin client: it loads neither the policy nor the secret rules.
+        if let runner { ThinClient.run(socket: runner, budget: timeBudget) }
         HookFailure.armWatchdog(seconds: timeBudget)
         do {
-            let bytes = try Self.readInput()
-            if let runner {
-                if let answer = try PreToolUseHook.askRunner(socket: runner, input: bytes) {
-                    FileHandle.standardOutput.write(Data((answer + "\n").utf8))
-                }
-                return
-            }
+            let bytes = try HookFailure.readStandardInput()
             guard let policyPath = policy else { throw HookFailure("no policy: give --policy PATH or --runner SOCKET") }
             let input = try PreToolUseHook.parse(bytes)
             let environment = ProcessInfo.processInfo.environment
@@ -62,43 +59,5 @@ struct PreToolUseCommand: ParsableCommand {
         } catch {
             HookFailure.exit(GateExit.describe(error))
         }
-    }
-
-    /// The whole of stdin, up to the limit.
-    static func readInput() throws -> [UInt8] {
-        var bytes: [UInt8] = []
-        while let chunk = try FileHandle.standardInput.read(upToCount: 1 << 16), !chunk.isEmpty {
-            bytes += chunk
-            if bytes.count > PreToolUseHook.maxInputBytes {
-                throw HookFailure("the hook input is larger than \(PreToolUseHook.maxInputBytes >> 20) MiB")
-            }
-        }
-        return bytes
-    }
-}
-
-/// The hook's own failures: one line on stderr (Claude shows it to the model) and exit 2 (blocks the call).
-struct HookFailure: Error, CustomStringConvertible {
-    var description: String
-
-    init(_ description: String) {
-        self.description = description
-    }
-
-    static func exit(_ reason: String) -> Never {
-        StandardError.write("policy-gate hook: \(reason); the call is blocked")
-        Foundation.exit(2)
-    }
-
-    /// Ends the process with exit 2 when the hook has not answered within `seconds`, whatever it is doing
-    /// (reading a stdin that never closes, judging a pathological command).
-    static func armWatchdog(seconds: Double) {
-        let budget = seconds.isFinite && seconds > 0 ? seconds : 10
-        let thread = Thread {
-            Thread.sleep(forTimeInterval: budget)
-            StandardError.write("policy-gate hook: no answer within its time budget of \(budget) s; the call is blocked")
-            _exit(2)
-        }
-        thread.start()
     }
 }

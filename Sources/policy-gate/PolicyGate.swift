@@ -1,4 +1,5 @@
 import ArgumentParser
+import HookClient
 import PolicyEngine
 
 @main

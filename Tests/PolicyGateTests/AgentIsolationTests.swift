@@ -160,9 +160,13 @@ import TestSupport
             kill -KILL $PPID 2>/dev/null; kill -STOP $PPID 2>/dev/null; kill -KILL -1 2>/dev/null
             printf 'TOKEN = "%s"\\n' '\(FakeSecrets.gitlabToken)' >> src/app.py
             """)
+        // `kill -KILL -1` reaches every process of the agent's user on the host: with the usual 65532 it
+        // would kill the agents of other runs going on at the same time (other tests, other checkouts'
+        // test runs). A user of its own keeps the attack on this run.
+        let user = UInt32.random(in: 60_000..<65_000)
         let outcome = try Self.run(agent, in: checkout, environment: [
             "POLICY_GATE_HANDOFF_KEY": Self.handoffKey, "CI_JOB_TOKEN": jobToken, "POLICY_GATE_GITLAB_TOKEN": jobToken,
-        ])
+        ], extra: ["--agent-user", "\(user):\(user)"])
         // The gate survived its agent's signals and decided.
         #expect(outcome.status == 1, "\(outcome.allOutput)")
         let loot = try String(contentsOfFile: checkout.path + "/loot.txt", encoding: .utf8)

@@ -185,6 +185,14 @@ import TestSupport
                                         arguments: ["hook", "pre-tool-use", "--policy", Self.policy, "--no-such-flag"])
         #expect(outcome.status == 2, "\(outcome.stderr)")
         #expect(outcome.stderr.contains("the call is blocked"))
+        // The small client too: no runner, an unknown option, a budget that is not a number.
+        let small = URL(fileURLWithPath: GateProcess.binary.deletingLastPathComponent().path + "/policy-gate-hook")
+        for arguments in [[], ["--runner", "/x.sock", "--no-such-flag"], ["--runner", "/x.sock", "--time-budget", "soon"], ["--runner"]] {
+            // No stdin: the client exits before reading it, and a write to the closed pipe would signal this process.
+            let outcome = try await onOwnThread { try GateProcess.run(arguments, executable: small) }
+            #expect(outcome.status == 2 && outcome.stdout.isEmpty, "\(arguments): \(outcome.stderr)")
+            #expect(outcome.stderr.contains("the call is blocked"), "\(arguments)")
+        }
     }
 
     /// An input that never ends (a stuck writer) runs out the hook's own budget: exit 2, not a hang the
@@ -204,28 +212,35 @@ import TestSupport
     }
 
     /// The runner's socket missing (the runner stopped), or a runner that answers too late, nothing, or
-    /// anything but a decision: every one blocks the call.
-    @Test(arguments: [
+    /// anything but a decision: every one blocks the call, through `hook pre-tool-use --runner` and through
+    /// `policy-gate-hook`, the small client the runner installs when it is there.
+    @Test(arguments: [false, true], [
         ("unreachable", ""),
         ("silent", "import socket, sys, time\ns = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(4)\nc, _ = s.accept(); time.sleep(30)"),
         ("no answer", "import socket, sys\ns = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(4)\nc, _ = s.accept(); c.recv(1 << 20); c.close(); s.accept()"),
         ("a forged allow", "import socket, sys\ns = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(4)\nc, _ = s.accept(); c.recv(1 << 20); c.sendall(b'allow'); c.close(); s.accept()"),
     ])
-    func aRunnerThatDoesNotAnswerBlocks(label: String, server: String) async throws {
+    func aRunnerThatDoesNotAnswerBlocks(small: Bool, stub: (label: String, server: String)) async throws {
+        let (label, server) = stub
         let checkout = try Checkout()
         let socket = checkout.root + "/../\(UUID().uuidString.prefix(8)).sock"
         let call = checkout.input("Read", #"{"file_path":"/builds/acme/app/README.md"}"#)
-        let arguments = ["hook", "pre-tool-use", "--runner", socket, "--time-budget", "2"]
+        let client = small ? [GateProcess.binary.deletingLastPathComponent().appendingPathComponent("policy-gate-hook").path]
+            : [GateProcess.binary.path, "hook", "pre-tool-use"]
+        let arguments = ["--runner", socket, "--time-budget", "2"]
         let outcome: GateProcess.Outcome
         if server.isEmpty {
-            outcome = try await checkout.hook(call, arguments: arguments)
+            outcome = try await onOwnThread {
+                try GateProcess.run(Array(client.dropFirst()) + arguments, stdin: call, timeout: 60,
+                                    executable: URL(fileURLWithPath: client[0]))
+            }
         } else {
             // The stand-in runner starts first; the hook runs once its socket exists. SIGKILL ends the stand-in:
             // the test process hands its blocked signals down to children.
             let script = #"server=$0; socket=$1; shift; python3 -c "$server" "$socket" & pid=$!; "#
                 + #"for i in $(seq 100); do [ -S "$socket" ] && break; sleep 0.1; done; "$@"; status=$?; kill -KILL $pid; exit $status"#
             outcome = try await onOwnThread {
-                try GateProcess.run(["-c", script, server, socket, GateProcess.binary.path] + arguments, stdin: call, timeout: 60,
+                try GateProcess.run(["-c", script, server, socket] + client + arguments, stdin: call, timeout: 60,
                                     executable: URL(fileURLWithPath: "/bin/sh"))
             }
         }

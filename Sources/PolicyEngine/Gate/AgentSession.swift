@@ -107,7 +107,9 @@ public struct AgentSession {
             allowedVariables: policy.agent.environment, timeout: request.timeout, privateFolder: privateFolder)
         if let user {
             guard let gate = LiveHook.gateExecutable() else { throw RunnerError("cannot tell this executable's path for the live hook") }
+            let installation = try LiveHook.installation(environment: request.environment)
             configuration.liveHook = try LiveHook(policy: policy, repository: checkout, checkout: checkout, gate: gate, group: user.gid)
+            configuration.liveHook?.installation = installation
         }
         defer { configuration.liveHook?.remove() }
         let outcome = try await runner.run(configuration)

@@ -18,9 +18,6 @@ public enum PreToolUseHook {
         public var cwd: String
     }
 
-    /// Largest input read: a Write of a big file is still a few megabytes.
-    public static let maxInputBytes = 64 << 20
-
     /// Reads the PreToolUse JSON.
     /// - Throws: `InputError` for anything but a PreToolUse object with a tool name and an input object.
     public static func parse(_ bytes: [UInt8]) throws(InputError) -> Input {
@@ -46,19 +43,6 @@ public enum PreToolUseHook {
         }
         let id = document["tool_use_id"]?.stringValue ?? "hook"
         return Input(call: Transcript.ToolCall(id: id, name: name, input: input, line: 1), cwd: cwd)
-    }
-
-    /// The runner's answer for the raw input: the deny JSON, or `nil` for no decision.
-    /// - Throws: `InputError` when the runner cannot be reached, fails, or answers anything else.
-    public static func askRunner(socket: String, input: [UInt8]) throws(InputError) -> String? {
-        guard let reply = UnixSocket.exchange(path: socket, request: input) else {
-            throw InputError(description: "the gate's runner cannot be reached at \(socket)")
-        }
-        let text = String(decoding: reply, as: UTF8.self)
-        if text == "none" { return nil }
-        if text.hasPrefix("deny {") { return String(text.dropFirst(5)) }
-        if text.hasPrefix("error: ") { throw InputError(description: "the gate's runner could not judge the call: \(text.dropFirst(7).prefix(300))") }
-        throw InputError(description: "the gate's runner gave no answer")
     }
 
     /// The deny answer for the findings that block, or `nil` when none does.

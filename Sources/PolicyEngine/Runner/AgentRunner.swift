@@ -105,6 +105,7 @@ struct AgentRunner {
             arguments = ["--reuid", String(user.uid), "--regid", String(user.gid), "--clear-groups", "--no-new-privs", "--"] + arguments
             if let liveHook {
                 let wrapped = try liveHook.wrap([setpriv] + arguments)
+                if liveHook.usesDropIn { log("policy-gate: no mount namespace for the agent; the live hook is the drop-in \(LiveHook.dropIn)") }
                 executable = .path(FilePath(wrapped.executable))
                 arguments = wrapped.arguments
             }

@@ -1,4 +1,5 @@
 import Foundation
+import HookClient
 
 /// The runner's side of the live hook: a Unix socket only root and the agent's group can reach, answering
 /// each PreToolUse call with the policy, the secret rules (loaded once, before the agent started) and the
@@ -17,11 +18,24 @@ final class HookServer: @unchecked Sendable {
     private var agentHome: String?
     private let lock = NSLock()
     private var history: [Transcript.ToolCall] = []
+    private var historyBytes = 0
     private let stopped = DispatchSemaphore(value: 0)
+
+    /// How much history the server keeps: every later call is judged against all of it, and agent code
+    /// can send calls of its own. Once either limit is reached every call is refused (fail closed), since
+    /// dropping an event could let through a call an earlier one forbids.
+    struct HistoryLimit {
+        var calls = 5_000
+        var bytes = 256 << 20
+    }
+
+    private let limit: HistoryLimit
 
     /// Starts serving at `path`.
     /// - Throws: `RunnerError` when the socket cannot be made.
-    init(path: String, group: UInt32, policy: Policy, scanner: SecretScanner, checkout: String) throws(RunnerError) {
+    init(path: String, group: UInt32, policy: Policy, scanner: SecretScanner, checkout: String,
+         limit: HistoryLimit = HistoryLimit()) throws(RunnerError) {
+        self.limit = limit
         guard let descriptor = UnixSocket.listen(at: path, group: group) else {
             throw RunnerError("\(path): cannot create the live hook's socket")
         }
@@ -47,12 +61,20 @@ final class HookServer: @unchecked Sendable {
     func answer(_ request: [UInt8]) -> String {
         do {
             let input = try PreToolUseHook.parse(request)
-            let (earlier, home) = lock.withLock { (history, agentHome) }
+            let (earlier, home, bytes) = lock.withLock { (history, agentHome, historyBytes) }
+            guard earlier.count < limit.calls, bytes < limit.bytes else {
+                return "error: the run's history is full (\(earlier.count) calls, \(bytes >> 20) MiB); every later call is refused"
+            }
             let context = ToolCallJudgement.Context(workspaceRoot: checkout, cwd: input.cwd, home: home)
             let findings = try ToolCallJudgement.judge(input.call, in: context, policy: policy, scanner: scanner, history: earlier)
             let answer = PreToolUseHook.answer(for: findings, policy: policy)
             // Only calls let through can have changed anything.
-            if answer == nil { lock.withLock { history.append(input.call) } }
+            if answer == nil {
+                lock.withLock {
+                    history.append(input.call)
+                    historyBytes += request.count
+                }
+            }
             return answer.map { "deny " + $0 } ?? "none"
         } catch {
             return "error: " + SecretRedaction.scrub(String(describing: error))

@@ -45,7 +45,7 @@ final class LiveHook: @unchecked Sendable {
         folder = String(cString: made)
         chmod(folder, 0o755)
         let socket = folder + "/hook.sock"
-        command = [gate, "hook", "pre-tool-use", "--runner", socket, "--time-budget", String(Self.hookBudgetSeconds)]
+        command = (Self.client(next: gate) + ["--runner", socket, "--time-budget", String(Self.hookBudgetSeconds)])
             .map(Self.shellQuoted).joined(separator: " ")
         do {
             let trusted: Gate.TrustedInputs
@@ -84,12 +84,37 @@ final class LiveHook: @unchecked Sendable {
     /// The drop-in written when no mount namespace can be made; removed by `remove()`.
     static let dropIn = managedFolder + "/managed-settings.d/zz-policy-gate.json"
     private var wroteDropIn = false
+    /// Whether this run's settings are the drop-in (after `wrap`).
+    var usesDropIn: Bool { wroteDropIn }
+
+    /// How the settings reach claude.
+    enum Installation: Sendable {
+        /// A mount namespace where one can be made, else the drop-in.
+        case automatic
+        /// The drop-in, even where a namespace could be made.
+        case dropIn
+    }
+
+    /// This run's installation.
+    var installation = Installation.automatic
+
+    /// The installation the gate's environment asks for: `POLICY_GATE_LIVE_HOOK=drop-in` forces the
+    /// drop-in (a host that allows namespaces tests the fallback so); unset is automatic.
+    /// - Throws: `RunnerError` for any other value.
+    static func installation(environment: [String: String]) throws(RunnerError) -> Installation {
+        switch environment["POLICY_GATE_LIVE_HOOK"] {
+        case nil, "": return .automatic
+        case "drop-in": return .dropIn
+        case let other?: throw RunnerError("POLICY_GATE_LIVE_HOOK=\(other.prefix(40)): expected drop-in or nothing")
+        }
+    }
 
     /// The command that runs `arguments` (the agent, already wrapped in `setpriv`) in a mount namespace
     /// of its own where `/etc/claude-code` is this folder (`unshare` and `mount` are util-linux's); or,
     /// where the system allows no namespace, `arguments` as they are after installing the drop-in.
     func wrap(_ arguments: [String]) throws(RunnerError) -> (executable: String, arguments: [String]) {
-        guard let unshare = ["/usr/bin/unshare", "/bin/unshare"].first(where: FileManager.default.isExecutableFile(atPath:)),
+        guard installation == .automatic,
+              let unshare = ["/usr/bin/unshare", "/bin/unshare"].first(where: FileManager.default.isExecutableFile(atPath:)),
               Self.canMakeMountNamespace(unshare) else {
             try installDropIn()
             return (arguments[0], Array(arguments.dropFirst()))
@@ -152,6 +177,14 @@ final class LiveHook: @unchecked Sendable {
         fchmod(descriptor, 0o644)
         close(descriptor)
         guard written == bytes.count else { throw RunnerError("\(Self.dropIn): cannot write the live hook's settings") }
+    }
+
+    /// The hook's thin client: `policy-gate-hook` when it is installed next to the gate (it starts in a few
+    /// milliseconds, linking no more than the C library), else the gate's own `hook pre-tool-use`, which runs
+    /// the same client code after loading the whole gate.
+    static func client(next gate: String) -> [String] {
+        let small = URL(fileURLWithPath: gate).deletingLastPathComponent().appendingPathComponent("policy-gate-hook").path
+        return FileManager.default.isExecutableFile(atPath: small) ? [small] : [gate, "hook", "pre-tool-use"]
     }
 
     /// This executable's absolute path.

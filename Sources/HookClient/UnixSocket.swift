@@ -1,17 +1,16 @@
-import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// A Unix stream socket, for the live hook and the runner that answers it: one request per connection,
 /// the client shutting down its sending side to mark the end.
-enum UnixSocket {
+public enum UnixSocket {
     /// Largest message read either way.
-    static let maxMessage = 64 << 20
+    public static let maxMessage = 64 << 20
 
     /// A listening socket at `path` (replacing nothing: the path must not exist), owned by root with
     /// the group `gid`, mode 0660: only root and that group can connect.
-    static func listen(at path: String, group gid: UInt32) -> Int32? {
+    public static func listen(at path: String, group gid: UInt32) -> Int32? {
         let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { return nil }
         guard withAddress(path, { bind(descriptor, $0, $1) }) == 0, chown(path, 0, gid) == 0, chmod(path, 0o660) == 0,
@@ -23,7 +22,7 @@ enum UnixSocket {
     }
 
     /// The next connection, with `seconds` to send and to receive; nil once the socket is shut down.
-    static func accept(_ descriptor: Int32, seconds: Int) -> Int32? {
+    public static func accept(_ descriptor: Int32, seconds: Int) -> Int32? {
         var connection: Int32
         repeat {
             connection = Glibc.accept(descriptor, nil, nil)
@@ -37,16 +36,16 @@ enum UnixSocket {
     }
 
     /// Wakes a thread blocked in `accept` and stops the socket.
-    static func shutDown(_ descriptor: Int32) {
+    public static func shutDown(_ descriptor: Int32) {
         shutdown(descriptor, Int32(SHUT_RDWR))
     }
 
-    static func close(_ descriptor: Int32) {
+    public static func close(_ descriptor: Int32) {
         _ = Glibc.close(descriptor)
     }
 
     /// Sends `request` to the socket at `path` and returns the whole answer; nil when it cannot.
-    static func exchange(path: String, request: [UInt8]) -> [UInt8]? {
+    public static func exchange(path: String, request: [UInt8]) -> [UInt8]? {
         let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
@@ -56,7 +55,7 @@ enum UnixSocket {
     }
 
     /// Everything up to the end of the peer's sending side; nil on an error or an oversized message.
-    static func receive(_ descriptor: Int32) -> [UInt8]? {
+    public static func receive(_ descriptor: Int32) -> [UInt8]? {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
@@ -72,7 +71,7 @@ enum UnixSocket {
     }
 
     /// Sends all of `bytes`.
-    static func send(_ descriptor: Int32, _ bytes: [UInt8]) -> Bool {
+    public static func send(_ descriptor: Int32, _ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
             let count = bytes[offset...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
