@@ -55,7 +55,14 @@ struct CommitHistory {
                                                    firstLine: 1, origin: "commit message"))
         }
         var seen = Set<String>()
-        for (commit, name) in reads.names where seen.insert(name).inserted {
+        var order: [String: Int] = [:]
+        for (index, commit) in commits.enumerated() { order[commit.id] = index }
+        // The readers' lists come in any order; the oldest commit with the name is the one it is reported with.
+        let names = reads.names.enumerated().sorted {
+            ($0.element.commit.flatMap { order[$0] } ?? commits.count, $0.offset)
+                < ($1.element.commit.flatMap { order[$0] } ?? commits.count, $1.offset)
+        }.map(\.element)
+        for (commit, name) in names where seen.insert(name).inserted {
             // Also with dots as spaces: `<token>.txt` must end the token the way a space does.
             let text = name + "\n" + name.replacingOccurrences(of: ".", with: " ")
             found += try scanner.scan(ScanFragment(path: Self.fileNamePath, commit: commit, bytes: Array(text.utf8),
