@@ -24,7 +24,9 @@ public struct HookFailure: Error, CustomStringConvertible {
     /// (reading a stdin that never closes, waiting for a runner kept busy, judging a pathological command).
     /// A timer signal, not a thread: the runner's client links nothing that could start one.
     public static func armWatchdog(seconds: Double) {
-        let budget = seconds.isFinite && seconds > 0 ? seconds : 10
+        // Out of range is the default, not a trap: a crash is a failing exit Claude Code lets through.
+        // No budget beyond a day means anything: Claude Code's own hook timeout is far shorter.
+        let budget = seconds.isFinite && seconds > 0 ? min(seconds, 86_400) : 10
         watchdogMessage = Array("policy-gate hook: no answer within its time budget of \(budget) s; the call is blocked\n".utf8)
         signal(SIGALRM) { _ in
             // Only async-signal-safe calls here: the message was made before the timer was armed.

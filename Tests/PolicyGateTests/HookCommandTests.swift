@@ -193,6 +193,17 @@ import TestSupport
             #expect(outcome.status == 2 && outcome.stdout.isEmpty, "\(arguments): \(outcome.stderr)")
             #expect(outcome.stderr.contains("the call is blocked"), "\(arguments)")
         }
+        // A budget too large for the timer is still a number: the hook must block (the runner is
+        // unreachable), not trap while arming its watchdog, which Claude Code would take as a pass.
+        for arguments in [["--runner", "/nonexistent/hook.sock", "--time-budget", "1e300"],
+                          ["--runner", "/nonexistent/hook.sock", "--time-budget", "-5"]] {
+            let outcome = try await onOwnThread { try GateProcess.run(arguments, stdin: Data("{}".utf8), executable: small) }
+            #expect(outcome.status == 2 && outcome.stdout.isEmpty, "\(arguments): status \(outcome.status) \(outcome.stderr)")
+            #expect(outcome.stderr.contains("cannot be reached"), "\(arguments)")
+        }
+        let large = try await checkout.hook(checkout.input("Read", #"{"file_path":"README.md"}"#),
+                                            arguments: ["hook", "pre-tool-use", "--runner", "/nonexistent/hook.sock", "--time-budget", "1e300"])
+        #expect(large.status == 2 && large.stdout.isEmpty, "status \(large.status) \(large.stderr)")
     }
 
     /// An input that never ends (a stuck writer) runs out the hook's own budget: exit 2, not a hang the
