@@ -76,7 +76,9 @@ public enum SecretScan {
                 headCommit = try resolve(revision, in: repository, path: path)
             }
             let history = try CommitHistory.read(repository: repository, path: path, base: baseCommit, head: headCommit)
-            let reads = try readInParallel(path: path, jobs: history.jobs(base: baseCommit, head: headCommit), pipeline: pipeline)
+            let packs = PackObjectReader(objectsDirectory: repository.objectsDirectory)
+            let reads = try readInParallel(path: path, jobs: history.jobs(base: baseCommit, head: headCommit), packs: packs,
+                                           pipeline: pipeline)
             var findings = try pipeline.finish()
             findings += try history.scanMessagesAndNames(reads, scanner: scanner)
             findings += reads.unscanned
@@ -119,7 +121,9 @@ public enum SecretScan {
 
     /// Reads the diffs on several threads, each with its own repository handle and every n-th file of
     /// each diff, so that reading git (the floor of the whole scan) is not limited to one core.
-    private static func readInParallel(path: String, jobs: [DiffJob], pipeline: ScanPipeline) throws -> DiffReads {
+    /// All readers share one pack reader and its delta-base cache.
+    private static func readInParallel(path: String, jobs: [DiffJob], packs: PackObjectReader,
+                                       pipeline: ScanPipeline) throws -> DiffReads {
         let readers = min(ProcessInfoCores.count, 4)
         let results = ReaderResults()
         // The net diff, read only for its list of files, takes new files' line counts from the commits' reads.
@@ -131,9 +135,14 @@ public enum SecretScan {
             let thread = Thread {
                 let outcome = Swift.Result<DiffReads, any Error> {
                     // `run` opened (and checked) the same repository just before.
-                    let repository = try GitRepository(path: path, checksLooseObjects: false)
-                    var reads = DiffReads()
-                    for job in jobs {
+                    let repository = try GitRepository(path: path, checksLooseObjects: false, packs: packs)
+                    // Newest commit first: git packs the newest version of a file whole and older ones as
+                    // deltas against newer ones, so each blob's base was usually just read. The net diff,
+                    // which reuses the commits' line counts, stays last; reads are recorded in job order.
+                    let order = jobs.indices.filter { jobs[$0].scans }.reversed() + jobs.indices.filter { !jobs[$0].scans }
+                    var collectors: [Int: ChangeCollector] = [:]
+                    for index in order {
+                        let job = jobs[index]
                         let collector = ChangeCollector(commit: job.commit, keepsLines: job.scans) { fragment in
                             if job.scans { pipeline.submit(fragment) }
                         }
@@ -144,7 +153,11 @@ public enum SecretScan {
                             let range = "\(job.parent ?? "empty tree")..\(job.commit ?? "working tree")"
                             throw InputError(description: "\(path): cannot diff \(range): \(error)")
                         }
-                        reads.add(collector, job: job)
+                        collectors[index] = collector
+                    }
+                    var reads = DiffReads()
+                    for (index, job) in jobs.enumerated() {
+                        if let collector = collectors[index] { reads.add(collector, job: job) }
                     }
                     return reads
                 }

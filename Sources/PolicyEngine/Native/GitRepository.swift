@@ -14,7 +14,9 @@ public final class GitRepository {
         case workingTree
     }
 
-    private let handle: OpaquePointer
+    let handle: OpaquePointer
+    /// Reads committed blobs from the packs, shared by the threads that read one change.
+    let packs: PackObjectReader?
 
     /// Starts libgit2 on a thread of its own, so that its set-up overlaps the caller's other start-up
     /// work (reading the policy, compiling the secret rules) on a second core.
@@ -27,8 +29,11 @@ public final class GitRepository {
     ///   - path: a folder inside the repository.
     ///   - checksLooseObjects: inflate every loose object first (``LooseObjectCheck``), since libgit2
     ///     hangs on a truncated one; pass `false` only when this process has just checked the same repository.
+    ///   - readsPacks: read committed blobs with a ``PackObjectReader`` shared by every handle given the
+    ///     same one, instead of libgit2's (whose small delta-base cache is slow on large changes).
     /// - Throws: `NativeError` when there is no repository there, or a loose object is damaged.
-    public init(path: String, checksLooseObjects: Bool = true) throws(NativeError) {
+    init(path: String, checksLooseObjects: Bool = true, packs: PackObjectReader? = nil) throws(NativeError) {
+        self.packs = packs
         LibGit2Session.start()
         var repository: OpaquePointer?
         try GitRepository.check(git_repository_open_ext(&repository, path, 0, nil), "git_repository_open_ext")
@@ -37,12 +42,22 @@ public final class GitRepository {
         }
         handle = repository
         if checksLooseObjects {
-            try LooseObjectCheck.verify(objectsDirectory: String(cString: git_repository_commondir(repository)) + "objects")
+            try LooseObjectCheck.verify(objectsDirectory: objectsDirectory)
         }
+    }
+
+    /// Opens the repository that contains `path`; see ``init(path:checksLooseObjects:packs:)``.
+    public convenience init(path: String) throws(NativeError) {
+        try self.init(path: path, checksLooseObjects: true, packs: nil)
     }
 
     deinit {
         git_repository_free(handle)
+    }
+
+    /// The objects folder, for a ``PackObjectReader`` shared by several handles.
+    var objectsDirectory: String {
+        String(cString: git_repository_commondir(handle)) + "objects"
     }
 
     /// The working directory, with a trailing `/`, or `nil` for a bare repository.
@@ -156,11 +171,15 @@ public final class GitRepository {
                                   wholeFiles: wholeFiles, readsContent: readsContent) {
                 continue
             }
+            if let delta = git_diff_get_delta(diff, index),
+               try visitPatchFromBlobs(delta, headIsWorkingTree: target == .workingTree, visitor: visitor) {
+                continue
+            }
             var patch: OpaquePointer?
             try GitRepository.check(git_patch_from_diff(&patch, diff, index), "git_patch_from_diff")
             defer { git_patch_free(patch) }
-            if let patch {
-                try visit(patch: patch, headIsWorkingTree: target == .workingTree, visitor: visitor)
+            if let patch, let delta = git_diff_get_delta(diff, index) {
+                try visit(patch: patch, delta: delta, headIsWorkingTree: target == .workingTree, visitor: visitor)
             } else if let delta = git_diff_get_delta(diff, index) {
                 // libgit2 gives no patch for unmodified or binary-only entries; the file still changed.
                 let file = changedFile(from: delta, headIsWorkingTree: target == .workingTree)
@@ -200,18 +219,25 @@ public final class GitRepository {
             try visitCounted(file, lines: known.lines, isBinary: known.isBinary, visitor: visitor)
             return true
         }
-        var blob: OpaquePointer?
-        try GitRepository.check(git_blob_lookup(&blob, handle, &oid), "git_blob_lookup")
-        defer { git_blob_free(blob) }
-        let size = Int(git_blob_rawsize(blob))
-        let start = git_blob_rawcontent(blob)?.assumingMemoryBound(to: UInt8.self)
-        let content = UnsafeBufferPointer(start: size > 0 ? start : nil, count: max(0, size))
-        let converted = ScannableText.needsConversion(content)
-        guard isNew || converted else { return false }
-        var counts = try visitLines(of: content, file: file, visitor: visitor, readsContent: readsContent)
-        counts.converted = converted
-        wholeFiles?.counts.withLock { $0[key] = counts }
-        return true
+        return try withBlob(&oid) { content in
+            let converted = ScannableText.needsConversion(content)
+            guard isNew || converted else { return false }
+            var counts = try visitLines(of: content, file: file, visitor: visitor, readsContent: readsContent)
+            counts.converted = converted
+            wholeFiles?.counts.withLock { $0[key] = counts }
+            return true
+        }
+    }
+
+    /// Added and removed lines only: no context, hunks never joined, every file as text.
+    static func lineDiffOptions() throws(NativeError) -> git_diff_options {
+        var options = git_diff_options()
+        try GitRepository.check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "git_diff_options_init")
+        options.context_lines = 0
+        options.interhunk_lines = 0
+        // Text whatever `.gitattributes` or `info/attributes` say: `binary` or `-diff` must not hide lines.
+        options.flags |= GIT_DIFF_INCLUDE_TYPECHANGE.rawValue | GIT_DIFF_FORCE_TEXT.rawValue
+        return options
     }
 
     /// Reports a whole file's content as added lines. Binary and UTF-16/32 content is converted first
@@ -270,15 +296,15 @@ public final class GitRepository {
 
     /// - Returns: how many lines it reported.
     @discardableResult
-    private func visitTextLines(of content: UnsafeBufferPointer<UInt8>, file: ChangedFile, isBinary: Bool,
-                                visitor: any DiffVisitor) throws -> Int {
+    func visitTextLines(of content: UnsafeBufferPointer<UInt8>, file: ChangedFile, isBinary: Bool,
+                                visitor: any DiffVisitor, firstLine: Int = 1) throws -> Int {
         try visitor.beginFile(file)
-        var lineNumber = 1
+        var lineNumber = firstLine
         if !content.isEmpty {
             try visitor.beginHunk()
             // Without carriage returns the content already is the lines joined by newlines.
             if let base = content.baseAddress, memchr(base, 0x0D, content.count) == nil {
-                try visitor.addedLines(content, firstLine: 1)
+                try visitor.addedLines(content, firstLine: firstLine)
                 try visitor.endFile(isBinary: isBinary || file.isBinary)
                 return Self.lineCount(content)
             }
@@ -294,7 +320,7 @@ public final class GitRepository {
             }
         }
         try visitor.endFile(isBinary: isBinary || file.isBinary)
-        return lineNumber - 1
+        return lineNumber - firstLine
     }
 
     private func makeDiff(from base: String?, to target: DiffTarget) throws(NativeError) -> OpaquePointer {
@@ -306,13 +332,7 @@ public final class GitRepository {
         }
         defer { git_tree_free(baseTree) }
 
-        var options = git_diff_options()
-        try GitRepository.check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "git_diff_options_init")
-        options.context_lines = 0
-        options.interhunk_lines = 0
-        // Text whatever `.gitattributes` or `info/attributes` say: `binary` or `-diff` must not hide lines.
-        options.flags |= GIT_DIFF_INCLUDE_TYPECHANGE.rawValue | GIT_DIFF_FORCE_TEXT.rawValue
-
+        var options = try Self.lineDiffOptions()
         var diff: OpaquePointer?
         switch target {
         case .revision(let revision):
@@ -345,8 +365,10 @@ public final class GitRepository {
         return diff
     }
 
-    private func visit(patch: OpaquePointer, headIsWorkingTree: Bool, visitor: any DiffVisitor) throws {
-        guard let delta = git_patch_get_delta(patch) else { return }
+    /// - Parameter delta: the file's entry in the diff (a patch made from blobs has its own).
+    /// - Parameter lineOffset: added to the patch's line numbers (a patch of the middle of a file).
+    func visit(patch: OpaquePointer, delta: UnsafePointer<git_diff_delta>, headIsWorkingTree: Bool,
+               visitor: any DiffVisitor, lineOffset: Int = 0) throws {
         let file = changedFile(from: delta, headIsWorkingTree: headIsWorkingTree)
         try visitor.beginFile(file)
         let hunks = git_patch_num_hunks(patch)
@@ -366,7 +388,7 @@ public final class GitRepository {
                     if length > 0, start?[length - 1] == 0x0A { length -= 1 }
                     if length > 0, start?[length - 1] == 0x0D { length -= 1 }
                     try visitor.addedLine(UnsafeBufferPointer(start: start, count: length),
-                                          lineNumber: Int(line.pointee.new_lineno))
+                                          lineNumber: Int(line.pointee.new_lineno) + lineOffset)
                 case UInt8(ascii: "-"):
                     try visitor.removedLine()
                 default:
@@ -378,7 +400,7 @@ public final class GitRepository {
         try visitor.endFile(isBinary: isBinary || file.isBinary)
     }
 
-    private func changedFile(from delta: UnsafePointer<git_diff_delta>, headIsWorkingTree: Bool) -> ChangedFile {
+    func changedFile(from delta: UnsafePointer<git_diff_delta>, headIsWorkingTree: Bool) -> ChangedFile {
         let entry = delta.pointee
         let newPath = entry.new_file.path.map { String(cString: $0) } ?? ""
         let oldPath = entry.old_file.path.map { String(cString: $0) } ?? newPath
