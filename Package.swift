@@ -28,6 +28,12 @@ let package = Package(
             pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"])]
         ),
+        // Whole pack entries of known size inflate about twice as fast as with zlib.
+        .systemLibrary(
+            name: "CDeflate",
+            pkgConfig: "libdeflate",
+            providers: [.apt(["libdeflate-dev"])]
+        ),
         .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
@@ -41,6 +47,7 @@ let package = Package(
                 "CLibGit2",
                 "CPCRE2",
                 "CZlib",
+                "CDeflate",
                 "CProcessControl",
                 "HookClient",
                 .product(name: "Subprocess", package: "swift-subprocess"),

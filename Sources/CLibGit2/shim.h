@@ -42,3 +42,9 @@ static inline void policy_gate_limit_malloc_growth(void) {
     mallopt(M_MMAP_THRESHOLD, 2 * 1024 * 1024);
     mallopt(M_TRIM_THRESHOLD, 8 * 1024 * 1024);
 }
+
+// Freed blocks between live ones stay with the process until glibc is asked to give their pages back;
+// the scan's delta-base cache frees many such blocks when it evicts.
+static inline void policy_gate_release_free_memory(void) {
+    malloc_trim(0);
+}

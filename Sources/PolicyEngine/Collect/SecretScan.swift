@@ -77,8 +77,8 @@ public enum SecretScan {
             }
             let history = try CommitHistory.read(repository: repository, path: path, base: baseCommit, head: headCommit)
             let packs = PackObjectReader(objectsDirectory: repository.objectsDirectory)
-            let reads = try readInParallel(path: path, jobs: history.jobs(base: baseCommit, head: headCommit), packs: packs,
-                                           pipeline: pipeline)
+            let jobs = history.jobs(base: baseCommit, head: headCommit)
+            let reads = try readInParallel(path: path, jobs: jobs, packs: packs, pipeline: pipeline)
             var findings = try pipeline.finish()
             findings += try history.scanMessagesAndNames(reads, scanner: scanner)
             findings += reads.unscanned

@@ -6,10 +6,8 @@ import Foundation
 extension GitRepository {
     /// Calls `body` with a committed blob's content: from the shared pack reader when it holds the
     /// blob, otherwise from libgit2.
-    /// - Parameter readAgain: the blob will be asked for again (see ``PackObjectReader/blob(named:readAgain:)``).
-    func withBlob<Result>(_ oid: UnsafePointer<git_oid>, readAgain: Bool = false,
-                          _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) throws -> Result {
-        if let packs, let content = try packs.blob(named: withUnsafeBytes(of: oid.pointee.id) { Array($0) }, readAgain: readAgain) {
+    func withBlob<Result>(_ oid: UnsafePointer<git_oid>, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) throws -> Result {
+        if let packs, let content = try packs.blob(named: withUnsafeBytes(of: oid.pointee.id) { Array($0) }) {
             return try content.withUnsafeBufferPointer(body)
         }
         var blob: OpaquePointer?
@@ -40,13 +38,11 @@ extension GitRepository {
               !hasNew || blobModes.contains(ChangedFile.Mode(gitMode: Int(entry.new_file.mode))) else { return false }
         var oldID = entry.old_file.id, newID = entry.new_file.id
         let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
-        func side(_ present: Bool, _ id: inout git_oid, readAgain: Bool = false,
-                  _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
-            if present { try withBlob(&id, readAgain: readAgain, body) } else { try body(empty) }
+        func side(_ present: Bool, _ id: inout git_oid, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+            if present { try withBlob(&id, body) } else { try body(empty) }
         }
         let file = changedFile(from: delta, headIsWorkingTree: headIsWorkingTree)
-        // The scan reads commits newest first: this old side is the new side of an older commit.
-        try side(hasOld, &oldID, readAgain: true) { old in
+        try side(hasOld, &oldID) { old in
             try side(hasNew, &newID) { new in
                 let common = CommonLines(old: old, new: new)
                 let oldMiddle = common.middle(of: old), newMiddle = common.middle(of: new)

@@ -1,10 +1,15 @@
 import Foundation
 
-/// A shortest line diff (Myers' O(ND) algorithm) for two versions that differ in a few places.
+/// A short line diff for two versions that differ in a few places: lines found once in each version
+/// are anchors where they keep their order (as patience diff does), and the gaps between anchors are
+/// diffed by Myers' O(ND) shortest edit.
 ///
-/// Lines are compared with `memcmp` as the search meets them, so nothing hashes every line first:
-/// a commit that inserts a few blocks into a large file costs about one pass over both versions.
-/// A pair that needs more than `maximumEdits` inserted and removed lines is left to xdiff.
+/// Lines are told apart by a hash computed once and compared with `memcmp` when the hashes match: a
+/// commit that inserts a few blocks into a large file costs about one pass over both versions, where
+/// xdiff would also classify every line and libgit2 would hash both buffers. The result is a correct
+/// edit script (every line not reported as added is an unchanged line of the old version, in order);
+/// where several exist it may pick another than xdiff. A gap between anchors that needs more than
+/// `maximumEdits` inserted and removed lines (Myers' cost grows with their square) is left to xdiff.
 enum LineDiff {
     /// Lines removed from the old version and added to the new one at one place; line indices are
     /// 0-based within the two buffers diffed.
@@ -15,16 +20,73 @@ enum LineDiff {
         var newCount: Int
     }
 
-    /// - Returns: the hunks in order, or `nil` when the versions differ by more than `maximumEdits` lines.
+    /// - Returns: the hunks in order, or `nil` when a gap between anchors differs by more than `maximumEdits` lines.
     static func hunks(old: UnsafeBufferPointer<UInt8>, new: UnsafeBufferPointer<UInt8>, maximumEdits: Int) -> [Hunk]? {
         let oldLines = Lines(old), newLines = Lines(new)
-        let oldCount = oldLines.count, newCount = newLines.count
+        var hunks: [Hunk] = []
+        var from = (old: 0, new: 0)
+        for anchor in anchors(oldLines, newLines) + [(old: oldLines.count, new: newLines.count)] {
+            guard let part = shortestEdit(oldLines, from.old..<anchor.old, newLines, from.new..<anchor.new,
+                                          maximumEdits: maximumEdits) else { return nil }
+            hunks += part
+            from = (anchor.old + 1, anchor.new + 1)
+        }
+        return slidDown(hunks, newLines)
+    }
+
+    /// Lines that occur exactly once in each version, paired, reduced to the longest run whose order
+    /// both versions agree on.
+    static func anchors(_ oldLines: Lines, _ newLines: Lines) -> [(old: Int, new: Int)] {
+        var table = LineCountTable(capacity: oldLines.count + newLines.count)
+        for index in 0..<oldLines.count { table.count(oldLines.keys[index], index: index, inOld: true) }
+        for index in 0..<newLines.count { table.count(newLines.keys[index], index: index, inOld: false) }
+        var pairs: [(old: Int, new: Int)] = []
+        for index in 0..<oldLines.count {
+            guard let other = table.uniquePartner(of: oldLines.keys[index]), oldLines.line(index, equals: newLines, other) else { continue }
+            pairs.append((index, other))
+        }
+        return longestIncreasing(pairs)
+    }
+
+    /// The longest subsequence of `pairs` (sorted by `old`) whose `new` also increases (patience sorting).
+    private static func longestIncreasing(_ pairs: [(old: Int, new: Int)]) -> [(old: Int, new: Int)] {
+        var tails: [Int] = []  // index into pairs of the smallest tail of each length
+        var previous = [Int](repeating: -1, count: pairs.count)
+        for (index, pair) in pairs.enumerated() {
+            var low = 0, high = tails.count
+            while low < high {
+                let middle = (low + high) / 2
+                if pairs[tails[middle]].new < pair.new { low = middle + 1 } else { high = middle }
+            }
+            if low > 0 { previous[index] = tails[low - 1] }
+            if low == tails.count { tails.append(index) } else { tails[low] = index }
+        }
+        var result: [(old: Int, new: Int)] = []
+        var index = tails.last ?? -1
+        while index >= 0 {
+            result.append(pairs[index])
+            index = previous[index]
+        }
+        return result.reversed()
+    }
+
+    /// Myers' shortest edit between two ranges of lines.
+    /// - Returns: its hunks, in the versions' line indices, or `nil` beyond `maximumEdits` edits.
+    private static func shortestEdit(_ oldLines: Lines, _ oldRange: Range<Int>, _ newLines: Lines, _ newRange: Range<Int>,
+                                     maximumEdits: Int) -> [Hunk]? {
+        let oldCount = oldRange.count, newCount = newRange.count
+        if oldCount == 0 || newCount == 0 {
+            return oldCount + newCount == 0 ? [] : [Hunk(oldStart: oldRange.lowerBound, oldCount: oldCount,
+                                                         newStart: newRange.lowerBound, newCount: newCount)]
+        }
+        guard maximumEdits >= 0 else { return nil }
         let limit = min(oldCount + newCount, maximumEdits)
         // V[k] is the furthest x reached on diagonal k = x - y; one copy per edit distance for the way back.
         let offset = limit + 1
         var furthest = [Int](repeating: 0, count: 2 * limit + 3)
         var trace: [[Int]] = []
         var found: Int?
+        let oldBase = oldRange.lowerBound, newBase = newRange.lowerBound
         oldLines.keys.withUnsafeBufferPointer { oldKeys in
             newLines.keys.withUnsafeBufferPointer { newKeys in
                 furthest.withUnsafeMutableBufferPointer { furthest in
@@ -37,7 +99,8 @@ enum LineDiff {
                                 || (diagonal != distance && furthest[offset + diagonal - 1] < furthest[offset + diagonal + 1])
                             var x = down ? furthest[offset + diagonal + 1] : furthest[offset + diagonal - 1] + 1
                             var y = x - diagonal
-                            while x < oldCount, y < newCount, oldKeys[x] == newKeys[y], oldLines.line(x, equals: newLines, y) {
+                            while x < oldCount, y < newCount, oldKeys[oldBase + x] == newKeys[newBase + y],
+                                  oldLines.line(oldBase + x, equals: newLines, newBase + y) {
                                 x += 1
                                 y += 1
                             }
@@ -52,7 +115,9 @@ enum LineDiff {
             }
         }
         guard let found else { return nil }
-        return slidDown(backtrack(trace, distance: found, oldCount: oldCount, newCount: newCount), newLines)
+        return backtrack(trace, distance: found, oldCount: oldCount, newCount: newCount).map {
+            Hunk(oldStart: $0.oldStart + oldBase, oldCount: $0.oldCount, newStart: $0.newStart + newBase, newCount: $0.newCount)
+        }
     }
 
     /// Walks the trace back from the end and collects the removed and added lines as hunks.
@@ -114,67 +179,43 @@ enum LineDiff {
         return result
     }
 
-    /// Where each line of a buffer starts and ends (without its `\n`), and a hash of each to compare first.
-    struct Lines {
-        let base: UnsafePointer<UInt8>?
-        var starts: [Int] = []
-        var ends: [Int] = []
-        /// The line's bytes, its length and whether `\n` ends it, hashed: a last line without one differs
-        /// from the same text with one.
-        var keys: [UInt64] = []
+    /// Counts how often each line key occurs in each version (up to twice), open addressing over arrays.
+    struct LineCountTable {
+        private var keys: [UInt64]
+        private var used: [Bool]
+        private var counts: [UInt8]  // old count in the low nibble, new count in the high one, each capped at 2
+        private var newIndex: [Int]
+        private let mask: Int
 
-        init(_ buffer: UnsafeBufferPointer<UInt8>) {
-            base = buffer.baseAddress
-            guard let base, !buffer.isEmpty else { return }
-            var from = 0
-            while from < buffer.count {
-                let end = memchr(base + from, 0x0A, buffer.count - from).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) }
-                starts.append(from)
-                ends.append(end ?? buffer.count)
-                keys.append(Self.hash(base + from, (end ?? buffer.count) - from, terminated: end != nil))
-                from = (end ?? buffer.count) + 1
-            }
+        init(capacity: Int) {
+            var size = 16
+            while size < 2 * capacity { size <<= 1 }
+            keys = [UInt64](repeating: 0, count: size)
+            used = [Bool](repeating: false, count: size)
+            counts = [UInt8](repeating: 0, count: size)
+            newIndex = [Int](repeating: 0, count: size)
+            mask = size - 1
         }
 
-        var count: Int { starts.count }
-
-        /// Exact comparison, after the keys matched.
-        func line(_ index: Int, equals other: Lines, _ otherIndex: Int) -> Bool {
-            let length = ends[index] - starts[index]
-            guard length == other.ends[otherIndex] - other.starts[otherIndex] else { return false }
-            guard length > 0, let base, let otherBase = other.base else { return true }
-            return memcmp(base + starts[index], otherBase + other.starts[otherIndex], length) == 0
+        private func slot(_ key: UInt64) -> Int {
+            var slot = Int(truncatingIfNeeded: key ^ key >> 29) & mask
+            while used[slot], keys[slot] != key { slot = (slot + 1) & mask }
+            return slot
         }
 
-        /// Same keys first (the caller's fast path), then the bytes.
-        func sameLine(_ index: Int, _ otherIndex: Int) -> Bool {
-            keys[index] == keys[otherIndex] && line(index, equals: self, otherIndex)
+        mutating func count(_ key: UInt64, index: Int, inOld: Bool) {
+            let slot = slot(key)
+            used[slot] = true
+            keys[slot] = key
+            let shift: UInt8 = inOld ? 0 : 4
+            if (counts[slot] >> shift) & 0x0F < 2 { counts[slot] += 1 << shift }
+            if !inOld { newIndex[slot] = index }
         }
 
-        /// The line's bytes without `\n` or `\r\n`.
-        func content(_ index: Int) -> UnsafeBufferPointer<UInt8> {
-            guard let base else { return UnsafeBufferPointer(start: nil, count: 0) }
-            var end = ends[index]
-            if end > starts[index], base[end - 1] == 0x0D { end -= 1 }
-            return UnsafeBufferPointer(start: base + starts[index], count: end - starts[index])
-        }
-
-        /// Eight bytes at a time, multiplied and rotated; not for hostile input's sake (equal keys are
-        /// confirmed byte by byte), only to make unequal lines cheap to tell apart.
-        private static func hash(_ start: UnsafePointer<UInt8>, _ length: Int, terminated: Bool) -> UInt64 {
-            var value = UInt64(truncatingIfNeeded: length) &* 0x9E37_79B9_7F4A_7C15 ^ (terminated ? 1 : 0)
-            var position = 0
-            let raw = UnsafeRawPointer(start)
-            while position + 8 <= length {
-                value = (value ^ raw.loadUnaligned(fromByteOffset: position, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
-                value = value << 29 | value >> 35
-                position += 8
-            }
-            while position < length {
-                value = (value ^ UInt64(start[position])) &* 0xC4CE_B9FE_1A85_EC53
-                position += 1
-            }
-            return value
+        /// The new version's line with this key, when the key occurs once in each version.
+        func uniquePartner(of key: UInt64) -> Int? {
+            let slot = slot(key)
+            return used[slot] && counts[slot] == 0x11 ? newIndex[slot] : nil
         }
     }
 }

@@ -1,7 +1,7 @@
 internal import CZlib
 import Foundation
 
-/// Checks a repository's loose objects before libgit2 reads any of them.
+/// Checks a repository's loose objects, and that its pack files are files, before libgit2 reads any of them.
 ///
 /// libgit2 1.5 (Debian 12's) loops forever on a truncated loose object (libgit2 issue #7342, fixed in
 /// later releases) and writes past a buffer when a loose object's header declares fewer bytes than it
@@ -28,10 +28,21 @@ enum LooseObjectCheck {
         let folder = URL(fileURLWithPath: directory).standardizedFileURL.path
         guard depth <= alternatesDepth, visited.insert(folder).inserted else { return }
         let fileManager = FileManager.default
+        // libgit2 opens pack files and loose objects without checking what they are: a FIFO there
+        // blocks it forever, and a device makes it read whatever the device gives.
+        for name in (try? fileManager.contentsOfDirectory(atPath: folder + "/pack")) ?? [] where name.hasPrefix("pack-")
+            && !isRegularFile(folder + "/pack/" + name) {
+            throw NativeError(library: .libgit2, function: "odb_pack", code: -1,
+                              message: "objects/pack/\(name) is not a regular file; run git fsck")
+        }
         for name in (try? fileManager.contentsOfDirectory(atPath: folder)) ?? [] where name.count == 2 && isHex(name) {
             let subfolder = folder + "/" + name
             for file in (try? fileManager.contentsOfDirectory(atPath: subfolder)) ?? [] where isObjectFileName(file) {
                 let path = subfolder + "/" + file
+                guard isRegularFile(path) else {
+                    throw NativeError(library: .libgit2, function: "odb_loose", code: -1,
+                                      message: "loose object \(name)\(file) is not a regular file; run git fsck")
+                }
                 let identity = fileIdentity(path)
                 if let identity, sound.withLock({ $0[path] == identity }) { continue }
                 if let problem = problem(inObjectAt: path) {
@@ -48,6 +59,11 @@ enum LooseObjectCheck {
             guard !entry.isEmpty, !entry.hasPrefix("#") else { continue }
             try verify(entry.hasPrefix("/") ? entry : folder + "/" + entry, depth: depth + 1, visited: &visited)
         }
+    }
+
+    private static func isRegularFile(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
     }
 
     private static func fileIdentity(_ path: String) -> [Int]? {

@@ -1,4 +1,4 @@
-internal import CZlib
+internal import CDeflate
 import Foundation
 
 /// The header of one pack entry, parsed with every length checked against the mapped pack.
@@ -66,38 +66,31 @@ struct PackEntry {
         dataStart = position
     }
 
-    /// The entry's data: exactly one complete zlib stream of exactly `size` bytes.
+    /// The entry's data: exactly one complete zlib stream of exactly `size` bytes, its checksum checked.
     func inflated(from pack: PackIndex, name: [UInt8]) throws(NativeError) -> [UInt8] {
         let bytes = pack.pack.bytes
         let available = bytes.count - 20 - dataStart
-        guard available > 0, let start = bytes.baseAddress else {
+        guard available > 0, let start = bytes.baseAddress,
+              let decompressor = libdeflate_alloc_decompressor() else {
             throw PackObjectReader.damaged(name, "an entry runs past the end of its pack")
         }
-        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        defer { stream.deallocate() }
-        guard policy_gate_inflate_init(stream) == Z_OK else {
-            throw PackObjectReader.damaged(name, "zlib could not start")
+        defer { libdeflate_free_decompressor(decompressor) }
+        var consumed = 0
+        var result = LIBDEFLATE_SUCCESS
+        // Without a place for the output size, libdeflate accepts only a stream of exactly `size` bytes.
+        let output = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            result = libdeflate_zlib_decompress_ex(decompressor, start + dataStart, available, buffer.baseAddress, size,
+                                                   &consumed, nil)
+            count = result == LIBDEFLATE_SUCCESS ? size : 0
         }
-        defer { inflateEnd(stream) }
-        var status: Int32 = Z_OK
-        // One byte more than declared: data longer than the header says shows as a full buffer.
-        let output = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in
-            stream.pointee.next_in = UnsafeMutablePointer(mutating: start + dataStart)
-            stream.pointee.avail_in = uInt(min(available, Int(UInt32.max)))
-            stream.pointee.next_out = buffer.baseAddress
-            stream.pointee.avail_out = uInt(size + 1)
-            repeat {
-                status = inflate(stream, Z_NO_FLUSH)
-            } while status == Z_OK && stream.pointee.avail_out > 0 && stream.pointee.avail_in > 0
-            count = size + 1 - Int(stream.pointee.avail_out)
+        pack.noteRead(consumed)
+        switch result {
+        case LIBDEFLATE_SUCCESS:
+            return output
+        case LIBDEFLATE_SHORT_OUTPUT, LIBDEFLATE_INSUFFICIENT_SPACE:
+            throw PackObjectReader.damaged(name, "an entry holds more or fewer bytes than its header declares")
+        default:
+            throw PackObjectReader.damaged(name, "an entry is not a complete zlib stream")
         }
-        pack.noteRead(Int(stream.pointee.total_in))
-        guard status == Z_STREAM_END, output.count == size else {
-            throw PackObjectReader.damaged(name, status == Z_STREAM_END || output.count > size
-                ? "an entry holds more or fewer bytes than its header declares"
-                : "an entry is not a complete zlib stream (zlib status \(status))")
-        }
-        return output
     }
 }

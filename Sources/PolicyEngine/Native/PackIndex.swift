@@ -17,7 +17,7 @@ final class PackIndex: @unchecked Sendable {
     /// Compressed bytes read since the mapped pages were last given back.
     private let readSinceRelease = Locked(0)
     /// How much of the pack may stay resident before the pages are given back.
-    static let residentPackBytes = 32 << 20
+    static let residentPackBytes = 8 << 20
 
     static let nameLength = 20
 
@@ -124,7 +124,8 @@ final class MappedFile: @unchecked Sendable {
 
     /// - Returns: `nil` for a file that cannot be opened, is empty or is not a regular file.
     init?(path: String) {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        // Not blocking: opening a FIFO for reading would wait for a writer.
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var info = stat()

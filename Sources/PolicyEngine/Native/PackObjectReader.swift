@@ -1,3 +1,4 @@
+internal import CLibGit2
 import Crypto
 import Foundation
 
@@ -14,6 +15,9 @@ import Foundation
 final class PackObjectReader: Sendable {
     private let packs: [PackIndex]
     private let cache: DeltaBaseCache
+    /// Names whose content was rebuilt from this cache key and matched them. Rebuilding from the same
+    /// key of the same mapped pack gives the same bytes, so they are not hashed again.
+    private let verified = Locked<[[UInt8]: Int]>([:])
 
     /// git's own limit on delta chains (`pack-objects --depth` is capped at 4095).
     static let maximumChain = 4095
@@ -32,22 +36,33 @@ final class PackObjectReader: Sendable {
     var packCount: Int { packs.count }
 
     /// The content of the blob with this 20-byte name.
-    /// - Returns: `nil` when no pack here holds it, or it is too large or not a blob: read it with libgit2.
+    /// - Returns: `nil` when no pack here holds it, or it is too large, not a blob, or built on a base in
+    ///   another pack (which git calls corrupt): read it with libgit2.
     /// - Throws: `NativeError` when the pack's copy is damaged or does not match its name.
-    /// - Parameter readAgain: the caller will ask for this blob again: it is kept in the cache before
-    ///   anything else until then (the old side of a modified file, which is the new side of an older commit).
-    func blob(named name: [UInt8], readAgain: Bool = false) throws(NativeError) -> [UInt8]? {
-        guard let (content, type, verified) = try object(named: name, depth: 0, readAgain: readAgain),
-              type == ObjectType.blob else { return nil }
-        guard let location = verified else { return content }
-        var hasher = Insecure.SHA1()
-        hasher.update(data: Array("blob \(content.count)\0".utf8))
-        hasher.update(data: content)
-        guard hasher.finalize().elementsEqual(name) else {
-            throw Self.damaged(name, "its content does not match its name")
+    func blob(named name: [UInt8]) throws(NativeError) -> [UInt8]? {
+        for (number, pack) in packs.enumerated() {
+            guard let offset = name.withUnsafeBytes({ pack.offset(of: $0) }) else { continue }
+            let key = DeltaBaseCache.key(number, offset)
+            let rebuilt: ([UInt8], Int)?
+            if let cached = cache.object(key) {
+                rebuilt = cached
+            } else {
+                rebuilt = try object(at: offset, in: number, name: name)
+                // Kept too: it may be a later base, and may be asked for again.
+                if let rebuilt { cache.keep(rebuilt, key) }
+            }
+            guard let (content, type) = rebuilt, type == ObjectType.blob else { return nil }
+            if verified.withLock({ $0[name] }) == key { return content }
+            var hasher = Insecure.SHA1()
+            hasher.update(data: Array("blob \(content.count)\0".utf8))
+            hasher.update(data: content)
+            guard hasher.finalize().elementsEqual(name) else {
+                throw Self.damaged(name, "its content does not match its name")
+            }
+            verified.withLock { $0[name] = key }
+            return content
         }
-        cache.markVerified(pack: location.pack, offset: location.offset)
-        return content
+        return nil
     }
 
     /// git's object types as a pack entry's header gives them.
@@ -55,36 +70,20 @@ final class PackObjectReader: Sendable {
         static let commit = 1, tree = 2, blob = 3, tag = 4, offsetDelta = 6, referenceDelta = 7
     }
 
-    /// - Returns: the object's content and type, and where it sits when its name is still to be checked
-    ///   (`nil` when the cache holds it from an earlier read that was checked).
-    private func object(named name: [UInt8], depth: Int, readAgain: Bool = false) throws(NativeError) -> ([UInt8], Int, (pack: Int, offset: Int)?)? {
-        for (number, pack) in packs.enumerated() {
-            guard let offset = name.withUnsafeBytes({ pack.offset(of: $0) }) else { continue }
-            if let cached = cache.object(pack: number, offset: offset, readAgain: readAgain) {
-                return (cached.content, cached.type, cached.verified ? nil : (number, offset))
-            }
-            guard let (content, type) = try object(at: offset, in: number, name: name, depth: depth) else { return nil }
-            // Kept too: it may be a later base, and may be asked for again.
-            cache.keep((content, type), pack: number, offset: offset, pinned: readAgain)
-            return (content, type, (number, offset))
-        }
-        return nil
-    }
-
     /// Rebuilds the object at `offset`: walks its delta chain down to a whole object or a cached base,
     /// then applies the deltas back up, keeping each base it used.
-    private func object(at offset: Int, in number: Int, name: [UInt8], depth: Int) throws(NativeError) -> ([UInt8], Int)? {
+    private func object(at offset: Int, in number: Int, name: [UInt8]) throws(NativeError) -> ([UInt8], Int)? {
         let pack = packs[number]
-        // Each delta with where its base sits in this pack (`nil`: in another pack, not cached).
-        var chain: [(delta: PackEntry, baseOffset: Int?)] = []
+        // The deltas met on the way down, each with where its base sits.
+        var chain: [(delta: PackEntry, baseOffset: Int)] = []
         var current = offset
         var base: ([UInt8], Int)
         while true {
-            if !chain.isEmpty, let cached = cache.object(pack: number, offset: current) {
-                base = (cached.content, cached.type)
+            if !chain.isEmpty, let cached = cache.object(DeltaBaseCache.key(number, current)) {
+                base = cached
                 break
             }
-            guard depth + chain.count <= Self.maximumChain else { return nil }
+            guard chain.count <= Self.maximumChain else { return nil }
             let entry = try PackEntry(in: pack.pack.bytes, at: current, name: name)
             guard entry.size <= Self.maximumObject else { return nil }
             switch entry.kind {
@@ -95,20 +94,17 @@ final class PackObjectReader: Sendable {
                 current = baseOffset
                 continue
             case .referenceDelta(let baseName):
-                if let baseOffset = baseName.withUnsafeBytes({ pack.offset(of: $0) }) {
-                    chain.append((entry, baseOffset))
-                    current = baseOffset
-                    continue
-                }
-                chain.append((entry, nil))
-                // A base in another pack (a thin pack completed later); a loose base is libgit2's to read.
-                guard let found = try object(named: baseName, depth: depth + chain.count) else { return nil }
-                base = (found.0, found.1)
+                // git completes thin packs with their bases in the same pack; a base elsewhere is
+                // libgit2's to refuse.
+                guard let baseOffset = baseName.withUnsafeBytes({ pack.offset(of: $0) }) else { return nil }
+                chain.append((entry, baseOffset))
+                current = baseOffset
+                continue
             }
             break
         }
         for (entry, baseOffset) in chain.reversed() {
-            if let baseOffset { cache.keep(base, pack: number, offset: baseOffset) }
+            cache.keep(base, DeltaBaseCache.key(number, baseOffset))
             let delta = try entry.inflated(from: pack, name: name)
             guard let result = PackDelta.apply(delta, to: base.0, maximumSize: Self.maximumObject) else {
                 throw Self.damaged(name, "a delta in its chain does not fit its base")
@@ -125,22 +121,21 @@ final class PackObjectReader: Sendable {
     }
 }
 
-/// The bases delta chains were rebuilt from, by pack and offset, least recently used first out.
+/// The bases delta chains were rebuilt from, and the blobs rebuilt, by pack and offset; the least
+/// recently used go first.
 private final class DeltaBaseCache: Sendable {
-    struct Entry {
+    private struct Entry {
         var content: [UInt8]
         var type: Int
         var lastUse: Int
-        /// Handed out as a blob after its SHA-1 matched its name.
-        var verified = false
-        /// To be asked for again: evicted after every entry that is not.
-        var pinned = false
     }
 
     private struct State {
         var entries: [Int: Entry] = [:]
         var bytes = 0
         var clock = 0
+        /// Bytes evicted since glibc was last asked to give free pages back.
+        var evictedSinceTrim = 0
     }
 
     private let state = Locked(State())
@@ -150,44 +145,41 @@ private final class DeltaBaseCache: Sendable {
         self.budget = budget
     }
 
-    private static func key(_ pack: Int, _ offset: Int) -> Int { pack << 48 | offset }
+    static func key(_ pack: Int, _ offset: Int) -> Int { pack << 48 | offset }
 
-    /// - Parameter readAgain: keep the entry pinned; otherwise a pinned entry is released by this read.
-    func object(pack: Int, offset: Int, readAgain: Bool = false) -> Entry? {
+    func object(_ key: Int) -> ([UInt8], Int)? {
         state.withLock { state in
             state.clock += 1
-            let key = Self.key(pack, offset)
-            guard state.entries[key] != nil else { return nil }
+            guard let entry = state.entries[key] else { return nil }
             state.entries[key]?.lastUse = state.clock
-            state.entries[key]?.pinned = readAgain
-            return state.entries[key]
+            return (entry.content, entry.type)
         }
     }
 
-    func markVerified(pack: Int, offset: Int) {
-        state.withLock { $0.entries[Self.key(pack, offset)]?.verified = true }
-    }
-
-    func keep(_ base: ([UInt8], Int), pack: Int, offset: Int, pinned: Bool = false) {
-        guard base.0.count <= budget / 4 else { return }
-        state.withLock { state in
+    func keep(_ object: ([UInt8], Int), _ key: Int) {
+        guard object.0.count <= budget / 4 else { return }
+        let trim = state.withLock { state -> Bool in
             state.clock += 1
-            let key = Self.key(pack, offset)
             if state.entries[key] != nil {
                 state.entries[key]?.lastUse = state.clock
-                if pinned { state.entries[key]?.pinned = true }
-                return
+                return false
             }
-            state.entries[key] = Entry(content: base.0, type: base.1, lastUse: state.clock, pinned: pinned)
-            state.bytes += base.0.count
-            guard state.bytes > budget else { return }
-            // Evict the oldest quarter of the budget at once, so eviction's sort is paid rarely.
-            let order = state.entries.sorted { ($0.value.pinned ? 1 : 0, $0.value.lastUse) < ($1.value.pinned ? 1 : 0, $1.value.lastUse) }
-            for (key, entry) in order {
+            state.entries[key] = Entry(content: object.0, type: object.1, lastUse: state.clock)
+            state.bytes += object.0.count
+            guard state.bytes > budget else { return false }
+            // Evict a quarter of the budget at once, so eviction's sort is paid rarely.
+            for (key, entry) in state.entries.sorted(by: { $0.value.lastUse < $1.value.lastUse }) {
                 guard state.bytes > budget * 3 / 4 else { break }
                 state.entries[key] = nil
                 state.bytes -= entry.content.count
+                state.evictedSinceTrim += entry.content.count
             }
+            guard state.evictedSinceTrim > 2 * budget else { return false }
+            state.evictedSinceTrim = 0
+            return true
         }
+        // Evicted entries sit between live allocations in the heap, where glibc keeps their pages
+        // unless asked (a call that walks the heap, so it is made rarely).
+        if trim { policy_gate_release_free_memory() }
     }
 }
