@@ -119,8 +119,20 @@ import TestSupport
         #expect(try Self.read(selfish, blobName(result)) == nil)
     }
 
-    /// A thin pack completed into another pack: the delta's base is found in the first.
-    @Test func aReferenceDeltaReadsItsBaseFromAnotherPack() throws {
+    /// Offsets from the index's 64-bit table: read when they point into the pack, refused otherwise.
+    @Test func largeOffsetsAreReadAndCheckedAgainstThePack() throws {
+        var writer = PackWriter()
+        writer.add(.blob(Self.base), name: blobName(Self.base))
+        for (large, expected) in [((0, 12), Self.base), ((1, 12), nil), ((1 << 20, 12), nil), ((0, 5), nil)] as [((Int, Int), [UInt8]?)] {
+            let scratch = try ScratchDirectory()
+            try writer.write(to: scratch.path + "/pack", largeOffsets: [(high: large.0, low: large.1)])
+            #expect(try PackObjectReader(objectsDirectory: scratch.path).blob(named: blobName(Self.base)) == expected)
+        }
+    }
+
+    /// A reference delta whose base is only in another pack: git calls such an object corrupt (a thin
+    /// pack is completed with its bases appended), so the reader may refuse it; if it reads it, exactly.
+    @Test func aReferenceDeltaToABaseInAnotherPackIsExactOrRefused() throws {
         let scratch = try ScratchDirectory()
         var one = PackWriter(), two = PackWriter()
         let (delta, result) = Self.appending("in the other pack\n", to: Self.base)
@@ -128,6 +140,7 @@ import TestSupport
         two.add(.referenceDelta(base: blobName(Self.base), delta: delta), name: blobName(result))
         try one.write(to: scratch.path + "/pack")
         try two.write(to: scratch.path + "/pack")
-        #expect(try PackObjectReader(objectsDirectory: scratch.path).blob(named: blobName(result)) == result)
+        let read = try PackObjectReader(objectsDirectory: scratch.path).blob(named: blobName(result))
+        #expect(read == nil || read == result)
     }
 }

@@ -76,6 +76,34 @@ import TestSupport
         try Self.expectEveryBlobMatches(scratch.path, cacheBudget: 1)
     }
 
+    /// The scan's readers share one reader: threads reading in different orders through a cache that
+    /// keeps evicting must each get every blob exactly.
+    @Test func threadsSharingOneSmallCacheReadEveryBlobExactly() async throws {
+        let scratch = try ScratchDirectory()
+        let git = try Self.history(in: scratch)
+        try git.run("repack", "-adfq", "--depth=50", "--window=50")
+        let blobs = try allBlobs(scratch.path)
+        let reader = PackObjectReader(objectsDirectory: scratch.path + "/.git/objects", cacheBudget: 256 << 10)
+        let mismatches = try await withThrowingTaskGroup(of: Int.self) { group in
+            for worker in 0..<4 {
+                group.addTask {
+                    try await onOwnThread {
+                        var order = Array(blobs.indices)
+                        if worker % 2 == 1 { order.reverse() }
+                        var wrong = 0
+                        for index in order {
+                            let read = try reader.blob(named: hexBytes(blobs[index].name), readAgain: worker < 2)
+                            if read != blobs[index].content { wrong += 1 }
+                        }
+                        return wrong
+                    }
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(mismatches == 0)
+    }
+
     @Test func anObjectInNoPackIsLeftToLibgit2() throws {
         let scratch = try ScratchDirectory()
         let git = try GitCLI.repository(in: scratch, files: ["a.txt": "packed\n"])

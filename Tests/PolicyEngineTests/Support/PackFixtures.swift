@@ -141,8 +141,10 @@ struct PackWriter {
     }
 
     /// Writes `<folder>/pack-<hex>.pack` and `.idx`; returns the index's path.
+    /// - Parameter largeOffsets: 64-bit offsets for every entry, each as these two 32-bit halves (high, low)
+    ///   in the table git uses for packs over 2 GiB; the 32-bit slots then point into that table.
     @discardableResult
-    func write(to folder: String) throws -> String {
+    func write(to folder: String, largeOffsets: [(high: Int, low: Int)]? = nil) throws -> String {
         var pack = self.pack
         let count = UInt32(offsets.count)
         pack[8...11] = [UInt8(count >> 24), UInt8(count >> 16 & 0xFF), UInt8(count >> 8 & 0xFF), UInt8(count & 0xFF)][...]
@@ -153,7 +155,12 @@ struct PackWriter {
         for slot in 0..<256 { index += Self.be32(order.filter { Int(names[$0][0]) <= slot }.count) }
         for position in order { index += names[position] }
         for _ in order { index += [0, 0, 0, 0] }
-        for position in order { index += Self.be32(offsets[position]) }
+        if let largeOffsets {
+            for slot in order.indices { index += Self.be32(0x8000_0000 | slot) }
+            for position in order { index += Self.be32(largeOffsets[position].high) + Self.be32(largeOffsets[position].low) }
+        } else {
+            for position in order { index += Self.be32(offsets[position]) }
+        }
         index += packSum
         index += Array(Insecure.SHA1.hash(data: index))
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
