@@ -94,6 +94,26 @@ import TestSupport
         #expect(isSubsequence && kept.count == oldLines.count - recorded.removed, "\(label): not a correct edit script")
     }
 
+    /// End to end through the scan: tokens edited into a packed file are found at their lines, whether
+    /// the middle goes to LineDiff (one inserted line) or to xdiff (1500 lines rewritten).
+    @Test func tokensEditedIntoAPackedFileAreFoundAtTheirLines() throws {
+        let scratch = try ScratchDirectory()
+        var lines = (0..<4000).map { "line \($0)\n" }
+        let git = try GitCLI.repository(in: scratch, files: ["big.txt": lines.joined()])
+        let base = try git.run("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+        lines.insert("key = \(DemoTokens.token(1))\n", at: 2000)
+        try scratch.write("big.txt", lines.joined())
+        _ = try git.commitAll()
+        var rewritten = (0..<1500).map { "rewritten \($0)\n" }
+        rewritten[700] = "other = \(DemoTokens.token(2))\n"
+        lines.replaceSubrange(500..<2000, with: rewritten)
+        try scratch.write("big.txt", lines.joined())
+        let head = try git.commitAll()
+        try git.run("gc", "-q", "--prune=now")
+        let result = try SecretScan.run(.git(repository: scratch.path, base: base, head: .revision(head)), scanner: try DemoTokens.scanner())
+        #expect(result.findings.map(\.line).sorted() == [1201, 2001])
+    }
+
     @Test(arguments: [2026, 7, 31337] as [UInt64])
     func diffsFromPackedBlobsAreCorrectAndMatchLibgit2(seed: UInt64) throws {
         let scratch = try ScratchDirectory()

@@ -115,18 +115,12 @@ import TestSupport
         let scratch = try ScratchDirectory()
         let git = try GitCLI.repository(in: scratch)
         let base = try git.run("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
-        let token = "demo_" + String("Q7fK2pL9xW4mZ8rT".reversed())
+        let token = DemoTokens.token(1)
         let content = (0..<120).map { "filler \($0 * 31 % 97)\n" }.joined() + "key = \(token)\n"
         try scratch.write("config.txt", content)
         let head = try git.commitAll()
         try git.run("gc", "-q", "--prune=now")
-        let rules = try SecretRulesLoader.load(text: """
-            [[rules]]
-            id = "demo-token"
-            regex = '''\\b(demo_[a-zA-Z0-9]{16})\\b'''
-            keywords = ["demo_"]
-            """, source: "test.toml", directory: nil)
-        let scanner = SecretScanner(ruleSet: rules)
+        let scanner = try DemoTokens.scanner()
         let clean = try SecretScan.run(.git(repository: scratch.path, base: base, head: .revision(head)), scanner: scanner)
         #expect(clean.findings.map(\.ruleID) == ["demo-token"])
 

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import TestSupport
+@_spi(Fuzzing) @testable import PolicyEngine
 
 /// Runs `git` with raw bytes in and out (blob contents are not text), like `GitCLI` otherwise.
 func gitData(_ directory: String, _ arguments: [String], input: Data? = nil) throws -> Data {
@@ -250,5 +251,22 @@ enum DeltaBytes {
 
     static func delta(baseSize: Int, resultSize: Int, _ instructions: [UInt8]...) -> [UInt8] {
         size(baseSize) + size(resultSize) + instructions.flatMap { $0 }
+    }
+}
+
+/// A scanner with one rule for synthetic `demo_` tokens, and such tokens built at run time.
+enum DemoTokens {
+    static func scanner() throws -> SecretScanner {
+        SecretScanner(ruleSet: try SecretRulesLoader.load(text: """
+            [[rules]]
+            id = "demo-token"
+            regex = '''\\b(demo_[a-zA-Z0-9]{16})\\b'''
+            keywords = ["demo_"]
+            """, source: "test.toml", directory: nil))
+    }
+
+    /// A distinct token for each `seed`.
+    static func token(_ seed: Int) -> String {
+        "demo_" + String(String("Q7fK2pL9xW4mZ8rT".reversed()).dropLast(2)) + String(format: "%02d", seed % 100)
     }
 }
