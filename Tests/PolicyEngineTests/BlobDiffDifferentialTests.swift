@@ -139,8 +139,12 @@ import TestSupport
                 try FileManager.default.removeItem(atPath: scratch.path + "/d1.txt")
             }
             for (path, lines) in history.files { try scratch.write(path, lines.joined()) }
+            if step % 5 == 0 {  // a symlink's target is its blob: a one-line file without newline
+                try? FileManager.default.removeItem(atPath: scratch.path + "/link")
+                try FileManager.default.createSymbolicLink(atPath: scratch.path + "/link", withDestinationPath: "target/\(step)")
+            }
             commits.append(try git.commitAll("step \(step)"))
-            snapshots.append(history.files.mapValues { $0.joined() })
+            snapshots.append(history.files.mapValues { $0.joined() }.merging(["link": "target/\(step / 5 * 5)"]) { $1 })
         }
         try git.run("repack", "-adq", "--depth=50", "--window=50")
         try git.run("prune-packed")
