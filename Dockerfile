@@ -16,7 +16,7 @@ ARG NODE_IMAGE=node:24-bookworm-slim
 FROM swift:${SWIFT_VERSION}-bookworm AS build
 RUN export DEBIAN_FRONTEND=noninteractive \
  && apt-get update -q \
- && apt-get install -y -q --no-install-recommends pkg-config libgit2-dev libpcre2-dev \
+ && apt-get install -y -q --no-install-recommends pkg-config libgit2-dev libpcre2-dev libdeflate-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # The manifest first, so the dependencies are fetched again only when it changes.
@@ -40,7 +40,7 @@ RUN swift build -c release --product policy-gate --static-swift-stdlib \
 FROM ${NODE_IMAGE} AS agent
 RUN export DEBIAN_FRONTEND=noninteractive \
  && apt-get update -q \
- && apt-get install -y -q --no-install-recommends libgit2-1.5 libpcre2-8-0 libcurl4 git ca-certificates util-linux \
+ && apt-get install -y -q --no-install-recommends libgit2-1.5 libpcre2-8-0 libdeflate0 libcurl4 git ca-certificates util-linux \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /out/policy-gate /out/policy-gate-hook /usr/local/bin/
 RUN policy-gate --version
@@ -53,7 +53,7 @@ LABEL org.opencontainers.image.title="policy-gate" \
 # libcurl4: Foundation's URLSession, which --annotate uses, goes through libcurl.
 RUN export DEBIAN_FRONTEND=noninteractive \
  && apt-get update -q \
- && apt-get install -y -q --no-install-recommends libgit2-1.5 libpcre2-8-0 libcurl4 libstdc++6 git ca-certificates \
+ && apt-get install -y -q --no-install-recommends libgit2-1.5 libpcre2-8-0 libdeflate0 libcurl4 libstdc++6 git ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /out/policy-gate /out/policy-gate-hook /usr/local/bin/
 RUN policy-gate --version

@@ -8,7 +8,7 @@ sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 if ! pkg-config --exists libgit2 libpcre2-8 2>/dev/null; then
   $sudo apt-get update -qq
-  $sudo apt-get install -y -qq pkg-config libgit2-dev libpcre2-dev git >/dev/null
+  $sudo apt-get install -y -qq pkg-config libgit2-dev libpcre2-dev libdeflate-dev git >/dev/null
 fi
 swift build --package-path "$root" -c debug 2>&1 | tail -n 1
 gate="$root/.build/debug/policy-gate"

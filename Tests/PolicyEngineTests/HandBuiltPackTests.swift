@@ -143,4 +143,31 @@ import TestSupport
         let read = try PackObjectReader(objectsDirectory: scratch.path).blob(named: blobName(result))
         #expect(read == nil || read == result)
     }
+
+    /// Two packs whose reference deltas name each other's object: no recursion from pack to pack (it
+    /// overflowed a reader thread's stack), the object is left to libgit2, which refuses it.
+    @Test func referenceDeltasNamingEachOtherAcrossPacksAreLeftToLibgit2() throws {
+        let (delta, result) = Self.appending("z\n", to: Self.base)
+        let scratch = try ScratchDirectory()
+        let first = blobName(result), second = blobName(Self.base)
+        var one = PackWriter(), two = PackWriter()
+        one.add(.referenceDelta(base: second, delta: delta), name: first)
+        two.add(.referenceDelta(base: first, delta: delta), name: second)
+        try one.write(to: scratch.path + "/pack")
+        try two.write(to: scratch.path + "/pack")
+        let reader = PackObjectReader(objectsDirectory: scratch.path)
+        #expect(reader.packCount == 2)
+        // On a thread with the scan's reader stack size.
+        let outcome = Locked<Result<[UInt8]?, any Error>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            outcome.withLock { $0 = Result { try reader.blob(named: first) } }
+            done.signal()
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+        done.wait()
+        let read = try #require(outcome.withLock { $0 })
+        #expect(try read.get() == nil)
+    }
 }

@@ -133,4 +133,38 @@ import TestSupport
             "\(error)".contains(name) && !"\(error)".contains(token)
         }
     }
+
+    /// The index lists a second name at the offset of an object already read and checked: the content
+    /// must be checked against that name too, or a secret blob's name could hand out a harmless blob.
+    @Test func aSecondNameForACheckedObjectIsStillChecked() throws {
+        let scratch = try ScratchDirectory()
+        let (_, payload, other) = try Self.packedRepository(scratch)
+        let index = try Self.onlyIndex(scratch)
+        try patchFile(index) { bytes in
+            guard let first = indexSlots(bytes, of: blobName(payload)), let second = indexSlots(bytes, of: blobName(other)) else { return }
+            bytes[second.offset..<(second.offset + 4)] = bytes[first.offset..<(first.offset + 4)]
+        }
+        let reader = Self.reader(scratch)
+        #expect(try reader.blob(named: blobName(payload)) == payload)
+        #expect {
+            _ = try reader.blob(named: blobName(other))
+        } throws: { error in
+            (error as? NativeError)?.message.contains("does not match its name") == true
+        }
+    }
+
+    /// A FIFO in place of a pack index would block libgit2 (and a plain `open`) forever: opening the
+    /// repository is refused with one line instead.
+    @Test func aFIFOAmongThePackFilesIsRefusedWithoutBlocking() throws {
+        let scratch = try ScratchDirectory()
+        _ = try Self.packedRepository(scratch)
+        let fifo = scratch.path + "/.git/objects/pack/pack-0000000000000000000000000000000000000000.idx"
+        #expect(mkfifo(fifo, 0o644) == 0)
+        #expect(PackIndex(indexPath: fifo) == nil)
+        #expect {
+            _ = try GitRepository(path: scratch.path)
+        } throws: { error in
+            (error as? NativeError)?.message.contains("is not a regular file") == true
+        }
+    }
 }

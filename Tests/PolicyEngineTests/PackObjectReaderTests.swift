@@ -32,7 +32,7 @@ import TestSupport
         let blobs = try allBlobs(directory)
         #expect(blobs.count > 100)
         for blob in blobs {
-            let read = try reader.blob(named: hexBytes(blob.name), readAgain: blob.name.hasPrefix("a"))
+            let read = try reader.blob(named: hexBytes(blob.name))
             #expect(read == blob.content, "blob \(blob.name)")
         }
     }
@@ -92,7 +92,7 @@ import TestSupport
                         if worker % 2 == 1 { order.reverse() }
                         var wrong = 0
                         for index in order {
-                            let read = try reader.blob(named: hexBytes(blobs[index].name), readAgain: worker < 2)
+                            let read = try reader.blob(named: hexBytes(blobs[index].name))
                             if read != blobs[index].content { wrong += 1 }
                         }
                         return wrong
