@@ -25,7 +25,7 @@ final class PackObjectReader: Sendable {
     static let maximumObject = 512 << 20
 
     /// Maps every pack under `objectsDirectory/pack` that holds together; the others are skipped.
-    init(objectsDirectory: String, cacheBudget: Int = 64 << 20) {
+    init(objectsDirectory: String, cacheBudget: Int = 24 << 20) {
         let folder = objectsDirectory.hasSuffix("/") ? objectsDirectory + "pack" : objectsDirectory + "/pack"
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".idx") }.sorted()
         packs = names.compactMap { PackIndex(indexPath: folder + "/" + $0) }
@@ -140,6 +140,8 @@ private final class DeltaBaseCache: Sendable {
 
     private let state = Locked(State())
     private let budget: Int
+    /// Evicted bytes between two requests to glibc to give free pages back.
+    static let trimInterval = 64 << 20
 
     init(budget: Int) {
         self.budget = budget
@@ -174,7 +176,7 @@ private final class DeltaBaseCache: Sendable {
                 state.bytes -= entry.content.count
                 state.evictedSinceTrim += entry.content.count
             }
-            guard state.evictedSinceTrim > 2 * budget else { return false }
+            guard state.evictedSinceTrim > Self.trimInterval else { return false }
             state.evictedSinceTrim = 0
             return true
         }
