@@ -74,6 +74,19 @@ enum LineDiff {
     /// - Returns: its hunks, in the versions' line indices, or `nil` beyond `maximumEdits` edits.
     private static func shortestEdit(_ oldLines: Lines, _ oldRange: Range<Int>, _ newLines: Lines, _ newRange: Range<Int>,
                                      maximumEdits: Int) -> [Hunk]? {
+        // Equal lines at either end of the gap are no edit; what remains is often only inserted or
+        // only removed lines, which needs no search at all.
+        var oldRange = oldRange, newRange = newRange
+        while !oldRange.isEmpty, !newRange.isEmpty, oldLines.keys[oldRange.lowerBound] == newLines.keys[newRange.lowerBound],
+              oldLines.line(oldRange.lowerBound, equals: newLines, newRange.lowerBound) {
+            oldRange = (oldRange.lowerBound + 1)..<oldRange.upperBound
+            newRange = (newRange.lowerBound + 1)..<newRange.upperBound
+        }
+        while !oldRange.isEmpty, !newRange.isEmpty, oldLines.keys[oldRange.upperBound - 1] == newLines.keys[newRange.upperBound - 1],
+              oldLines.line(oldRange.upperBound - 1, equals: newLines, newRange.upperBound - 1) {
+            oldRange = oldRange.lowerBound..<(oldRange.upperBound - 1)
+            newRange = newRange.lowerBound..<(newRange.upperBound - 1)
+        }
         let oldCount = oldRange.count, newCount = newRange.count
         if oldCount == 0 || newCount == 0 {
             return oldCount + newCount == 0 ? [] : [Hunk(oldStart: oldRange.lowerBound, oldCount: oldCount,
