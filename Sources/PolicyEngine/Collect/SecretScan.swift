@@ -76,8 +76,9 @@ public enum SecretScan {
                 headCommit = try resolve(revision, in: repository, path: path)
             }
             let history = try CommitHistory.read(repository: repository, path: path, base: baseCommit, head: headCommit)
-            let packs = PackObjectReader(objectsDirectory: repository.objectsDirectory)
             let jobs = history.jobs(base: baseCommit, head: headCommit)
+            // Mapping the packs costs start-up time; a change with no commit to read does without.
+            let packs = jobs.contains { $0.scans } ? PackObjectReader(objectsDirectory: repository.objectsDirectory) : nil
             let reads = try readInParallel(path: path, jobs: jobs, packs: packs, pipeline: pipeline)
             var findings = try pipeline.finish()
             findings += try history.scanMessagesAndNames(reads, scanner: scanner)
@@ -122,7 +123,7 @@ public enum SecretScan {
     /// Reads the diffs on several threads, each with its own repository handle and every n-th file of
     /// each diff, so that reading git (the floor of the whole scan) is not limited to one core.
     /// All readers share one pack reader and its delta-base cache.
-    private static func readInParallel(path: String, jobs: [DiffJob], packs: PackObjectReader,
+    private static func readInParallel(path: String, jobs: [DiffJob], packs: PackObjectReader?,
                                        pipeline: ScanPipeline) throws -> DiffReads {
         let readers = min(ProcessInfoCores.count, 4)
         let results = ReaderResults()
