@@ -24,11 +24,14 @@ final class PackObjectReader: Sendable {
     /// Larger objects are left to libgit2, which reads them whole as before.
     static let maximumObject = 512 << 20
 
+    /// Cache keys hold a pack's number above its offset; packs past this many are libgit2's to read.
+    static let maximumPacks = 4096
+
     /// Maps every pack under `objectsDirectory/pack` that holds together; the others are skipped.
     init(objectsDirectory: String, cacheBudget: Int = 24 << 20) {
         let folder = objectsDirectory.hasSuffix("/") ? objectsDirectory + "pack" : objectsDirectory + "/pack"
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".idx") }.sorted()
-        packs = names.compactMap { PackIndex(indexPath: folder + "/" + $0) }
+        packs = Array(names.lazy.compactMap { PackIndex(indexPath: folder + "/" + $0) }.prefix(Self.maximumPacks))
         cache = DeltaBaseCache(budget: cacheBudget)
     }
 
