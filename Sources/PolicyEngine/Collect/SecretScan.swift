@@ -120,8 +120,9 @@ public enum SecretScan {
         }.sorted { ($0.path, $0.line, $0.ruleID, $0.column) < ($1.path, $1.line, $1.ruleID, $1.column) }
     }
 
-    /// Reads the diffs on several threads, each with its own repository handle and every n-th file of
-    /// each diff, so that reading git (the floor of the whole scan) is not limited to one core.
+    /// Reads the diffs on several threads, each with its own repository handle, taking the next file of
+    /// each diff as it goes, so that reading git (the floor of the whole scan) is not limited to one core
+    /// and the threads stay on the same commit (whose bases the pack reader's cache holds).
     /// All readers share one pack reader and its delta-base cache.
     private static func readInParallel(path: String, jobs: [DiffJob], packs: PackObjectReader?,
                                        pipeline: ScanPipeline) throws -> DiffReads {
@@ -132,6 +133,7 @@ public enum SecretScan {
         // Readers get threads of their own: they block when the scanners fall behind, and a blocked
         // Dispatch worker would keep a scanner from running on the small Dispatch pool.
         let finished = DispatchSemaphore(value: 0)
+        let nextFile = jobs.map { _ in Locked(0) }
         for share in 0..<readers {
             let thread = Thread {
                 let outcome = Swift.Result<DiffReads, any Error> {
@@ -148,7 +150,8 @@ public enum SecretScan {
                             if job.scans { pipeline.submit(fragment) }
                         }
                         do {
-                            try repository.diff(from: job.parent, to: job.target, into: collector, share: share, of: readers,
+                            try repository.diff(from: job.parent, to: job.target, into: collector,
+                                                claim: { nextFile[index].withLock { next in defer { next += 1 }; return next } },
                                                 wholeFiles: wholeFiles, readsContent: job.scans)
                         } catch let error as NativeError {
                             let range = "\(job.parent ?? "empty tree")..\(job.commit ?? "working tree")"

@@ -151,21 +151,23 @@ public final class GitRepository {
     /// Streams the diff from `base` to `target` into `visitor`, with renames detected and no context lines.
     ///
     /// To read a large diff on several cores, open one repository per thread and give each the same
-    /// `base` and `target` with its own `share` of `shares`: each then reads only every `shares`-th file.
+    /// `base`, `target` and `claim`: each file is then read by the thread that claimed its index.
     /// - Throws: `NativeError` from libgit2, or whatever `visitor` throws.
     /// - Parameter base: the old side; `nil` is the empty tree (the parent of a root commit).
     /// - Parameters:
+    ///   - claim: hands out the index of the next file to read, shared by the threads reading this diff;
+    ///     `nil` reads every file.
     ///   - wholeFiles: shared by the readers of several diffs: what each whole file read came to, by blob.
     ///   - readsContent: `false` when only the list of files and their line counts is wanted: whole files
     ///     reach the visitor as their line count, and a new file already in `wholeFiles` is not read again.
     public func diff(from base: String?, to target: DiffTarget, into visitor: any DiffVisitor,
-                     share: Int = 0, of shares: Int = 1, wholeFiles: WholeFileCounts? = nil, readsContent: Bool = true) throws {
+                     claim: (() -> Int)? = nil, wholeFiles: WholeFileCounts? = nil, readsContent: Bool = true) throws {
         let diff = try makeDiff(from: base, to: target)
         defer { git_diff_free(diff) }
         let count = git_diff_num_deltas(diff)
-        var index = share
-        while index < count {
-            defer { index += max(1, shares) }
+        var next = 0
+        let claim = claim ?? { defer { next += 1 }; return next }
+        while case let index = claim(), index < count {
             if let delta = git_diff_get_delta(diff, index),
                try visitWholeFile(delta, headIsWorkingTree: target == .workingTree, visitor: visitor,
                                   wholeFiles: wholeFiles, readsContent: readsContent) {
