@@ -79,6 +79,28 @@ import TestSupport
         expectRedacted(result.outcome.allOutput)
     }
 
+    /// A merge brings a side branch's token to main: the merge's diff from its first parent adds the
+    /// same line at the same place. The finding belongs to the side commit that wrote it, however the
+    /// readers order the commits (newest first) and whichever scan batch finishes first.
+    @Test func aTokenMergedFromASideBranchBelongsToTheCommitThatWroteIt() throws {
+        let (scratch, git, base) = try repository()
+        try git.run("checkout", "-q", "-b", "side")
+        try scratch.write("side.env", "FILLER=1\nGITLAB_TOKEN=\(token)\n")
+        let side = try git.commitAll("side work")
+        try git.run("checkout", "-q", "main")
+        try scratch.write("src/app.py", "print(2)\n")
+        _ = try git.commitAll("main work")
+        try git.run("merge", "-q", "--no-ff", "side", "-m", "merge side")
+        let merge = try head(git)
+        let result = try scan(scratch, base: base, head: merge)
+        #expect(result.outcome.status == 1)
+        let findings = result.findings.filter { $0["path"] as? String == "side.env" }
+        #expect(findings.count == 1)
+        #expect(findings.first?["commit"] as? String == side)
+        #expect(findings.first?["line"] as? Int == 2)
+        expectRedacted(result.outcome.allOutput)
+    }
+
     @Test func anEvilMergeThatAddsATokenIsFound() throws {
         let (scratch, git, base) = try repository()
         try git.run("checkout", "-q", "-b", "side")

@@ -86,10 +86,12 @@ final class ScanPipeline: Sendable {
         if let error = state.error.withLock({ $0 }) {
             throw error
         }
-        // Overlapping windows of a long line can report the same secret twice.
+        // Overlapping windows of a long line can report the same secret twice. The commit is part of
+        // the key: the same line in two commits is two findings, and which commit introduced it is
+        // decided later (the oldest), not by which batch finished first.
         var seen = Set<String>()
         let unique = state.findings.withLock { $0 }.filter {
-            seen.insert("\($0.path):\($0.line):\($0.ruleID):\($0.secretHash)").inserted
+            seen.insert("\($0.commit ?? ""):\($0.path):\($0.line):\($0.ruleID):\($0.secretHash)").inserted
         }
         return unique.sorted {
             ($0.path, $0.line, $0.ruleID, $0.column) < ($1.path, $1.line, $1.ruleID, $1.column)
