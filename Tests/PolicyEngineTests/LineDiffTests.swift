@@ -112,6 +112,26 @@ import Testing
         #expect(Self.hunks(old, new, maximumEdits: 20) == [LineDiff.Hunk(oldStart: 0, oldCount: 10, newStart: 0, newCount: 10)])
     }
 
+    /// Many gaps that each need a search: together they may cost no more than one gap at the limit,
+    /// or a file shaped into thousands of hard gaps would make the diff quadratic.
+    @Test func theSearchesOfAllGapsShareOneBudget() {
+        func versions(gaps: Int) -> ([UInt8], [UInt8]) {
+            var old = "", new = ""
+            for gap in 0..<gaps {
+                old += "anchor \(gap)\n" + (0..<3).map { "old \(gap) \($0)\n" }.joined()
+                new += "anchor \(gap)\n" + (0..<3).map { "new \(gap) \($0)\n" }.joined()
+            }
+            return (Array(old.utf8), Array(new.utf8))
+        }
+        // Each gap replaces 3 lines: 6 edits, a search of 36 steps; the budget is 20 × 20 = 400.
+        let few = versions(gaps: 10), many = versions(gaps: 20)
+        let hunks = Self.hunks(few.0, few.1, maximumEdits: 20)
+        #expect(hunks?.count == 10)
+        #expect(hunks?.allSatisfy { $0.oldCount == 3 && $0.newCount == 3 } == true)
+        #expect(Self.hunks(many.0, many.1, maximumEdits: 20) == nil)
+        #expect(Self.hunks(many.0, many.1, maximumEdits: 40)?.count == 20)
+    }
+
     /// An inserted copy of a neighbouring line is numbered as the later one, as git numbers it.
     @Test func insertedLinesSlideDownOverEqualLines() {
         #expect(Self.hunks(Array("x\ny\n".utf8), Array("x\ny\ny\n".utf8)) == [LineDiff.Hunk(oldStart: 2, oldCount: 0, newStart: 2, newCount: 1)])

@@ -28,8 +28,9 @@ extension GitRepository {
     /// than `git_patch_from_diff` (xdiff's heuristics look at the whole file); both report the same
     /// new text.
     /// - Returns: `false` for anything else (submodules, type changes, the working tree).
+    /// - Parameter newContent: the new side's content, when the caller has already read it.
     func visitPatchFromBlobs(_ delta: UnsafePointer<git_diff_delta>, headIsWorkingTree: Bool,
-                             visitor: any DiffVisitor) throws -> Bool {
+                             visitor: any DiffVisitor, newContent: UnsafeBufferPointer<UInt8>? = nil) throws -> Bool {
         let entry = delta.pointee
         let blobModes: [ChangedFile.Mode] = [.regular, .executable, .symlink]
         let hasOld = entry.status != GIT_DELTA_ADDED, hasNew = entry.status != GIT_DELTA_DELETED
@@ -43,7 +44,8 @@ extension GitRepository {
         }
         let file = changedFile(from: delta, headIsWorkingTree: headIsWorkingTree)
         try side(hasOld, &oldID) { old in
-            try side(hasNew, &newID) { new in
+            try side(hasNew && newContent == nil, &newID) { read in
+                let new = newContent ?? read
                 let common = CommonLines(old: old, new: new)
                 let oldMiddle = common.middle(of: old), newMiddle = common.middle(of: new)
                 if oldMiddle.isEmpty {

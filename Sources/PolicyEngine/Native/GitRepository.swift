@@ -223,7 +223,10 @@ public final class GitRepository {
         }
         return try withBlob(&oid) { content in
             let converted = ScannableText.needsConversion(content)
-            guard isNew || converted else { return false }
+            // A modified text file: its line diff takes the content already read.
+            guard isNew || converted else {
+                return try visitPatchFromBlobs(delta, headIsWorkingTree: false, visitor: visitor, newContent: content)
+            }
             var counts = try visitLines(of: content, file: file, visitor: visitor, readsContent: readsContent)
             counts.converted = converted
             wholeFiles?.counts.withLock { $0[key] = counts }

@@ -46,10 +46,14 @@ extension LineDiff {
             return UnsafeBufferPointer(start: base + starts[index], count: end - starts[index])
         }
 
-        /// Eight bytes at a time, multiplied and rotated; not for hostile input's sake (equal keys are
-        /// confirmed byte by byte), only to make unequal lines cheap to tell apart.
+        /// A seed of this process: a file cannot be written ahead of time so that its lines share a slot
+        /// of the anchor table (which would make counting them quadratic).
+        private static let seed = UInt64.random(in: 0...UInt64.max)
+
+        /// Eight bytes at a time, multiplied and rotated. Equal keys are confirmed byte by byte, so a
+        /// collision costs a comparison, never a wrong match.
         private static func hash(_ start: UnsafePointer<UInt8>, _ length: Int, terminated: Bool) -> UInt64 {
-            var value = UInt64(truncatingIfNeeded: length) &* 0x9E37_79B9_7F4A_7C15 ^ (terminated ? 1 : 0)
+            var value = (seed ^ UInt64(truncatingIfNeeded: length)) &* 0x9E37_79B9_7F4A_7C15 ^ (terminated ? 1 : 0)
             var position = 0
             let raw = UnsafeRawPointer(start)
             while position + 8 <= length {

@@ -20,14 +20,19 @@ enum LineDiff {
         var newCount: Int
     }
 
-    /// - Returns: the hunks in order, or `nil` when a gap between anchors differs by more than `maximumEdits` lines.
+    /// - Returns: the hunks in order, or `nil` when a gap between anchors differs by more than `maximumEdits`
+    ///   lines, or the searches of all gaps together would cost more than one such gap (`maximumEdits`²
+    ///   steps): a file shaped into many hard gaps goes to xdiff, whose cost has its own bound.
     static func hunks(old: UnsafeBufferPointer<UInt8>, new: UnsafeBufferPointer<UInt8>, maximumEdits: Int) -> [Hunk]? {
         let oldLines = Lines(old), newLines = Lines(new)
         var hunks: [Hunk] = []
         var from = (old: 0, new: 0)
+        var work = maximumEdits * maximumEdits
         for anchor in anchors(oldLines, newLines) + [(old: oldLines.count, new: newLines.count)] {
-            guard let part = shortestEdit(oldLines, from.old..<anchor.old, newLines, from.new..<anchor.new,
-                                          maximumEdits: maximumEdits) else { return nil }
+            let affordable = min(maximumEdits, Int(Double(max(0, work)).squareRoot()))
+            guard let (part, searched) = shortestEdit(oldLines, from.old..<anchor.old, newLines, from.new..<anchor.new,
+                                                      maximumEdits: affordable) else { return nil }
+            work -= searched * searched
             hunks += part
             from = (anchor.old + 1, anchor.new + 1)
         }
@@ -71,9 +76,10 @@ enum LineDiff {
     }
 
     /// Myers' shortest edit between two ranges of lines.
-    /// - Returns: its hunks, in the versions' line indices, or `nil` beyond `maximumEdits` edits.
+    /// - Returns: its hunks, in the versions' line indices, and the edit distance searched for (0 when
+    ///   no search was needed), or `nil` beyond `maximumEdits` edits.
     private static func shortestEdit(_ oldLines: Lines, _ oldRange: Range<Int>, _ newLines: Lines, _ newRange: Range<Int>,
-                                     maximumEdits: Int) -> [Hunk]? {
+                                     maximumEdits: Int) -> ([Hunk], searched: Int)? {
         // Equal lines at either end of the gap are no edit; what remains is often only inserted or
         // only removed lines, which needs no search at all.
         var oldRange = oldRange, newRange = newRange
@@ -89,8 +95,8 @@ enum LineDiff {
         }
         let oldCount = oldRange.count, newCount = newRange.count
         if oldCount == 0 || newCount == 0 {
-            return oldCount + newCount == 0 ? [] : [Hunk(oldStart: oldRange.lowerBound, oldCount: oldCount,
-                                                         newStart: newRange.lowerBound, newCount: newCount)]
+            return (oldCount + newCount == 0 ? [] : [Hunk(oldStart: oldRange.lowerBound, oldCount: oldCount,
+                                                          newStart: newRange.lowerBound, newCount: newCount)], 0)
         }
         guard maximumEdits >= 0 else { return nil }
         let limit = min(oldCount + newCount, maximumEdits)
@@ -128,9 +134,10 @@ enum LineDiff {
             }
         }
         guard let found else { return nil }
-        return backtrack(trace, distance: found, oldCount: oldCount, newCount: newCount).map {
+        let hunks = backtrack(trace, distance: found, oldCount: oldCount, newCount: newCount).map {
             Hunk(oldStart: $0.oldStart + oldBase, oldCount: $0.oldCount, newStart: $0.newStart + newBase, newCount: $0.newCount)
         }
+        return (hunks, found)
     }
 
     /// Walks the trace back from the end and collects the removed and added lines as hunks.

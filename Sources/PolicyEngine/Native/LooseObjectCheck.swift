@@ -33,7 +33,7 @@ enum LooseObjectCheck {
         for name in (try? fileManager.contentsOfDirectory(atPath: folder + "/pack")) ?? [] where name.hasPrefix("pack-")
             && !isRegularFile(folder + "/pack/" + name) {
             throw NativeError(library: .libgit2, function: "odb_pack", code: -1,
-                              message: "objects/pack/\(name) is not a regular file; run git fsck")
+                              message: "objects/pack holds a pack file that is not a regular file; run git fsck")
         }
         for name in (try? fileManager.contentsOfDirectory(atPath: folder)) ?? [] where name.count == 2 && isHex(name) {
             let subfolder = folder + "/" + name
