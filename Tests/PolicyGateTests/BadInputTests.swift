@@ -254,6 +254,8 @@ struct BadInput: Sendable, CustomTestStringConvertible {
         .init(fixture: "generated/bit-flipped-loose-object", command: .scanRange, exit: 2, message: "is damaged", timeout: 60),
         .init(fixture: "generated/undersized-loose-object", command: .scanRange, exit: 2,
               message: "holds more than the 4 bytes its header declares", timeout: 60),
+        .init(fixture: "generated/renamed-loose-object", command: .scanRange, exit: 2,
+              message: "is damaged (its content does not match its name)", timeout: 60),
         .init(fixture: "generated/truncated-pack", command: .scanRange, exit: 2, timeout: 60),
     ]
 }

@@ -58,7 +58,8 @@ enum Generated {
             try FileManager.default.createSymbolicLink(atPath: path + "/c", withDestinationPath: "b")
         case "root-is-a-symlink-loop":
             try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: name)
-        case "truncated-loose-object", "bit-flipped-loose-object", "undersized-loose-object", "truncated-pack":
+        case "truncated-loose-object", "bit-flipped-loose-object", "undersized-loose-object", "renamed-loose-object",
+             "truncated-pack":
             try damagedRepository(name, at: repository)
             return repository
         default:
@@ -144,6 +145,8 @@ enum Generated {
             data = Array(data.prefix(data.count / 2))
         case "bit-flipped-loose-object":
             for index in 6..<(data.count - 4) { data[index] ^= 0x5A }
+        case "renamed-loose-object":  // a sound object, but a harmless one, under the name of the token's blob
+            data = zlibStored(Array("blob 6\u{0}hello\n".utf8))
         default:  // undersized: the header declares 4 bytes, the object holds 40 (libgit2 issue #7177)
             data = zlibStored(Array("blob 4\u{0}".utf8) + Array(repeating: UInt8(ascii: "z"), count: 40))
         }

@@ -1,4 +1,5 @@
 internal import CZlib
+import Crypto
 import Foundation
 
 /// Checks a repository's loose objects, and that its pack files are files, before libgit2 reads any of them.
@@ -7,7 +8,8 @@ import Foundation
 /// later releases) and writes past a buffer when a loose object's header declares fewer bytes than it
 /// holds (#7177). After the agent ran, `.git/objects` is the agent's to write, so each loose object is
 /// inflated here first: it must be one complete zlib stream holding `<type> <size>\0` followed by
-/// exactly `size` bytes. Pack files are not affected: libgit2 reports their damage as an error.
+/// exactly `size` bytes, and hash to the name of its file. Pack files are not affected: libgit2 reports
+/// their damage as an error, and the scan's own pack reader checks every blob's name.
 enum LooseObjectCheck {
     /// libgit2 follows `info/alternates` this many levels deep; so does the check.
     static let alternatesDepth = 5
@@ -99,10 +101,17 @@ enum LooseObjectCheck {
             if chunk.isEmpty { break }
             if let problem = reader.feed(chunk) { return problem }
         }
-        return reader.finished ? reader.headerProblem() : "truncated: the compressed data ends early"
+        guard reader.finished else { return "truncated: the compressed data ends early" }
+        if let problem = reader.headerProblem() { return problem }
+        // libgit2 does not check names (the scan turns that off for speed): an object must hash to the
+        // name of its file, or the scan would read content that git would not push under that name.
+        let parts = path.split(separator: "/").suffix(2)
+        let name = parts.joined()
+        guard parts.count == 2, name.utf8.count == 40 else { return nil }  // SHA-256 names: libgit2 1.5 reads none
+        return reader.digestHex == name ? nil : "its content does not match its name"
     }
 
-    /// Inflates one loose object and keeps only its header and body length. zlib's state points back at
+    /// Inflates one loose object and keeps only its header, body length and SHA-1. zlib's state points back at
     /// its `z_stream`, so the stream lives at one heap address until `deinit` ends it.
     private final class Inflater {
         private let stream: UnsafeMutablePointer<z_stream>
@@ -112,6 +121,12 @@ enum LooseObjectCheck {
         private var bodyBytes = 0
         private var declaredSize: Int?
         private var output = [UInt8](repeating: 0, count: 64 * 1024)
+        /// The SHA-1 of everything inflated: header and body, which is what names a git object.
+        private var hasher = Insecure.SHA1()
+
+        var digestHex: String {
+            hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        }
 
         /// git's header is `<type> <decimal size>\0`; anything longer is not one.
         static let maximumHeader = 64
@@ -145,6 +160,7 @@ enum LooseObjectCheck {
                         stream.pointee.avail_out = uInt(out.count)
                         status = inflate(stream, Z_NO_FLUSH)
                         produced = out.count - Int(stream.pointee.avail_out)
+                        hasher.update(bufferPointer: UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: out[0..<produced])))
                     }
                     if let problem = take(produced) { return problem }
                     if status == Z_STREAM_END {
