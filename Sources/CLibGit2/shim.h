@@ -23,14 +23,6 @@ static inline int policy_gate_git_skip_owner_validation(void) {
     return git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
 }
 
-// libgit2 hashes every object it reads again to compare it with its name (SHA-1 with collision
-// detection): most of the CPU time of reading a large diff. The scan reads the same stored bytes
-// that `git push` sends; a receiver names objects by hashing what it got, so an object whose content
-// does not match its name is missing there and the push fails. Nothing hidden is published that way.
-static inline int policy_gate_git_skip_hash_verification(void) {
-    return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-}
-
 // Blob buffers are allocated on the git reader threads and freed on the scanner threads. With one
 // malloc arena per thread and glibc's sliding mmap threshold, the freed memory stays with the
 // process; one arena and a fixed threshold give it back, so resident memory does not grow with the diff.

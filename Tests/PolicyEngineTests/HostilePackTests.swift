@@ -168,3 +168,41 @@ import TestSupport
         }
     }
 }
+
+/// The base commit's objects are already on the server, so a push never sends them and nobody there
+/// hashes them again. An agent that owns `.git` can put a tree or commit in a pack under a base object's
+/// name whose content says the base already held the new secret line: the diff then shows nothing added.
+@Suite struct ForgedBaseObjectTests {
+    private static func forge(kind: String) throws -> (scratch: ScratchDirectory, base: String, head: String, token: String) {
+        let scratch = try ScratchDirectory()
+        let git = try GitCLI.repository(in: scratch, files: ["a.txt": "hello\n"])
+        let base = try git.run("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = DemoTokens.token(7)
+        try scratch.write("a.txt", "hello\nkey = \(token)\n")
+        let head = try git.commitAll()
+        let objectName = kind == "tree" ? base + "^{tree}" : base
+        let victim = try git.run("rev-parse", objectName).trimmingCharacters(in: .whitespacesAndNewlines)
+        // The head's own tree or commit, stored under the base object's name.
+        let forgedContent = try gitData(scratch.path, ["cat-file", kind, kind == "tree" ? head + "^{tree}" : head])
+        let type = kind == "tree" ? 2 : 1
+        var writer = PackWriter()
+        writer.add(.raw(type: type, size: forgedContent.count, data: PackWriter.zlibStored(Array(forgedContent))), name: hexBytes(victim))
+        try writer.write(to: scratch.path + "/.git/objects/pack")
+        let loose = scratch.path + "/.git/objects/" + victim.prefix(2) + "/" + victim.dropFirst(2)
+        try FileManager.default.removeItem(atPath: loose)
+        return (scratch, base, head, token)
+    }
+
+    @Test(arguments: ["tree", "commit"])
+    func aForgedBaseObjectIsAnErrorNotAnEmptyDiff(kind: String) throws {
+        let (scratch, base, head, token) = try Self.forge(kind: kind)
+        let scanner = try DemoTokens.scanner()
+        #expect {
+            let result = try SecretScan.run(.git(repository: scratch.path, base: base, head: .revision(head)), scanner: scanner)
+            // A scan that reads the real base finds the token; only a forged one can pass.
+            if result.findings.isEmpty { Issue.record("the forged \(kind) hid the added line") }
+        } throws: { error in
+            "\(error)".contains("object hash mismatch") && !"\(error)".contains(token)
+        }
+    }
+}
