@@ -174,6 +174,39 @@ import TestSupport
         expectRedacted(post.allOutput)
     }
 
+    /// A path that changes type has no old version to diff against: the scan read nothing of it, so a
+    /// link (committed first, or in the base) replaced by a file with a token passed.
+    @Test(arguments: ["link-to-file", "file-to-link", "link-to-file-uncommitted", "submodule-to-file"])
+    func aTokenInAPathThatChangesTypeIsFound(change: String) throws {
+        let (scratch, git, base) = try repository()
+        let path = scratch.path + "/config"
+        let second: String?
+        switch change {
+        case "file-to-link":
+            try scratch.write("config", "plain = 1\n")
+            _ = try git.commitAll()
+            try FileManager.default.removeItem(atPath: path)
+            try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: "/etc/\(token)")
+            second = try git.commitAll()
+        case "submodule-to-file":
+            try git.run("update-index", "--add", "--cacheinfo", "160000,\(base),config")
+            try git.run("commit", "-q", "-m", "module")
+            try scratch.write("config", "key = \(token)\n")
+            try git.run("rm", "-q", "--cached", "config")
+            second = try git.commitAll()
+        default:
+            try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: "README.md")
+            _ = try git.commitAll()
+            try FileManager.default.removeItem(atPath: path)
+            try scratch.write("config", "key = \(token)\n")
+            second = change == "link-to-file" ? try git.commitAll() : nil
+        }
+        let result = try scan(scratch, base: base, head: second)
+        #expect(result.outcome.status == 1)
+        #expect(result.findings.contains { $0["path"] as? String == "config" })
+        expectRedacted(result.outcome.allOutput)
+    }
+
     @Test func aTokenInTheBranchNameIsRedactedInThePostOutput() throws {
         let (scratch, git, base) = try repository()
         try scratch.write("src/app.py", "print(4)\n")

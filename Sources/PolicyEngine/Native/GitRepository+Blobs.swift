@@ -27,14 +27,17 @@ extension GitRepository {
     /// of the old version, in order. Where several equally short diffs exist it may pick another one
     /// than `git_patch_from_diff` (xdiff's heuristics look at the whole file); both report the same
     /// new text.
-    /// - Returns: `false` for anything else (submodules, type changes, the working tree).
+    /// - Returns: `false` for anything else (a submodule on the new side, the working tree).
     /// - Parameter newContent: the new side's content, when the caller has already read it.
     func visitPatchFromBlobs(_ delta: UnsafePointer<git_diff_delta>, headIsWorkingTree: Bool,
                              visitor: any DiffVisitor, newContent: UnsafeBufferPointer<UInt8>? = nil) throws -> Bool {
         let entry = delta.pointee
         let blobModes: [ChangedFile.Mode] = [.regular, .executable, .symlink]
-        let hasOld = entry.status != GIT_DELTA_ADDED, hasNew = entry.status != GIT_DELTA_DELETED
-        guard packs != nil, !headIsWorkingTree, entry.status != GIT_DELTA_TYPECHANGE,
+        // A type change (a file that becomes a link, a submodule that becomes a file) has nothing to
+        // diff against: what the new side holds is all new.
+        let hasOld = entry.status != GIT_DELTA_ADDED && entry.status != GIT_DELTA_TYPECHANGE
+        let hasNew = entry.status != GIT_DELTA_DELETED
+        guard packs != nil, !headIsWorkingTree,
               !hasOld || blobModes.contains(ChangedFile.Mode(gitMode: Int(entry.old_file.mode))),
               !hasNew || blobModes.contains(ChangedFile.Mode(gitMode: Int(entry.new_file.mode))) else { return false }
         var oldID = entry.old_file.id, newID = entry.new_file.id

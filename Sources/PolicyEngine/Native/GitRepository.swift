@@ -201,7 +201,8 @@ public final class GitRepository {
         let entry = delta.pointee
         let mode = ChangedFile.Mode(gitMode: Int(entry.new_file.mode))
         guard mode == .regular || mode == .executable, entry.status != GIT_DELTA_DELETED else { return false }
-        let isNew = entry.status == GIT_DELTA_ADDED || entry.status == GIT_DELTA_UNTRACKED
+        // A file that was a symbolic link or a submodule before: all its text is new.
+        let isNew = entry.status == GIT_DELTA_ADDED || entry.status == GIT_DELTA_UNTRACKED || entry.status == GIT_DELTA_TYPECHANGE
         let file = changedFile(from: delta, headIsWorkingTree: headIsWorkingTree)
         if headIsWorkingTree {
             guard let workingDirectory, let data = FileManager.default.contents(atPath: workingDirectory + file.path) else {
