@@ -27,6 +27,8 @@ public enum SecretScan {
         public var base: String?
         /// The resolved head commit (git input with a revision).
         public var head: String?
+        /// How much rebuilding the pack reader did for the commits' diffs (git input).
+        var packReads: PackObjectReader.ReadCounts?
     }
 
     /// An input could not be read.
@@ -38,6 +40,11 @@ public enum SecretScan {
     /// Scans `input`.
     /// - Throws: `InputError`, `DiffParseError`, or a scan error; never returns a partial result as complete.
     public static func run(_ input: Input, scanner: SecretScanner) throws -> Result {
+        try run(input, scanner: scanner, packCache: PackObjectReader.defaultCacheBudget)
+    }
+
+    /// Scans `input`, with a pack reader cache of `packCache` bytes (tests make it small).
+    static func run(_ input: Input, scanner: SecretScanner, packCache: Int) throws -> Result {
         let pipeline = ScanPipeline(scanner: scanner)
         switch input {
         case .diff(let path):
@@ -78,13 +85,17 @@ public enum SecretScan {
             let history = try CommitHistory.read(repository: repository, path: path, base: baseCommit, head: headCommit)
             let jobs = history.jobs(base: baseCommit, head: headCommit)
             // Mapping the packs costs start-up time; a change with no commit to read does without.
-            let packs = jobs.contains { $0.scans } ? PackObjectReader(objectsDirectory: repository.objectsDirectory) : nil
-            let reads = try readInParallel(path: path, jobs: jobs, packs: packs, pipeline: pipeline)
+            let packs = jobs.contains { $0.scans } ? PackObjectReader(objectsDirectory: repository.objectsDirectory, cacheBudget: packCache)
+                : nil
+            var packReads: PackObjectReader.ReadCounts?
+            let reads = try readInParallel(path: path, jobs: jobs, repository: repository, packs: packs, pipeline: pipeline,
+                                           packReads: &packReads)
             var findings = try pipeline.finish()
             findings += try history.scanMessagesAndNames(reads, scanner: scanner)
             findings += reads.unscanned
             return Result(findings: history.introducing(findings, scanner: scanner), files: reads.files,
-                          statistics: pipeline.statistics, skipped: [], base: baseCommit, head: headCommit)
+                          statistics: pipeline.statistics, skipped: [], base: baseCommit, head: headCommit,
+                          packReads: packReads)
 
         case .directory(let path, let excluding):
             var walker = DirectoryScanner()
@@ -118,78 +129,6 @@ public enum SecretScan {
             shown.path = redacted[finding.path] ?? finding.path
             return shown
         }.sorted { ($0.path, $0.line, $0.ruleID, $0.column) < ($1.path, $1.line, $1.ruleID, $1.column) }
-    }
-
-    /// Reads the diffs on several threads, each with its own repository handle, taking the next file of
-    /// each diff as it goes, so that reading git (the floor of the whole scan) is not limited to one core
-    /// and the threads stay on the same commit (whose bases the pack reader's cache holds).
-    /// All readers share one pack reader and its delta-base cache.
-    private static func readInParallel(path: String, jobs: [DiffJob], packs: PackObjectReader?,
-                                       pipeline: ScanPipeline) throws -> DiffReads {
-        let readers = min(ProcessInfoCores.count, 4)
-        let results = ReaderResults()
-        // The net diff, read only for its list of files, takes new files' line counts from the commits' reads.
-        let wholeFiles = jobs.contains { !$0.scans } ? WholeFileCounts() : nil
-        // Readers get threads of their own: they block when the scanners fall behind, and a blocked
-        // Dispatch worker would keep a scanner from running on the small Dispatch pool.
-        let finished = DispatchSemaphore(value: 0)
-        let nextFile = jobs.map { _ in Locked(0) }
-        for share in 0..<readers {
-            let thread = Thread {
-                let outcome = Swift.Result<DiffReads, any Error> {
-                    // `run` opened (and checked) the same repository just before.
-                    let repository = try GitRepository(path: path, checksLooseObjects: false, packs: packs)
-                    // Newest commit first: git packs the newest version of a file whole and older ones as
-                    // deltas against newer ones, so each blob's base was usually just read. The net diff,
-                    // which reuses the commits' line counts, stays last; reads are recorded in job order.
-                    let order = jobs.indices.filter { jobs[$0].scans }.reversed() + jobs.indices.filter { !jobs[$0].scans }
-                    var collectors: [Int: ChangeCollector] = [:]
-                    for index in order {
-                        let job = jobs[index]
-                        let collector = ChangeCollector(commit: job.commit, keepsLines: job.scans) { fragment in
-                            if job.scans { pipeline.submit(fragment) }
-                        }
-                        do {
-                            try repository.diff(from: job.parent, to: job.target, into: collector,
-                                                claim: { nextFile[index].withLock { next in defer { next += 1 }; return next } },
-                                                wholeFiles: wholeFiles, readsContent: job.scans)
-                        } catch let error as NativeError {
-                            let range = "\(job.parent ?? "empty tree")..\(job.commit ?? "working tree")"
-                            throw InputError(description: "\(path): cannot diff \(range): \(error)")
-                        }
-                        collectors[index] = collector
-                    }
-                    var reads = DiffReads()
-                    for (index, job) in jobs.enumerated() {
-                        if let collector = collectors[index] { reads.add(collector, job: job) }
-                    }
-                    return reads
-                }
-                results.outcomes.withLock { $0[share] = outcome }
-                finished.signal()
-            }
-            thread.stackSize = 8 << 20
-            thread.start()
-        }
-        for _ in 0..<readers { finished.wait() }
-        var reads = DiffReads()
-        for share in 0..<readers {
-            switch results.outcomes.withLock({ $0[share] }) {
-            case .success(let found)?:
-                reads.merge(found)
-            case .failure(let error)?:
-                throw error
-            case nil:
-                throw InputError(description: "\(path): a diff reader did not finish")
-            }
-        }
-        reads.files.sort { $0.path < $1.path }
-        return reads
-    }
-
-    /// What each reader thread ended with.
-    private final class ReaderResults: Sendable {
-        let outcomes = Locked<[Int: Swift.Result<DiffReads, any Error>]>([:])
     }
 
     private static func resolve(_ revision: String, in repository: GitRepository, path: String) throws -> String {

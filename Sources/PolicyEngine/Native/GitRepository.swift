@@ -15,6 +15,9 @@ public final class GitRepository {
     }
 
     let handle: OpaquePointer
+    /// Held by another thread while it uses this handle: reading a file of a diff this handle made
+    /// (``PreparedDiff``) that needs libgit2's own patch.
+    let sharedUse = NSLock()
     /// Reads committed blobs from the packs, shared by the threads that read one change.
     let packs: PackObjectReader?
 
@@ -162,32 +165,11 @@ public final class GitRepository {
     ///     reach the visitor as their line count, and a new file already in `wholeFiles` is not read again.
     public func diff(from base: String?, to target: DiffTarget, into visitor: any DiffVisitor,
                      claim: (() -> Int)? = nil, wholeFiles: WholeFileCounts? = nil, readsContent: Bool = true) throws {
-        let diff = try makeDiff(from: base, to: target)
-        defer { git_diff_free(diff) }
-        let count = git_diff_num_deltas(diff)
+        let prepared = try prepareDiff(from: base, to: target)
         var next = 0
         let claim = claim ?? { defer { next += 1 }; return next }
-        while case let index = claim(), index < count {
-            if let delta = git_diff_get_delta(diff, index),
-               try visitWholeFile(delta, headIsWorkingTree: target == .workingTree, visitor: visitor,
-                                  wholeFiles: wholeFiles, readsContent: readsContent) {
-                continue
-            }
-            if let delta = git_diff_get_delta(diff, index),
-               try visitPatchFromBlobs(delta, headIsWorkingTree: target == .workingTree, visitor: visitor) {
-                continue
-            }
-            var patch: OpaquePointer?
-            try GitRepository.check(git_patch_from_diff(&patch, diff, index), "git_patch_from_diff")
-            defer { git_patch_free(patch) }
-            if let patch, let delta = git_diff_get_delta(diff, index) {
-                try visit(patch: patch, delta: delta, headIsWorkingTree: target == .workingTree, visitor: visitor)
-            } else if let delta = git_diff_get_delta(diff, index) {
-                // libgit2 gives no patch for unmodified or binary-only entries; the file still changed.
-                let file = changedFile(from: delta, headIsWorkingTree: target == .workingTree)
-                try visitor.beginFile(file)
-                try visitor.endFile(isBinary: file.isBinary)
-            }
+        while case let index = claim(), index < prepared.count {
+            try visitFile(index, of: prepared, into: visitor, wholeFiles: wholeFiles, readsContent: readsContent)
         }
     }
 
@@ -196,7 +178,7 @@ public final class GitRepository {
     /// content is binary or UTF-16/32 is read whole too, converted by `ScannableText`: its lines as git
     /// sees them would hide the text.
     /// - Returns: `false` when the delta is neither, so the caller diffs it.
-    private func visitWholeFile(_ delta: UnsafePointer<git_diff_delta>, headIsWorkingTree: Bool,
+    func visitWholeFile(_ delta: UnsafePointer<git_diff_delta>, headIsWorkingTree: Bool,
                                 visitor: any DiffVisitor, wholeFiles: WholeFileCounts?, readsContent: Bool) throws -> Bool {
         let entry = delta.pointee
         let mode = ChangedFile.Mode(gitMode: Int(entry.new_file.mode))
@@ -329,7 +311,7 @@ public final class GitRepository {
         return lineNumber - firstLine
     }
 
-    private func makeDiff(from base: String?, to target: DiffTarget) throws(NativeError) -> OpaquePointer {
+    func makeDiff(from base: String?, to target: DiffTarget) throws(NativeError) -> OpaquePointer {
         var baseTree: OpaquePointer?
         if let base {
             let baseCommit = try peelToCommit(base)

@@ -18,17 +18,31 @@ final class PackObjectReader: Sendable {
     /// Names whose content was rebuilt from this cache key and matched them. Rebuilding from the same
     /// key of the same mapped pack gives the same bytes, so they are not hashed again.
     private let verified = Locked<[[UInt8]: Int]>([:])
+    private let counts = Locked(ReadCounts())
+
+    /// The work of rebuilding objects so far, which the order of reads decides.
+    struct ReadCounts: Sendable, Equatable {
+        /// Whole objects inflated.
+        var wholeObjects = 0
+        /// Deltas applied.
+        var deltas = 0
+    }
+
+    var readCounts: ReadCounts { counts.withLock { $0 } }
 
     /// git's own limit on delta chains (`pack-objects --depth` is capped at 4095).
     static let maximumChain = 4095
     /// Larger objects are left to libgit2, which reads them whole as before.
     static let maximumObject = 512 << 20
 
+    /// Bytes of bases and blobs the cache keeps.
+    static let defaultCacheBudget = 24 << 20
+
     /// Cache keys hold a pack's number above its offset; packs past this many are libgit2's to read.
     static let maximumPacks = 4096
 
     /// Maps every pack under `objectsDirectory/pack` that holds together; the others are skipped.
-    init(objectsDirectory: String, cacheBudget: Int = 24 << 20) {
+    init(objectsDirectory: String, cacheBudget: Int = defaultCacheBudget) {
         let folder = objectsDirectory.hasSuffix("/") ? objectsDirectory + "pack" : objectsDirectory + "/pack"
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".idx") }.sorted()
         packs = Array(names.lazy.compactMap { PackIndex(indexPath: folder + "/" + $0) }.prefix(Self.maximumPacks))
@@ -68,6 +82,44 @@ final class PackObjectReader: Sendable {
         return nil
     }
 
+    /// Where an object sits and where its delta chain ends (the whole object it is built from), as
+    /// positions that order the reads of a change: grouped by chain, and bases before the deltas on
+    /// them (an offset delta's base is always earlier in its pack). Reads entry headers only.
+    /// - Parameter roots: chain ends found so far, by position; shared by the calls of one plan.
+    /// - Returns: `nil` when no pack here holds it, or its chain cannot be followed (the read then
+    ///   decides what that is).
+    func chainPosition(of name: [UInt8], roots: inout [Int: Int]) -> (root: Int, entry: Int)? {
+        for (number, pack) in packs.enumerated() {
+            guard let offset = name.withUnsafeBytes({ pack.offset(of: $0) }) else { continue }
+            var walked: [Int] = []
+            var current = offset
+            var root: Int?
+            following: while walked.count <= Self.maximumChain {
+                let position = DeltaBaseCache.key(number, current)
+                if let known = roots[position] {
+                    root = known
+                    break
+                }
+                walked.append(position)
+                guard let entry = try? PackEntry(in: pack.pack.bytes, at: current, name: name) else { break }
+                switch entry.kind {
+                case .whole:
+                    root = position
+                    break following
+                case .offsetDelta(let base):
+                    current = base
+                case .referenceDelta(let baseName):
+                    guard let base = baseName.withUnsafeBytes({ pack.offset(of: $0) }) else { break following }
+                    current = base
+                }
+            }
+            guard let root else { return nil }
+            for position in walked { roots[position] = root }
+            return (root, DeltaBaseCache.key(number, offset))
+        }
+        return nil
+    }
+
     /// git's object types as a pack entry's header gives them.
     enum ObjectType {
         static let commit = 1, tree = 2, blob = 3, tag = 4, offsetDelta = 6, referenceDelta = 7
@@ -81,6 +133,7 @@ final class PackObjectReader: Sendable {
         var chain: [(delta: PackEntry, baseOffset: Int)] = []
         var current = offset
         var base: ([UInt8], Int)
+        var inflatedWhole = false
         while true {
             if !chain.isEmpty, let cached = cache.object(DeltaBaseCache.key(number, current)) {
                 base = cached
@@ -92,6 +145,7 @@ final class PackObjectReader: Sendable {
             switch entry.kind {
             case .whole(let type):
                 base = (try entry.inflated(from: pack, name: name), type)
+                inflatedWhole = true
             case .offsetDelta(let baseOffset):
                 chain.append((entry, baseOffset))
                 current = baseOffset
@@ -105,6 +159,10 @@ final class PackObjectReader: Sendable {
                 continue
             }
             break
+        }
+        counts.withLock { counts in
+            counts.deltas += chain.count
+            counts.wholeObjects += inflatedWhole ? 1 : 0
         }
         for (entry, baseOffset) in chain.reversed() {
             cache.keep(base, DeltaBaseCache.key(number, baseOffset))
