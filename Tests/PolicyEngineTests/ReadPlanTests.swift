@@ -88,8 +88,22 @@ import TestSupport
         #expect(result.findings.map(\.path).sorted() == expected.sorted())
         #expect(result.findings.allSatisfy { $0.line == 1 })
     }
-}
 
+    /// Readers finish in any order: two secrets on the same line of the same file in two commits are
+    /// reported in one order whatever order they were found in.
+    @Test func reportsDoNotDependOnTheOrderFindingsArrive() throws {
+        let findings = (0..<6).map { index in
+            SecretFinding(ruleID: "demo-token", description: "", path: "a.txt", line: 7, endLine: 7, column: 1,
+                          commit: String(repeating: String(index % 3), count: 40), redacted: "demo…",
+                          secretHash: "hash\(index)", entropy: 4, tags: [], hasAllowMarker: false)
+        }
+        let scanner = try DemoTokens.scanner()
+        let reference = SecretScan.redactingPaths(findings, scanner: scanner).map(\.secretHash)
+        for _ in 0..<20 {
+            #expect(SecretScan.redactingPaths(findings.shuffled(), scanner: scanner).map(\.secretHash) == reference)
+        }
+    }
+}
 
 /// Lines of words that differ from file to file, from a fixed seed.
 private struct SeededWords {

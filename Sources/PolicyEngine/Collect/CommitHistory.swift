@@ -82,7 +82,7 @@ struct CommitHistory {
     func introducing(_ findings: [SecretFinding], scanner: SecretScanner) -> [SecretFinding] {
         var order: [String: Int] = [:]
         for (index, commit) in commits.enumerated() { order[commit.id] = index }
-        let rank = { (finding: SecretFinding) in (finding.commit.flatMap { order[$0] } ?? commits.count, finding.line) }
+        let rank = { (finding: SecretFinding) in (finding.commit.flatMap { order[$0] } ?? commits.count, finding.line, finding.column) }
         var kept: [String: SecretFinding] = [:]
         for finding in findings {
             let key = [finding.ruleID, finding.path, finding.secretHash, finding.origin ?? "", finding.encoding ?? ""]

@@ -120,7 +120,8 @@ public enum SecretScan {
     }
 
     /// The findings with their paths redacted (a file may be named after a secret), sorted by path,
-    /// line and rule.
+    /// line, rule and column, then commit and secret, so that reports do not depend on which reader
+    /// thread finished first.
     static func redactingPaths(_ findings: [SecretFinding], scanner: SecretScanner) -> [SecretFinding] {
         var redacted: [String: String] = [:]
         return findings.map { finding in
@@ -128,7 +129,10 @@ public enum SecretScan {
             if redacted[finding.path] == nil { redacted[finding.path] = scanner.redactingSecrets(in: finding.path) }
             shown.path = redacted[finding.path] ?? finding.path
             return shown
-        }.sorted { ($0.path, $0.line, $0.ruleID, $0.column) < ($1.path, $1.line, $1.ruleID, $1.column) }
+        }.sorted {
+            ($0.path, $0.line, $0.ruleID, $0.column, $0.commit ?? "", $0.secretHash)
+                < ($1.path, $1.line, $1.ruleID, $1.column, $1.commit ?? "", $1.secretHash)
+        }
     }
 
     private static func resolve(_ revision: String, in repository: GitRepository, path: String) throws -> String {

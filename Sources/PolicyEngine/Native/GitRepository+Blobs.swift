@@ -21,7 +21,8 @@ extension GitRepository {
     /// Visits the line diff of a committed file whose sides are both blobs (or absent), made from blobs
     /// read by ``withBlob``. Only the lines between the versions' shared start and end
     /// (``CommonLines``) are diffed: by ``LineDiff`` when they differ in a few lines, otherwise by
-    /// libgit2 with the diff's own line options. Lines inserted in one place need no diff at all.
+    /// libgit2 with the diff's own line options. Lines inserted in one place need no diff at all, and
+    /// lines inserted in several places, every old line kept, are found by ``InsertedLines``.
     ///
     /// The result is a correct line diff: every line it does not report as added is an unchanged line
     /// of the old version, in order. Where several equally short diffs exist it may pick another one
@@ -59,6 +60,14 @@ extension GitRepository {
                     try visitor.beginFile(file)
                     try visitor.beginHunk()
                     for _ in 0..<Self.lineCount(oldMiddle) { try visitor.removedLine() }
+                    try visitor.endFile(isBinary: file.isBinary)
+                } else if let runs = InsertedLines.find(old: oldMiddle, new: newMiddle) {
+                    // Lines inserted in several places, every old line kept.
+                    try visitor.beginFile(file)
+                    for run in runs {
+                        try visitAddedHunk(UnsafeBufferPointer(rebasing: newMiddle[run.bytes]),
+                                           firstLine: common.leadingLines + run.firstLine + 1, visitor: visitor)
+                    }
                     try visitor.endFile(isBinary: file.isBinary)
                 } else if let hunks = LineDiff.hunks(old: oldMiddle, new: newMiddle, maximumEdits: Self.maximumOwnDiffEdits) {
                     try visit(hunks, of: LineDiff.Lines(newMiddle), file: file, lineOffset: common.leadingLines, visitor: visitor)

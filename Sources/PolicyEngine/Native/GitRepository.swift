@@ -285,29 +285,34 @@ public final class GitRepository {
     /// - Returns: how many lines it reported.
     @discardableResult
     func visitTextLines(of content: UnsafeBufferPointer<UInt8>, file: ChangedFile, isBinary: Bool,
-                                visitor: any DiffVisitor, firstLine: Int = 1) throws -> Int {
+                        visitor: any DiffVisitor, firstLine: Int = 1) throws -> Int {
         try visitor.beginFile(file)
-        var lineNumber = firstLine
-        if !content.isEmpty {
-            try visitor.beginHunk()
-            // Without carriage returns the content already is the lines joined by newlines.
-            if let base = content.baseAddress, memchr(base, 0x0D, content.count) == nil {
-                try visitor.addedLines(content, firstLine: firstLine)
-                try visitor.endFile(isBinary: isBinary || file.isBinary)
-                return Self.lineCount(content)
-            }
-            var lineStart = 0
-            while lineStart < content.count {
-                var lineEnd = lineStart
-                while lineEnd < content.count, content[lineEnd] != 0x0A { lineEnd += 1 }
-                var contentEnd = lineEnd
-                if contentEnd > lineStart, content[contentEnd - 1] == 0x0D { contentEnd -= 1 }
-                try visitor.addedLine(UnsafeBufferPointer(rebasing: content[lineStart..<contentEnd]), lineNumber: lineNumber)
-                lineNumber += 1
-                lineStart = lineEnd + 1
-            }
-        }
+        let lines = content.isEmpty ? 0 : try visitAddedHunk(content, firstLine: firstLine, visitor: visitor)
         try visitor.endFile(isBinary: isBinary || file.isBinary)
+        return lines
+    }
+
+    /// Reports `content` (whole lines) as one hunk of added lines from line `firstLine` on.
+    @discardableResult
+    /// - Returns: how many lines it reported.
+    func visitAddedHunk(_ content: UnsafeBufferPointer<UInt8>, firstLine: Int, visitor: any DiffVisitor) throws -> Int {
+        try visitor.beginHunk()
+        // Without carriage returns the content already is the lines joined by newlines.
+        if let base = content.baseAddress, memchr(base, 0x0D, content.count) == nil {
+            try visitor.addedLines(content, firstLine: firstLine)
+            return Self.lineCount(content)
+        }
+        var lineNumber = firstLine
+        var lineStart = 0
+        while lineStart < content.count {
+            var lineEnd = lineStart
+            while lineEnd < content.count, content[lineEnd] != 0x0A { lineEnd += 1 }
+            var contentEnd = lineEnd
+            if contentEnd > lineStart, content[contentEnd - 1] == 0x0D { contentEnd -= 1 }
+            try visitor.addedLine(UnsafeBufferPointer(rebasing: content[lineStart..<contentEnd]), lineNumber: lineNumber)
+            lineNumber += 1
+            lineStart = lineEnd + 1
+        }
         return lineNumber - firstLine
     }
 
