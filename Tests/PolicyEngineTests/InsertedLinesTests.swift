@@ -7,16 +7,6 @@ import Testing
         old.withUnsafeBufferPointer { old in new.withUnsafeBufferPointer { InsertedLines.find(old: old, new: $0) } }
     }
 
-    /// Lines with their `\n`; a last line without one is its own kind of line.
-    private static func lines(_ text: [UInt8]) -> [[UInt8]] {
-        var result: [[UInt8]] = [], current: [UInt8] = []
-        for byte in text {
-            current.append(byte)
-            if byte == 0x0A { result.append(current); current = [] }
-        }
-        return current.isEmpty ? result : result + [current]
-    }
-
     /// Whether `old`'s lines appear in `new` in order (greedy matching decides it).
     private static func keepsEveryLine(_ old: [[UInt8]], _ new: [[UInt8]]) -> Bool {
         var next = 0
@@ -56,7 +46,7 @@ import Testing
         for round in 0..<4000 {
             var old = (0..<Int.random(in: 0...12, using: &generator)).flatMap { _ in alphabet.randomElement(using: &generator)! }
             if round % 5 == 0, !old.isEmpty { old.removeLast() }
-            var newLines = Self.lines(old)
+            var newLines = textLines(old)
             for _ in 0..<Int.random(in: 0...4, using: &generator) {
                 let line = Array("\(["a", "b", "d", ""].randomElement(using: &generator)!)\n".utf8)
                 newLines.insert(line, at: Int.random(in: 0...newLines.count, using: &generator))
@@ -65,7 +55,7 @@ import Testing
             // A line without `\n` may only end the file.
             if let last = newLines.indices.dropLast().first(where: { newLines[$0].last != 0x0A }) { newLines[last].append(0x0A) }
             let new = newLines.flatMap { $0 }
-            let oldLines = Self.lines(old), parsedNew = Self.lines(new)
+            let oldLines = textLines(old), parsedNew = textLines(new)
             let runs = Self.find(old, new)
             #expect((runs != nil) == Self.keepsEveryLine(oldLines, parsedNew), "old \(old) new \(new)")
             guard let runs else { continue }
@@ -73,11 +63,11 @@ import Testing
             for run in runs {
                 kept += new[from..<run.bytes.lowerBound]
                 from = run.bytes.upperBound
-                #expect(run.firstLine == Self.lines(Array(new[..<run.bytes.lowerBound])).count)
+                #expect(run.firstLine == textLines(Array(new[..<run.bytes.lowerBound])).count)
             }
             kept += new[from...]
             #expect(kept == old, "old \(old) new \(new)")
-            #expect(runs.reduce(0) { $0 + Self.lines(Array(new[$1.bytes])).count } == parsedNew.count - oldLines.count)
+            #expect(runs.reduce(0) { $0 + textLines(Array(new[$1.bytes])).count } == parsedNew.count - oldLines.count)
         }
     }
 }

@@ -7,16 +7,6 @@ import Testing
         Array(old.utf8).withUnsafeBufferPointer { old in Array(new.utf8).withUnsafeBufferPointer { CommonLines(old: old, new: $0) } }
     }
 
-    /// Lines with their `\n`; a last line without one is its own kind of line.
-    private static func lines(_ text: [UInt8]) -> [[UInt8]] {
-        var result: [[UInt8]] = [], current: [UInt8] = []
-        for byte in text {
-            current.append(byte)
-            if byte == 0x0A { result.append(current); current = [] }
-        }
-        return current.isEmpty ? result : result + [current]
-    }
-
     @Test(arguments: [
         ("a\nb\n", "a\nb\n", CommonLines(leadingLines: 2, leadingBytes: 4, trailingBytes: 0)),
         ("a\nb", "a\nb", CommonLines(leadingLines: 1, leadingBytes: 3, trailingBytes: 0)),
@@ -44,7 +34,7 @@ import Testing
             let old = Array((0..<random.below(7)).map { _ in pieces[random.below(pieces.count)] }.joined().utf8)
             let new = Array((0..<random.below(7)).map { _ in pieces[random.below(pieces.count)] }.joined().utf8)
             let found = old.withUnsafeBufferPointer { old in new.withUnsafeBufferPointer { CommonLines(old: old, new: $0) } }
-            let oldLines = Self.lines(old), newLines = Self.lines(new)
+            let oldLines = textLines(old), newLines = textLines(new)
             let leading = zip(oldLines, newLines).prefix { $0 == $1 }.count
             let trailing = zip(oldLines.dropFirst(leading).reversed(), newLines.dropFirst(leading).reversed()).prefix { $0 == $1 }.count
             let expected = CommonLines(leadingLines: old.prefix(found.leadingBytes).filter { $0 == 0x0A }.count,
@@ -79,7 +69,7 @@ import Testing
             var new = (0..<random.below(12)).map { _ in pieces[random.below(pieces.count)] }.joined()
             if random.below(4) == 0 { old += "a" }
             if random.below(4) == 0 { new += "a" }
-            let oldLines = Self.lines(Array(old.utf8)), newLines = Self.lines(Array(new.utf8))
+            let oldLines = textLines(Array(old.utf8)), newLines = textLines(Array(new.utf8))
             let hunks = try #require(Self.hunks(Array(old.utf8), Array(new.utf8)))
             let edits = hunks.reduce(0) { $0 + $1.oldCount + $1.newCount }
             let shortest = oldLines.count + newLines.count - 2 * Self.longestCommonSubsequence(oldLines, newLines)

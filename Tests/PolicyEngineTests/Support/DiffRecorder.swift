@@ -29,3 +29,13 @@ final class DiffRecorder: DiffVisitor {
         current = nil
     }
 }
+
+/// Lines with their `\n`; a last line without one is its own kind of line.
+func textLines(_ text: [UInt8]) -> [[UInt8]] {
+    var result: [[UInt8]] = [], current: [UInt8] = []
+    for byte in text {
+        current.append(byte)
+        if byte == 0x0A { result.append(current); current = [] }
+    }
+    return current.isEmpty ? result : result + [current]
+}
