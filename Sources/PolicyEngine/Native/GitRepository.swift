@@ -44,6 +44,7 @@ public final class GitRepository {
             throw NativeError(library: .libgit2, function: "git_repository_open_ext", code: -1, message: "no repository")
         }
         handle = repository
+        try Self.ignoreCommitGraph(of: repository)
         if checksLooseObjects {
             try LooseObjectCheck.verify(objectsDirectory: objectsDirectory)
         }
@@ -466,6 +467,17 @@ public final class GitRepository {
         var buffer = [CChar](repeating: 0, count: 41)
         git_oid_tostr(&buffer, 41, oid)
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Makes libgit2 walk commits from the commit objects only. A commit-graph file
+    /// (`objects/info/commit-graph`) is a cache of every commit's parents that nothing checks against
+    /// the commits: one that says the head's parent is the base hides the commits in between from
+    /// `base..head`, and their lines from the scan.
+    static func ignoreCommitGraph(of repository: OpaquePointer) throws(NativeError) {
+        var odb: OpaquePointer?
+        try check(git_repository_odb(&odb, repository), "git_repository_odb")
+        defer { git_odb_free(odb) }
+        try check(git_odb_set_commit_graph(odb, nil), "git_odb_set_commit_graph")
     }
 
     /// Turns a libgit2 return code into a `NativeError` carrying `git_error_last()`'s message.

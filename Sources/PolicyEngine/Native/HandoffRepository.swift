@@ -49,6 +49,8 @@ final class HandoffRepository {
         }
         handle = bare
         source = opened
+        try GitRepository.ignoreCommitGraph(of: bare)
+        try GitRepository.ignoreCommitGraph(of: opened)
     }
 
     /// Opens a hand-off repository made earlier in this run.
@@ -64,6 +66,8 @@ final class HandoffRepository {
         }
         handle = first
         source = second
+        try GitRepository.ignoreCommitGraph(of: first)
+        try GitRepository.ignoreCommitGraph(of: second)
     }
 
     deinit {
