@@ -63,6 +63,20 @@ import TestSupport
         #expect(result.findings.count == 1)
     }
 
+    /// The summary does not place a secret in the files the change leaves changed when a later commit
+    /// deleted its file.
+    @Test func theSummaryOfASecretInADeletedFileCountsNoChangedFile() throws {
+        let (scratch, git, base) = try repository()
+        try scratch.write("notes.txt", "token: \(token)\n")
+        _ = try git.commitAll("add notes")
+        try git.run("rm", "-q", "notes.txt")
+        let head = try git.commitAll("drop notes")
+        let outcome = try GateProcess.run(["scan", "--repo", scratch.path, "--base", base, "--head", head])
+        #expect(outcome.status == 1)
+        #expect(outcome.stdout.contains("1 secret found (0 files changed, "))
+        expectRedacted(outcome.allOutput)
+    }
+
     @Test func aTokenOnlyInTheSecondParentOfAMergeIsFound() throws {
         let (scratch, git, base) = try repository()
         try git.run("checkout", "-q", "-b", "side")

@@ -9,8 +9,11 @@ public enum ScanTextReport {
         }
         let files = result.files.count
         let noun = result.findings.count == 1 ? "secret" : "secrets"
-        lines.append("\(result.findings.count) \(noun) found in \(files) file\(files == 1 ? "" : "s") "
-            + "(\(result.statistics.bytes) bytes of added text scanned)")
+        let fileCount = "\(files) file\(files == 1 ? "" : "s")"
+        // A git change's secrets may sit in a commit whose lines a later one removed, in no file the
+        // change leaves changed: the summary does not say they were found in those files.
+        let summary = result.base == nil ? "found in \(fileCount) (" : "found (\(fileCount) changed, "
+        lines.append("\(result.findings.count) \(noun) \(summary)\(result.statistics.bytes) bytes of added text scanned)")
         return lines.joined(separator: "\n") + "\n"
     }
 }
