@@ -59,6 +59,22 @@ import TestSupport
         #expect(small.findings.map(\.fingerprint) == large.findings.map(\.fingerprint))
     }
 
+    /// A history read in windows of a few files each finds what one window finds, every commit's
+    /// files read once.
+    @Test func windowsOfAFewFilesFindTheSameAsOne() throws {
+        let scratch = try ScratchDirectory()
+        let (base, head, _) = try Self.grownHistory(scratch)
+        let scanner = try DemoTokens.scanner()
+        let input = SecretScan.Input.git(repository: scratch.path, base: base, head: .revision(head))
+        let whole = try SecretScan.run(input, scanner: scanner)
+        let windowed = try SecretScan.run(input, scanner: scanner, packCache: PackObjectReader.defaultCacheBudget,
+                                          filesPerWindow: 5)
+        #expect(windowed.findings.map(\.fingerprint) == whole.findings.map(\.fingerprint))
+        #expect(windowed.findings.count == 1)
+        #expect(windowed.statistics.bytes == whole.statistics.bytes)
+        #expect(windowed.files.map(\.path) == whole.files.map(\.path))
+    }
+
     /// Type changes and submodules need libgit2's own patch, made on the handle that made the diff while
     /// both readers run: the tokens of files that turn from links into files are found in every commit.
     @Test func filesThatNeedLibgit2sPatchAreReadUnderTheDiffsLock() throws {

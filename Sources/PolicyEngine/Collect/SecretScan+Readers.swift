@@ -8,9 +8,11 @@ extension SecretScan {
     /// the net diff, read only for its list of files, comes last and takes new files' line counts from
     /// the commits' reads.
     /// - Parameter repository: makes the diffs; not used elsewhere until this returns.
+    /// - Parameter filesPerWindow: the most files of one ``ReadPlan`` (at least one diff).
     /// - Parameter packReads: set to the pack reader's work for the scanning diffs.
     static func readInParallel(path: String, jobs: [DiffJob], repository: GitRepository, packs: PackObjectReader?,
-                               pipeline: ScanPipeline, packReads: inout PackObjectReader.ReadCounts?) throws -> DiffReads {
+                               pipeline: ScanPipeline, filesPerWindow: Int,
+                               packReads: inout PackObjectReader.ReadCounts?) throws -> DiffReads {
         let wholeFiles = jobs.contains { !$0.scans } ? WholeFileCounts() : nil
         var reads = DiffReads()
         // Newest commit first where the packs do not decide: git packs the newest version of a file
@@ -18,7 +20,8 @@ extension SecretScan {
         let scanning = Array(jobs.indices.filter { jobs[$0].scans }.reversed())
         var next = 0
         while let plan = try diffing(path, jobs, {
-            try ReadPlan.nextWindow(of: scanning, from: &next, jobs: jobs, repository: repository, packs: packs)
+            try ReadPlan.nextWindow(of: scanning, from: &next, jobs: jobs, repository: repository, packs: packs,
+                                    filesPerWindow: filesPerWindow)
         }) {
             reads.merge(try read(plan, jobs: jobs, path: path, packs: packs, pipeline: pipeline, wholeFiles: wholeFiles))
         }

@@ -43,8 +43,10 @@ public enum SecretScan {
         try run(input, scanner: scanner, packCache: PackObjectReader.defaultCacheBudget)
     }
 
-    /// Scans `input`, with a pack reader cache of `packCache` bytes (tests make it small).
-    static func run(_ input: Input, scanner: SecretScanner, packCache: Int) throws -> Result {
+    /// Scans `input`, with a pack reader cache of `packCache` bytes and read plans of at most
+    /// `filesPerWindow` files (tests make them small).
+    static func run(_ input: Input, scanner: SecretScanner, packCache: Int,
+                    filesPerWindow: Int = ReadPlan.filesPerWindow) throws -> Result {
         let pipeline = ScanPipeline(scanner: scanner)
         switch input {
         case .diff(let path):
@@ -89,7 +91,7 @@ public enum SecretScan {
                 : nil
             var packReads: PackObjectReader.ReadCounts?
             let reads = try readInParallel(path: path, jobs: jobs, repository: repository, packs: packs, pipeline: pipeline,
-                                           packReads: &packReads)
+                                           filesPerWindow: filesPerWindow, packReads: &packReads)
             var findings = try pipeline.finish()
             findings += try history.scanMessagesAndNames(reads, scanner: scanner)
             findings += reads.unscanned
