@@ -111,12 +111,28 @@ import TestSupport
         #expect(try PackObjectReader(objectsDirectory: scratch.path, cacheBudget: 1).blob(named: names.last ?? []) == nil)
     }
 
-    /// A reference delta naming itself: the chain ends at the limit instead of looping.
-    @Test func aReferenceDeltaNamingItselfEnds() throws {
-        let (delta, result) = Self.appending("z\n", to: Self.base)
-        var selfish = PackWriter()
-        selfish.add(.referenceDelta(base: blobName(result), delta: delta), name: blobName(result))
-        #expect(try Self.read(selfish, blobName(result)) == nil)
+    /// Reference deltas that name each other in one pack, in a loop of one, two or more entries than
+    /// the chain limit: an error, not `nil` (libgit2, which reads what the reader leaves, follows the
+    /// loop until memory runs out).
+    @Test(arguments: [1, 2, PackObjectReader.maximumChain + 10])
+    func referenceDeltasThatLoopAreAnError(length: Int) throws {
+        let (delta, _) = Self.appending("z\n", to: Self.base)
+        let names = (0..<length).map { blobName(Array("ring \($0)\n".utf8)) }
+        var ring = PackWriter()
+        for (index, name) in names.enumerated() {
+            ring.add(.referenceDelta(base: names[(index + 1) % length], delta: delta), name: name)
+        }
+        Self.expectDamaged(ring, names[0], "loops")
+        // Ordering the reads walks the loop once for all the files on it.
+        let scratch = try ScratchDirectory()
+        try ring.write(to: scratch.path + "/pack")
+        let reader = PackObjectReader(objectsDirectory: scratch.path)
+        var roots: [Int: Int] = [:]
+        #expect(reader.chainPosition(of: names[0], roots: &roots) == nil)
+        let walked = roots.count
+        #expect(walked == min(length, PackObjectReader.maximumChain + 1))
+        #expect(reader.chainPosition(of: names[length - 1], roots: &roots) == nil)
+        #expect(roots.count <= walked + 1)
     }
 
     /// Offsets from the index's 64-bit table: read when they point into the pack, refused otherwise.

@@ -134,6 +134,29 @@ import TestSupport
         }
     }
 
+    /// End to end: the blob a commit adds is, in a pack, a reference delta on itself. The scan must fail
+    /// with one line, not leave it to libgit2 (which follows the loop until memory runs out).
+    @Test func aScanOverABlobWhoseDeltaChainLoopsFails() throws {
+        let scratch = try ScratchDirectory()
+        let git = try GitCLI.repository(in: scratch)
+        let base = try git.run("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+        let content = "key = \(DemoTokens.token(2))\n"
+        try scratch.write("config.txt", content)
+        let head = try git.commitAll()
+        let name = blobName(Array(content.utf8))
+        let hex = name.map { String(format: "%02x", $0) }.joined()
+        try FileManager.default.removeItem(atPath: scratch.path + "/.git/objects/\(hex.prefix(2))/\(hex.dropFirst(2))")
+        var loop = PackWriter()
+        loop.add(.referenceDelta(base: name, delta: DeltaBytes.delta(baseSize: 1, resultSize: 1, DeltaBytes.insert([0x0A]))),
+                 name: name)
+        try loop.write(to: scratch.path + "/.git/objects/pack")
+        #expect {
+            _ = try SecretScan.run(.git(repository: scratch.path, base: base, head: .revision(head)), scanner: try DemoTokens.scanner())
+        } throws: { error in
+            "\(error)".contains("loops") && "\(error)".contains(hex)
+        }
+    }
+
     /// The index lists a second name at the offset of an object already read and checked: the content
     /// must be checked against that name too, or a secret blob's name could hand out a harmless blob.
     @Test func aSecondNameForACheckedObjectIsStillChecked() throws {

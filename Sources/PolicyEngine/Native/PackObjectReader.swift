@@ -113,8 +113,10 @@ final class PackObjectReader: Sendable {
                     current = base
                 }
             }
-            guard let root else { return nil }
-            for position in walked { roots[position] = root }
+            // Chains that cannot be followed are remembered too (as `Int.max`), so that many files on
+            // one loop do not each walk it to the limit.
+            for position in walked { roots[position] = root ?? .max }
+            guard let root, root != .max else { return nil }
             return (root, DeltaBaseCache.key(number, offset))
         }
         return nil
@@ -139,7 +141,10 @@ final class PackObjectReader: Sendable {
                 base = cached
                 break
             }
-            guard chain.count <= Self.maximumChain else { return nil }
+            guard chain.count <= Self.maximumChain else {
+                try Self.checkChainEnds(in: pack, from: current, name: name)
+                return nil
+            }
             let entry = try PackEntry(in: pack.pack.bytes, at: current, name: name)
             guard entry.size <= Self.maximumObject else { return nil }
             switch entry.kind {
@@ -173,6 +178,28 @@ final class PackObjectReader: Sendable {
             base = (result, base.1)
         }
         return base
+    }
+
+    /// Follows a chain past ``maximumChain`` by its entry headers, to tell a long chain, which libgit2
+    /// reads, from one that loops: libgit2 follows a loop of reference deltas in one pack for ever,
+    /// its memory growing until the process is killed.
+    /// - Throws: `NativeError` when the chain comes back to an entry it passed.
+    private static func checkChainEnds(in pack: PackIndex, from offset: Int, name: [UInt8]) throws(NativeError) {
+        var passed: Set<Int> = []
+        var current = offset
+        while passed.insert(current).inserted {
+            switch try PackEntry(in: pack.pack.bytes, at: current, name: name).kind {
+            case .whole:
+                return
+            case .offsetDelta(let base):
+                current = base
+            case .referenceDelta(let baseName):
+                // A base in no other entry of this pack: libgit2 refuses the object.
+                guard let base = baseName.withUnsafeBytes({ pack.offset(of: $0) }) else { return }
+                current = base
+            }
+        }
+        throw damaged(name, "its delta chain loops")
     }
 
     static func damaged(_ name: [UInt8], _ problem: String) -> NativeError {
