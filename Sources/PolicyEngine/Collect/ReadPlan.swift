@@ -1,4 +1,4 @@
-/// The files of a change's scanning diffs in the order their blobs sit in the packs' delta chains.
+/// The files of a change's diffs in the order their blobs sit in the packs' delta chains.
 ///
 /// git stores the versions of similar files as chains of deltas, each whole only at the chain's end,
 /// and the files one commit touches sit in many chains. Read commit after commit, a chain's bases had

@@ -3,37 +3,35 @@ import Foundation
 /// The threads that read a git change's diffs for ``SecretScan``.
 extension SecretScan {
     /// Reads the diffs on several threads, each with its own repository handle, so that reading git (the
-    /// floor of the whole scan) is not limited to one core. The scanning diffs are read in the order of
-    /// a ``ReadPlan`` (by the packs' delta chains, whose bases the shared pack reader's cache holds);
-    /// the net diff, read only for its list of files, comes last and takes new files' line counts from
-    /// the commits' reads.
+    /// floor of the whole scan) is not limited to one core. The diffs are read in the order of a
+    /// ``ReadPlan`` (by the packs' delta chains, whose bases the shared pack reader's cache holds). The
+    /// net diff, read only for its list of files, is planned with the last commits: its files sit next
+    /// to the commits' reads of the same blobs, whose line counts it takes.
     /// - Parameter repository: makes the diffs; not used elsewhere until this returns.
     /// - Parameter filesPerWindow: the most files of one ``ReadPlan`` (at least one diff).
-    /// - Parameter packReads: set to the pack reader's work for the scanning diffs.
+    /// - Parameter packReads: set to the pack reader's work.
     static func readInParallel(path: String, jobs: [DiffJob], repository: GitRepository, packs: PackObjectReader?,
                                pipeline: ScanPipeline, filesPerWindow: Int,
                                packReads: inout PackObjectReader.ReadCounts?) throws -> DiffReads {
         let wholeFiles = jobs.contains { !$0.scans } ? WholeFileCounts() : nil
         var reads = DiffReads()
         // Newest commit first where the packs do not decide: git packs the newest version of a file
-        // whole and older ones as deltas against newer ones.
-        let scanning = Array(jobs.indices.filter { jobs[$0].scans }.reversed())
+        // whole and older ones as deltas against newer ones. The net diff last.
+        let order = jobs.indices.filter { jobs[$0].scans }.reversed() + jobs.indices.filter { !jobs[$0].scans }
         var next = 0
         while let plan = try diffing(path, jobs, {
-            try ReadPlan.nextWindow(of: scanning, from: &next, jobs: jobs, repository: repository, packs: packs,
+            try ReadPlan.nextWindow(of: order, from: &next, jobs: jobs, repository: repository, packs: packs,
                                     filesPerWindow: filesPerWindow)
         }) {
             reads.merge(try read(plan, jobs: jobs, path: path, packs: packs, pipeline: pipeline, wholeFiles: wholeFiles))
         }
         packReads = packs?.readCounts
-        for job in jobs where !job.scans {
-            reads.merge(try readFileList(of: job, path: path, packs: packs, wholeFiles: wholeFiles))
-        }
         reads.files.sort { $0.path < $1.path }
         return reads
     }
 
-    /// Reads a plan's files, each reader taking the next unit of it.
+    /// Reads a plan's files, each reader taking the next unit of it. A scanning diff's lines go to the
+    /// pipeline; of the net diff only the files and their line counts are kept.
     private static func read(_ plan: ReadPlan, jobs: [DiffJob], path: String, packs: PackObjectReader?,
                              pipeline: ScanPipeline, wholeFiles: WholeFileCounts?) throws -> DiffReads {
         let nextUnit = Locked(0)
@@ -42,13 +40,13 @@ extension SecretScan {
             while case let unit = nextUnit.withLock({ next in defer { next += 1 }; return next }), unit < plan.units.count {
                 for task in plan.tasks[plan.units[unit]] {
                     let job = jobs[task.job]
-                    let collector = collectors[task.job] ?? ChangeCollector(commit: job.commit, keepsLines: true) { fragment in
-                        pipeline.submit(fragment)
+                    let collector = collectors[task.job] ?? ChangeCollector(commit: job.commit, keepsLines: job.scans) { fragment in
+                        if job.scans { pipeline.submit(fragment) }
                     }
                     collectors[task.job] = collector
                     guard let diff = plan.diffs[task.job] else { continue }
                     try diffing(path, [job]) {
-                        try reader.visitFile(task.file, of: diff, into: collector, wholeFiles: wholeFiles, readsContent: true)
+                        try reader.visitFile(task.file, of: diff, into: collector, wholeFiles: wholeFiles, readsContent: job.scans)
                     }
                 }
             }
@@ -56,23 +54,6 @@ extension SecretScan {
             for (index, job) in jobs.enumerated() {
                 if let collector = collectors[index] { reads.add(collector, job: job) }
             }
-            return reads
-        }
-    }
-
-    /// Reads the net diff for its list of files only, each reader taking the next file.
-    private static func readFileList(of job: DiffJob, path: String, packs: PackObjectReader?,
-                                     wholeFiles: WholeFileCounts?) throws -> DiffReads {
-        let nextFile = Locked(0)
-        return try onReaders(path: path, packs: packs) { reader in
-            let collector = ChangeCollector(commit: job.commit, keepsLines: false) { _ in }
-            try diffing(path, [job]) {
-                try reader.diff(from: job.parent, to: job.target, into: collector,
-                                claim: { nextFile.withLock { next in defer { next += 1 }; return next } },
-                                wholeFiles: wholeFiles, readsContent: false)
-            }
-            var reads = DiffReads()
-            reads.add(collector, job: job)
             return reads
         }
     }

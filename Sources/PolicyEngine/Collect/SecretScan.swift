@@ -27,7 +27,7 @@ public enum SecretScan {
         public var base: String?
         /// The resolved head commit (git input with a revision).
         public var head: String?
-        /// How much rebuilding the pack reader did for the commits' diffs (git input).
+        /// How much rebuilding the pack reader did (git input).
         var packReads: PackObjectReader.ReadCounts?
     }
 

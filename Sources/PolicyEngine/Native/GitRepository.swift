@@ -154,22 +154,18 @@ public final class GitRepository {
 
     /// Streams the diff from `base` to `target` into `visitor`, with renames detected and no context lines.
     ///
-    /// To read a large diff on several cores, open one repository per thread and give each the same
-    /// `base`, `target` and `claim`: each file is then read by the thread that claimed its index.
+    /// To read a large diff on several cores, prepare it once (``prepareDiff(from:to:)``) and let each
+    /// thread read files of it with a repository handle of its own (``visitFile(_:of:into:wholeFiles:readsContent:)``).
     /// - Throws: `NativeError` from libgit2, or whatever `visitor` throws.
     /// - Parameter base: the old side; `nil` is the empty tree (the parent of a root commit).
     /// - Parameters:
-    ///   - claim: hands out the index of the next file to read, shared by the threads reading this diff;
-    ///     `nil` reads every file.
     ///   - wholeFiles: shared by the readers of several diffs: what each whole file read came to, by blob.
     ///   - readsContent: `false` when only the list of files and their line counts is wanted: whole files
     ///     reach the visitor as their line count, and a new file already in `wholeFiles` is not read again.
     public func diff(from base: String?, to target: DiffTarget, into visitor: any DiffVisitor,
-                     claim: (() -> Int)? = nil, wholeFiles: WholeFileCounts? = nil, readsContent: Bool = true) throws {
+                     wholeFiles: WholeFileCounts? = nil, readsContent: Bool = true) throws {
         let prepared = try prepareDiff(from: base, to: target)
-        var next = 0
-        let claim = claim ?? { defer { next += 1 }; return next }
-        while case let index = claim(), index < prepared.count {
+        for index in 0..<prepared.count {
             try visitFile(index, of: prepared, into: visitor, wholeFiles: wholeFiles, readsContent: readsContent)
         }
     }
