@@ -221,6 +221,30 @@ import TestSupport
         expectRedacted(result.outcome.allOutput)
     }
 
+    /// A merge left unresolved: the index holds the path's conflicting versions and no single old one,
+    /// libgit2 gives its working-tree file (or link) no patch, and the token written there passed.
+    @Test(arguments: [false, true])
+    func aTokenInAFileWithAnUnresolvedConflictIsFound(asLink: Bool) throws {
+        let (scratch, git, base) = try repository()
+        try git.run("checkout", "-q", "-b", "side")
+        try scratch.write("src/app.py", "print(3)\n")
+        _ = try git.commitAll("side")
+        try git.run("checkout", "-q", "main")
+        try scratch.write("src/app.py", "print(2)\n")
+        _ = try git.commitAll("main")
+        #expect(throws: GitFailure.self) { try git.run("merge", "-q", "side") }
+        if asLink {
+            try FileManager.default.removeItem(atPath: scratch.path + "/src/app.py")
+            try FileManager.default.createSymbolicLink(atPath: scratch.path + "/src/app.py", withDestinationPath: "/etc/\(token)")
+        } else {
+            try scratch.write("src/app.py", "key = \"\(token)\"\n")
+        }
+        let result = try scan(scratch, base: base)
+        #expect(result.outcome.status == 1)
+        #expect(result.findings.contains { $0["path"] as? String == "src/app.py" })
+        expectRedacted(result.outcome.allOutput)
+    }
+
     @Test func aTokenInTheBranchNameIsRedactedInThePostOutput() throws {
         let (scratch, git, base) = try repository()
         try scratch.write("src/app.py", "print(4)\n")

@@ -62,6 +62,14 @@ extension GitRepository {
             return
         }
         if try visitPatchFromBlobs(delta, headIsWorkingTree: headIsWorkingTree, visitor: visitor) { return }
+        if delta.pointee.status == GIT_DELTA_CONFLICTED {
+            // libgit2 gives a path with an unresolved merge conflict no patch: a link's target is new text.
+            let file = changedFile(from: delta, headIsWorkingTree: headIsWorkingTree)
+            try Array((file.symlinkTarget ?? "").utf8).withUnsafeBufferPointer {
+                try visitTextLines(of: $0, file: file, isBinary: false, visitor: visitor)
+            }
+            return
+        }
         try diff.owner.sharedUse.withLock {
             var patch: OpaquePointer?
             try GitRepository.check(git_patch_from_diff(&patch, diff.pointer, index), "git_patch_from_diff")

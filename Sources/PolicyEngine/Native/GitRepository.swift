@@ -180,8 +180,11 @@ public final class GitRepository {
         let entry = delta.pointee
         let mode = ChangedFile.Mode(gitMode: Int(entry.new_file.mode))
         guard mode == .regular || mode == .executable, entry.status != GIT_DELTA_DELETED else { return false }
-        // A file that was a symbolic link or a submodule before: all its text is new.
+        // A file that was a symbolic link or a submodule before: all its text is new. So is the
+        // working-tree file of a path with an unresolved merge conflict, which has no one old version
+        // (and no patch from libgit2).
         let isNew = entry.status == GIT_DELTA_ADDED || entry.status == GIT_DELTA_UNTRACKED || entry.status == GIT_DELTA_TYPECHANGE
+            || entry.status == GIT_DELTA_CONFLICTED
         let file = changedFile(from: delta, headIsWorkingTree: headIsWorkingTree)
         if headIsWorkingTree {
             guard let workingDirectory, let data = FileManager.default.contents(atPath: workingDirectory + file.path) else {
