@@ -3,10 +3,10 @@ import Foundation
 import Testing
 import TestSupport
 
-/// Files in `.git/objects` that are not objects and carry no hash of their own that git checks on
-/// read, each forged after the agent committed, through the binary on a real repository: the scan must
+/// Files in `.git` that say what a commit's parents are and carry no hash of their own that git checks
+/// on read, each forged after the agent committed, through the binary on a real repository: the scan must
 /// still read every commit of `base..head`.
-@Suite struct ForgedGitIndexTests {
+@Suite struct ForgedParentsTests {
     private let token = FakeSecrets.gitlabToken
 
     private func head(_ git: GitCLI) throws -> String {
@@ -60,6 +60,25 @@ import TestSupport
         let (outcome, findings) = try scan(scratch, base: base, head: tip)
         #expect(outcome.status == 1)
         #expect(findings.contains { $0["path"] as? String == "config.py" && $0["commit"] as? String == adding })
+        #expect(!outcome.allOutput.contains(FakeSecrets.gitlabTokenBody))
+    }
+
+    /// `info/grafts` gives a commit other parents, and `shallow` cuts its parents off: git honours both,
+    /// and libgit2 may one day in its walk. Neither may take a commit of the range out of the scan.
+    @Test(arguments: ["info/grafts", "shallow"])
+    func graftsAndShallowDoNotHideACommit(file: String) throws {
+        let scratch = try ScratchDirectory()
+        let git = try GitCLI.repository(in: scratch, files: ["README.md": "x\n"])
+        let base = try head(git)
+        try scratch.write("config.py", "TOKEN = \"\(token)\"\n")
+        let adding = try git.commitAll("add config")
+        try scratch.write("README.md", "y\n")
+        let tip = try git.commitAll("more")
+        try scratch.write(".git/" + file, file == "shallow" ? "\(tip)\n" : "\(tip) \(base)\n")
+        let (outcome, findings) = try scan(scratch, base: base, head: tip)
+        #expect(outcome.status == 1)
+        // A shallow head would be read against the empty tree: the token is then the head's.
+        #expect(findings.contains { $0["path"] as? String == "config.py" && (file == "shallow" || $0["commit"] as? String == adding) })
         #expect(!outcome.allOutput.contains(FakeSecrets.gitlabTokenBody))
     }
 }
