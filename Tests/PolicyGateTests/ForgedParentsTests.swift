@@ -13,10 +13,31 @@ import TestSupport
         try git.run("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// The scan blocks on the token in `config.py`, from `commit` when given, and does not print it.
+    private func expectFound(_ scratch: ScratchDirectory, base: String, head: String, commit: String?,
+                             sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let (outcome, findings) = try scan(scratch, base: base, head: head)
+        #expect(outcome.status == 1, sourceLocation: sourceLocation)
+        #expect(findings.contains { $0["path"] as? String == "config.py" && (commit == nil || $0["commit"] as? String == commit) },
+                sourceLocation: sourceLocation)
+        #expect(!outcome.allOutput.contains(FakeSecrets.gitlabTokenBody), sourceLocation: sourceLocation)
+    }
+
     private func scan(_ scratch: ScratchDirectory, base: String, head: String) throws -> (GateProcess.Outcome, [[String: Any]]) {
         let outcome = try GateProcess.run(["scan", "--repo", scratch.path, "--base", base, "--head", head, "--format", "json"])
         let document = try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any]
         return (outcome, document?["findings"] as? [[String: Any]] ?? [])
+    }
+
+    /// A base, a commit that adds a token, and a head that removes it or changes another file.
+    private func history(removedLater: Bool) throws -> (ScratchDirectory, GitCLI, base: String, adding: String, tip: String) {
+        let scratch = try ScratchDirectory()
+        let git = try GitCLI.repository(in: scratch, files: ["README.md": "x\n"])
+        let base = try head(git)
+        try scratch.write("config.py", "TOKEN = \"\(token)\"\n")
+        let adding = try git.commitAll("add config")
+        try scratch.write(removedLater ? "config.py" : "README.md", "y\n")
+        return (scratch, git, base, adding, try git.commitAll("more"))
     }
 
     /// Rewrites the commit-graph so that `child`'s first parent is `parent`, with a matching checksum
@@ -46,39 +67,21 @@ import TestSupport
     /// libgit2's walk: its token (here still in the head's tree) was in no diff the scan read.
     @Test(arguments: [false, true])
     func aCommitGraphThatSkipsACommitDoesNotHideIt(removedLater: Bool) throws {
-        let scratch = try ScratchDirectory()
-        let git = try GitCLI.repository(in: scratch, files: ["README.md": "x\n"])
-        let base = try head(git)
-        try scratch.write("config.py", "TOKEN = \"\(token)\"\n")
-        let adding = try git.commitAll("add config")
-        try scratch.write(removedLater ? "config.py" : "README.md", "y\n")
-        let tip = try git.commitAll("more")
+        let (scratch, git, base, adding, tip) = try history(removedLater: removedLater)
         // Version 1 generation numbers: the layout libgit2 1.5 reads.
         try git.run("-c", "commitGraph.generationVersion=1", "commit-graph", "write", "--reachable")
         try forgeCommitGraph(at: scratch.path + "/.git/objects/info/commit-graph", child: tip, parent: base)
         #expect(throws: GitFailure.self, "the graph is forged") { try git.run("commit-graph", "verify") }
-        let (outcome, findings) = try scan(scratch, base: base, head: tip)
-        #expect(outcome.status == 1)
-        #expect(findings.contains { $0["path"] as? String == "config.py" && $0["commit"] as? String == adding })
-        #expect(!outcome.allOutput.contains(FakeSecrets.gitlabTokenBody))
+        try expectFound(scratch, base: base, head: tip, commit: adding)
     }
 
     /// `info/grafts` gives a commit other parents, and `shallow` cuts its parents off: git honours both,
     /// and libgit2 may one day in its walk. Neither may take a commit of the range out of the scan.
     @Test(arguments: ["info/grafts", "shallow"])
     func graftsAndShallowDoNotHideACommit(file: String) throws {
-        let scratch = try ScratchDirectory()
-        let git = try GitCLI.repository(in: scratch, files: ["README.md": "x\n"])
-        let base = try head(git)
-        try scratch.write("config.py", "TOKEN = \"\(token)\"\n")
-        let adding = try git.commitAll("add config")
-        try scratch.write("README.md", "y\n")
-        let tip = try git.commitAll("more")
+        let (scratch, _, base, adding, tip) = try history(removedLater: false)
         try scratch.write(".git/" + file, file == "shallow" ? "\(tip)\n" : "\(tip) \(base)\n")
-        let (outcome, findings) = try scan(scratch, base: base, head: tip)
-        #expect(outcome.status == 1)
         // A shallow head would be read against the empty tree: the token is then the head's.
-        #expect(findings.contains { $0["path"] as? String == "config.py" && (file == "shallow" || $0["commit"] as? String == adding) })
-        #expect(!outcome.allOutput.contains(FakeSecrets.gitlabTokenBody))
+        try expectFound(scratch, base: base, head: tip, commit: file == "shallow" ? nil : adding)
     }
 }
