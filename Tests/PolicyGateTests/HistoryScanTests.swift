@@ -245,6 +245,25 @@ import TestSupport
         expectRedacted(result.outcome.allOutput)
     }
 
+    /// Index marks that tell git not to look at a tracked file in the working tree: libgit2's diff
+    /// honours them, so a token written into the file passed. The scan cannot see such a change, so it
+    /// fails; a sparse checkout's marked files are absent and change nothing.
+    @Test(arguments: ["--assume-unchanged", "--skip-worktree", "sparse"])
+    func aFileGitIsToldNotToLookAtFailsTheWorkingTreeScan(mark: String) throws {
+        let (scratch, git, base) = try repository()
+        if mark == "sparse" {
+            try git.run("update-index", "--skip-worktree", "src/app.py")
+            try FileManager.default.removeItem(atPath: scratch.path + "/src/app.py")
+        } else {
+            try git.run("update-index", mark, "src/app.py")
+            try scratch.write("src/app.py", "key = \"\(token)\"\n")
+        }
+        let outcome = try GateProcess.run(["scan", "--repo", scratch.path, "--base", base, "--worktree"])
+        #expect(outcome.status == (mark == "sparse" ? 0 : 2))
+        #expect(outcome.status == 0 || outcome.stderr.contains("skip-worktree"))
+        expectRedacted(outcome.allOutput)
+    }
+
     @Test func aTokenInTheBranchNameIsRedactedInThePostOutput() throws {
         let (scratch, git, base) = try repository()
         try scratch.write("src/app.py", "print(4)\n")

@@ -336,6 +336,7 @@ public final class GitRepository {
             defer { git_tree_free(headTree) }
             try GitRepository.check(git_diff_tree_to_tree(&diff, handle, baseTree, headTree, &options), "git_diff_tree_to_tree")
         case .workingTree:
+            try refuseUnwatchedFiles()
             options.flags |= GIT_DIFF_INCLUDE_UNTRACKED.rawValue | GIT_DIFF_RECURSE_UNTRACKED_DIRS.rawValue
                 | GIT_DIFF_SHOW_UNTRACKED_CONTENT.rawValue
             try GitRepository.check(git_diff_tree_to_workdir_with_index(&diff, handle, baseTree, &options),
@@ -356,6 +357,27 @@ public final class GitRepository {
             throw error
         }
         return diff
+    }
+
+    /// Fails when the index tells git not to look at a tracked file that is in the working tree
+    /// (`assume-unchanged`, or `skip-worktree` on a file a sparse checkout did not leave out): libgit2's
+    /// diff takes such a file as unchanged, whatever it now holds.
+    private func refuseUnwatchedFiles() throws(NativeError) {
+        guard let workingDirectory else { return }
+        var index: OpaquePointer?
+        try GitRepository.check(git_repository_index(&index, handle), "git_repository_index")
+        defer { git_index_free(index) }
+        for position in 0..<git_index_entrycount(index) {
+            guard let entry = git_index_get_byindex(index, position)?.pointee, let path = entry.path else { continue }
+            let unwatched = UInt32(entry.flags) & GIT_INDEX_ENTRY_VALID.rawValue != 0
+                || UInt32(entry.flags_extended) & GIT_INDEX_ENTRY_SKIP_WORKTREE.rawValue != 0
+            var info = stat()
+            guard unwatched, lstat(workingDirectory + String(cString: path), &info) == 0 else { continue }
+            throw NativeError(library: .libgit2, function: "git_index", code: -1,
+                              message: "the index marks files in the working tree assume-unchanged or skip-worktree, so their "
+                                  + "changes cannot be seen; clear the marks (git update-index --no-assume-unchanged, "
+                                  + "--no-skip-worktree)")
+        }
     }
 
     /// - Parameter delta: the file's entry in the diff (a patch made from blobs has its own).
