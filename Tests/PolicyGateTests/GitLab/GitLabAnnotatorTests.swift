@@ -298,11 +298,11 @@ import Testing
         let token = Support.makeToken()
         try await FakeGitLab.with(token: token) { gitlab in
             // The slow reply takes far longer than any scheduling delay of a busy test run (or a
-            // sanitizer build) could add to the 2 s timeout, so the bound below only fails if it is waited for;
-            // the retry's quick reply has the same 2 s, which a starved two-core run has needed.
+            // sanitizer build) could add to the 6 s timeout, so the bound below only fails if it is waited for.
+            // Every later request has the same 6 s: 2 s was not always enough on a loaded two-core machine.
             await gitlab.state.fail("GET", "/user", status: 0, delay: 90)
             let environment = Support.environment(gitlab, token: token)
-            let limits = GitLabLimits(maxAttempts: 2, requestTimeout: 2, totalTime: 60, initialBackoff: 0.05, maxBackoff: 0.1)
+            let limits = GitLabLimits(maxAttempts: 2, requestTimeout: 6, totalTime: 70, initialBackoff: 0.05, maxBackoff: 0.1)
             let clock = ContinuousClock()
             let started = clock.now
             let result = await annotate(Support.report([], environment: environment), environment, limits: limits)
