@@ -30,14 +30,18 @@ public final class GitRepository {
     /// Opens the repository that contains `path` (like `git -C path`).
     /// - Parameters:
     ///   - path: a folder inside the repository.
-    ///   - checksLooseObjects: inflate every loose object first (``LooseObjectCheck``), since libgit2
-    ///     hangs on a truncated one; pass `false` only when this process has just checked the same repository.
+    ///   - checksLooseObjects: check that the repository's files are regular files (``GitFileTypeCheck``)
+    ///     and inflate every loose object first (``LooseObjectCheck``), since libgit2 hangs on a FIFO or a
+    ///     truncated object; pass `false` only when this process has just checked the same repository.
     ///   - readsPacks: read committed blobs with a ``PackObjectReader`` shared by every handle given the
     ///     same one, instead of libgit2's (whose small delta-base cache is slow on large changes).
     /// - Throws: `NativeError` when there is no repository there, or a loose object is damaged.
     init(path: String, checksLooseObjects: Bool = true, packs: PackObjectReader? = nil) throws(NativeError) {
         self.packs = packs
         LibGit2Session.start()
+        if checksLooseObjects {
+            try GitFileTypeCheck.verify(repositoryAt: path)
+        }
         var repository: OpaquePointer?
         try GitRepository.check(git_repository_open_ext(&repository, path, 0, nil), "git_repository_open_ext")
         guard let repository else {
