@@ -65,6 +65,7 @@ public struct GitCLI {
     }
 
     /// Creates a repository with one commit holding `files`.
+    @discardableResult
     public static func repository(in scratch: ScratchDirectory, files: [String: String] = ["README.md": "hello\n"]) throws -> GitCLI {
         let git = GitCLI(directory: scratch.path)
         try git.run("init", "-q", "-b", "main")
