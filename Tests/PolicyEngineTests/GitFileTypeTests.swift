@@ -47,6 +47,33 @@ import TestSupport
         Self.expectRefused(checkout.path, naming: ".git/config")
     }
 
+    /// The runner's hand-off opens the agent's checkout itself: the same FIFO is refused there.
+    @Test func theHandOffRefusesAFIFOInTheAgentsCheckout() throws {
+        let scratch = try Self.repository()
+        try FileManager.default.removeItem(atPath: scratch.path + "/.git/config")
+        #expect(mkfifo(scratch.path + "/.git/config", 0o644) == 0)
+        let handoff = try ScratchDirectory()
+        #expect {
+            _ = try HandoffRepository(at: handoff.path + "/handoff.git", borrowingObjectsOf: scratch.path)
+        } throws: { error in
+            (error as? NativeError)?.message.contains(".git/config is not a regular file") == true
+        }
+    }
+
+    /// An alternate object folder's own `info/alternates` is read too, at any depth.
+    @Test func aFIFOAsTheAlternatesOfAnAlternateIsRefused() throws {
+        let scratch = try Self.repository()
+        let other = try ScratchDirectory()
+        try FileManager.default.createDirectory(atPath: other.path + "/objects/info", withIntermediateDirectories: true)
+        #expect(mkfifo(other.path + "/objects/info/alternates", 0o644) == 0)
+        try (other.path + "/objects\n").write(toFile: scratch.path + "/.git/objects/info/alternates", atomically: true, encoding: .utf8)
+        #expect {
+            _ = try GitRepository(path: scratch.path)
+        } throws: { error in
+            (error as? NativeError)?.message == "objects/info/alternates is not a regular file (reading it could block for ever); run git fsck"
+        }
+    }
+
     /// Regular files through links, a `.git` file and a bare repository open as before.
     @Test func regularFilesOpenAsBefore() throws {
         let scratch = try Self.repository()

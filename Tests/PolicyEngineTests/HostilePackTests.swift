@@ -22,6 +22,16 @@ import TestSupport
         PackObjectReader(objectsDirectory: scratch.path + "/.git/objects")
     }
 
+    /// Rewrites the only index, given where the 32-bit offsets of two blobs' entries sit in it.
+    private static func patchOffsets(_ scratch: ScratchDirectory, of first: [UInt8], and second: [UInt8],
+                                     _ change: (inout [UInt8], Int, Int) -> Void) throws {
+        let index = try onlyIndex(scratch)
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: index)))
+        let firstSlot = try #require(indexSlots(bytes, of: blobName(first)))
+        let secondSlot = try #require(indexSlots(bytes, of: blobName(second)))
+        try patchFile(index) { change(&$0, firstSlot.offset, secondSlot.offset) }
+    }
+
     private static func onlyIndex(_ scratch: ScratchDirectory) throws -> String {
         let folder = scratch.path + "/.git/objects/pack/"
         return folder + (try FileManager.default.contentsOfDirectory(atPath: folder).first { $0.hasSuffix(".idx") } ?? "")
@@ -73,12 +83,10 @@ import TestSupport
     @Test func anIndexThatSwapsTwoObjectsOffsetsIsAnError() throws {
         let scratch = try ScratchDirectory()
         let (_, payload, other) = try Self.packedRepository(scratch)
-        let index = try Self.onlyIndex(scratch)
-        try patchFile(index) { bytes in
-            guard let first = indexSlots(bytes, of: blobName(payload)), let second = indexSlots(bytes, of: blobName(other)) else { return }
-            let saved = Array(bytes[first.offset..<(first.offset + 4)])
-            bytes[first.offset..<(first.offset + 4)] = bytes[second.offset..<(second.offset + 4)]
-            bytes[second.offset..<(second.offset + 4)] = saved[...]
+        try Self.patchOffsets(scratch, of: payload, and: other) { bytes, first, second in
+            let saved = Array(bytes[first..<(first + 4)])
+            bytes[first..<(first + 4)] = bytes[second..<(second + 4)]
+            bytes[second..<(second + 4)] = saved[...]
         }
         for content in [payload, other] {
             #expect {
@@ -162,10 +170,8 @@ import TestSupport
     @Test func aSecondNameForACheckedObjectIsStillChecked() throws {
         let scratch = try ScratchDirectory()
         let (_, payload, other) = try Self.packedRepository(scratch)
-        let index = try Self.onlyIndex(scratch)
-        try patchFile(index) { bytes in
-            guard let first = indexSlots(bytes, of: blobName(payload)), let second = indexSlots(bytes, of: blobName(other)) else { return }
-            bytes[second.offset..<(second.offset + 4)] = bytes[first.offset..<(first.offset + 4)]
+        try Self.patchOffsets(scratch, of: payload, and: other) { bytes, first, second in
+            bytes[second..<(second + 4)] = bytes[first..<(first + 4)]
         }
         let reader = Self.reader(scratch)
         #expect(try reader.blob(named: blobName(payload)) == payload)

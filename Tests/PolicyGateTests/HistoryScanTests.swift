@@ -15,6 +15,19 @@ import TestSupport
         return (scratch, git, try head(git))
     }
 
+    /// A repository whose branch `side` commits `side.env` with `content`, while `main` (checked out)
+    /// commits other work; returns the side commit too.
+    private func sideBranch(holding content: String) throws -> (ScratchDirectory, GitCLI, String, String) {
+        let (scratch, git, base) = try repository()
+        try git.run("checkout", "-q", "-b", "side")
+        try scratch.write("side.env", content)
+        let side = try git.commitAll("side work")
+        try git.run("checkout", "-q", "main")
+        try scratch.write("src/app.py", "print(2)\n")
+        _ = try git.commitAll("main work")
+        return (scratch, git, base, side)
+    }
+
     private func head(_ git: GitCLI) throws -> String {
         try git.run("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -78,13 +91,7 @@ import TestSupport
     }
 
     @Test func aTokenOnlyInTheSecondParentOfAMergeIsFound() throws {
-        let (scratch, git, base) = try repository()
-        try git.run("checkout", "-q", "-b", "side")
-        try scratch.write("side.env", "GITLAB_TOKEN=\(token)\n")
-        let side = try git.commitAll("side work")
-        try git.run("checkout", "-q", "main")
-        try scratch.write("src/app.py", "print(2)\n")
-        _ = try git.commitAll("main work")
+        let (scratch, git, base, side) = try sideBranch(holding: "GITLAB_TOKEN=\(token)\n")
         // `-s ours` keeps main's tree: the token is in no diff from the first parent, nor in the head tree.
         try git.run("merge", "-q", "-s", "ours", "side", "-m", "merge side")
         let result = try scan(scratch, base: base, head: try head(git))
@@ -97,13 +104,7 @@ import TestSupport
     /// same line at the same place. The finding belongs to the side commit that wrote it, however the
     /// readers order the commits (newest first) and whichever scan batch finishes first.
     @Test func aTokenMergedFromASideBranchBelongsToTheCommitThatWroteIt() throws {
-        let (scratch, git, base) = try repository()
-        try git.run("checkout", "-q", "-b", "side")
-        try scratch.write("side.env", "FILLER=1\nGITLAB_TOKEN=\(token)\n")
-        let side = try git.commitAll("side work")
-        try git.run("checkout", "-q", "main")
-        try scratch.write("src/app.py", "print(2)\n")
-        _ = try git.commitAll("main work")
+        let (scratch, git, base, side) = try sideBranch(holding: "FILLER=1\nGITLAB_TOKEN=\(token)\n")
         try git.run("merge", "-q", "--no-ff", "side", "-m", "merge side")
         let merge = try head(git)
         let result = try scan(scratch, base: base, head: merge)

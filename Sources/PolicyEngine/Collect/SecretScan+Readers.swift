@@ -44,7 +44,9 @@ extension SecretScan {
                         if job.scans { pipeline.submit(fragment) }
                     }
                     collectors[task.job] = collector
-                    guard let diff = plan.diffs[task.job] else { continue }
+                    guard let diff = plan.diffs[task.job] else {
+                        throw InputError(description: "\(path): a planned diff is missing")
+                    }
                     try diffing(path, [job]) {
                         try reader.visitFile(task.file, of: diff, into: collector, wholeFiles: wholeFiles, readsContent: job.scans)
                     }

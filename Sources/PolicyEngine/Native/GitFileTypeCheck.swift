@@ -43,11 +43,33 @@ enum GitFileTypeCheck {
 
     private static func verify(gitFolder: String, workingTree: String?) throws(NativeError) {
         for name in repositoryFiles where kind(gitFolder + "/" + name) == .other { throw refused(".git/" + name) }
+        var objects = gitFolder + "/objects"
         if kind(gitFolder + "/commondir") == .file, let common = linkedFolder(gitFolder + "/commondir", from: gitFolder) {
             for name in repositoryFiles where kind(common + "/" + name) == .other { throw refused("the common .git/" + name) }
+            objects = common + "/objects"
         }
+        var visited: Set<String> = []
+        try verifyAlternates(of: objects, depth: 0, visited: &visited)
         guard let workingTree else { return }
         for name in workingTreeFiles where kind(workingTree + "/" + name) == .other { throw refused(name) }
+    }
+
+    /// The alternates of alternate object folders, which libgit2 loads when it opens the repository
+    /// (as deep as ``LooseObjectCheck/alternatesDepth``).
+    private static func verifyAlternates(of objects: String, depth: Int, visited: inout Set<String>) throws(NativeError) {
+        let file = objects + "/info/alternates"
+        guard depth <= LooseObjectCheck.alternatesDepth, visited.insert(objects).inserted else { return }
+        switch kind(file) {
+        case .other: throw refused("objects/info/alternates")
+        case .file: break
+        case .absent, .folder: return
+        }
+        guard let data = FileManager.default.contents(atPath: file) else { return }
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            let entry = line.trimmingCharacters(in: .whitespaces)
+            guard !entry.isEmpty, !entry.hasPrefix("#") else { continue }
+            try verifyAlternates(of: entry.hasPrefix("/") ? entry : objects + "/" + entry, depth: depth + 1, visited: &visited)
+        }
     }
 
     private enum Kind { case absent, file, folder, other }

@@ -22,6 +22,8 @@ final class HandoffRepository {
     /// - Throws: `NativeError` when either cannot be opened, or a loose object of the agent's is damaged.
     init(at path: String, borrowingObjectsOf sourcePath: String) throws(NativeError) {
         LibGit2Session.start()
+        // The checkout is the agent's: a FIFO among the files libgit2 opens would block it for ever.
+        try GitFileTypeCheck.verify(repositoryAt: sourcePath)
         var opened: OpaquePointer?
         try GitRepository.check(git_repository_open_ext(&opened, sourcePath, UInt32(GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue), nil),
                                 "git_repository_open_ext")
